@@ -1,0 +1,69 @@
+# Talkworthy - every command a newcomer needs. `make run` and `make test` install what they need.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SAM_VENV := .venv-sam
+SAM := $(SAM_VENV)/bin/sam
+# The Lambda runtime targeted by `make build` / `make deploy`; sam build needs that Python on PATH.
+PY_RUNTIME ?= python3.13
+
+.PHONY: help run demo test test-unit test-functional test-e2e lint schemas bench build deploy clean
+
+help:
+	@echo "make run     - the whole mesh locally on the embedded AWS (Ctrl-C stops it)"
+	@echo "make test    - unit, functional (moto) and end-to-end tests"
+	@echo "make demo    - start the mesh, send the signed demo deliveries, print the effects"
+	@echo "make lint    - ruff, mypy, cfn-lint on the SAM-translated template"
+	@echo "make schemas - export the event catalog's JSON Schemas to events/schemas/"
+	@echo "make bench   - benchmarks; figures printed and written to bench-results.json"
+	@echo "make deploy  - sam build + sam deploy (guided the first time)"
+
+$(STAMP): requirements/*.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required"; exit 1; }
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements/dev.txt -c requirements/constraints.txt
+	$(PY) -c 'import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()["purelib"], "talkworthy-dev.pth").write_text("$(CURDIR)/shared\n$(CURDIR)\n")'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m infra.local run
+
+demo: $(STAMP)
+	$(PY) -m infra.local demo
+
+test: $(STAMP)
+	$(PY) -m pytest -n 2 --dist loadfile tests
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(PY) -m infra.lint_template
+
+schemas: $(STAMP)
+	$(PY) -m infra.schemas export
+
+bench: $(STAMP)
+	$(PY) -m infra.bench
+
+$(SAM): 
+	test -d $(SAM_VENV) || $(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet aws-sam-cli==1.170.0
+
+build: $(SAM)
+	PYENV_VERSION=$$(pyenv versions --bare 2>/dev/null | tr '\n' ':') $(SAM) build \
+		--parameter-overrides PyRuntime=$(PY_RUNTIME)
+
+deploy: build
+	@if [ -f samconfig.toml ]; then $(SAM) deploy; else $(SAM) deploy --guided; fi
+
+# Used by `sam build` for the ingress (BuildMethod: makefile): only the Chalice app ships.
+build-IngressFunction:
+	cp app.py "$(ARTIFACTS_DIR)/"
+	cp -r chalicelib "$(ARTIFACTS_DIR)/"
+	$(PYTHON) -m pip install --quiet -r requirements/ingress.txt -t "$(ARTIFACTS_DIR)"
+
+clean:
+	rm -rf .aws-sam build .pytest_cache .mypy_cache .ruff_cache bench-results.json

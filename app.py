@@ -1,0 +1,44 @@
+"""Talkworthy ingress API (Chalice). Routes only: the pipeline lives in chalicelib."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Chalice, Response
+
+from chalicelib.openapi import openapi_document
+from chalicelib.wiring import ingress, respond, to_http_request
+
+app = Chalice(app_name="talkworthy-ingress")
+
+WEBHOOK_CONTENT_TYPES = ["application/json", "application/x-www-form-urlencoded"]
+
+
+def _webhook(source: str, path_params: dict[str, str]) -> Response:
+    request = app.current_request
+    path = "/webhooks/" + "/".join(path_params.values())
+    pipeline, publish_once = ingress()
+    if app.lambda_context is not None:
+        publish_once.config.register_lambda_context(app.lambda_context)
+    result = respond(pipeline.handle(to_http_request(request, source, path, path_params)))
+    return Response(result["body"], status_code=result["status_code"], headers=result["headers"])
+
+
+@app.route("/webhooks/{source}", methods=["POST"], content_types=WEBHOOK_CONTENT_TYPES)
+def webhook(source: str) -> Response:
+    return _webhook(source, {"source": source})
+
+
+@app.route("/webhooks/{source}/{token}", methods=["POST"], content_types=WEBHOOK_CONTENT_TYPES)
+def webhook_with_token(source: str, token: str) -> Response:
+    return _webhook(source, {"source": source, "token": token})
+
+
+@app.route("/openapi.json", methods=["GET"])
+def openapi() -> dict[str, Any]:
+    return openapi_document()
+
+
+@app.route("/health", methods=["GET"])
+def health() -> dict[str, str]:
+    return {"status": "ok"}

@@ -1,0 +1,1 @@
+"""The Chalice ingress: one module per source, error mapping in one place."""

@@ -1,0 +1,186 @@
+"""The ingress pipeline, the same for every push source.
+
+verify (raw bytes) → replay window → adapt to canonical events → archive the raw delivery in S3
+→ publish once per provider dedupe key (Powertools idempotency on DynamoDB) → answer:
+202 accepted, 200 recognised duplicate (nothing republished). Every rejection is a 4xx with a
+JSON reason and publishes nothing; only a failing dependency answers 5xx, so the sender retries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from chalicelib.signatures import SignatureError
+from chalicelib.sources.base import (
+    Inbound,
+    InboundDelivery,
+    MalformedBodyError,
+    Source,
+    SourceSecrets,
+    UnusableBodyError,
+)
+from talkworthy.errors import RetryableError
+
+__all__ = [
+    "HttpRequest",
+    "InProgressError",
+    "Ingress",
+    "IngressResponse",
+    "PublishOnce",
+    "RawArchive",
+    "SecretsSource",
+]
+
+MAX_BODY_BYTES = 256 * 1024
+
+
+@dataclass(frozen=True)
+class HttpRequest:
+    method: str
+    source: str
+    headers: Mapping[str, str]  # lower-cased names
+    body: bytes
+    request_id: str
+    url: str
+    path_params: Mapping[str, str]
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+@dataclass(frozen=True)
+class IngressResponse:
+    status: int
+    body: dict[str, Any]
+    headers: Mapping[str, str] | None = None
+
+
+class SecretsSource(Protocol):
+    def for_source(self, source: str, *, refresh: bool = False) -> SourceSecrets: ...
+
+
+class RawArchive(Protocol):
+    def store(self, delivery: InboundDelivery) -> str: ...
+
+
+class PublishOnce(Protocol):
+    def __call__(self, key: str, item: Inbound) -> bool:
+        """Publish the item's events unless ``key`` was already published; True if new.
+
+        Raises ``InProgressError`` while another request holds the same key.
+        """
+
+
+class InProgressError(Exception):
+    """The same dedupe key is being published right now by another request."""
+
+
+def _reject(status: int, reason: str, source: str) -> IngressResponse:
+    return IngressResponse(status, {"status": "rejected", "source": source, "reason": reason})
+
+
+class Ingress:
+    def __init__(
+        self,
+        sources: Mapping[str, Source],
+        secrets: SecretsSource,
+        archive: RawArchive,
+        publish_once: PublishOnce,
+        *,
+        clock: Callable[[], float],
+        count: Callable[[str, str], None],
+        max_body_bytes: int = MAX_BODY_BYTES,
+    ) -> None:
+        self._sources = sources
+        self._secrets = secrets
+        self._archive = archive
+        self._publish_once = publish_once
+        self._clock = clock
+        self._count = count
+        self._max_body = max_body_bytes
+
+    def handle(self, request: HttpRequest) -> IngressResponse:
+        response = self._handle(request)
+        outcome = response.body.get("status", "error")
+        self._count(
+            request.source if request.source in self._sources else "unknown", f"{outcome}:{response.status}"
+        )
+        return response
+
+    def _handle(self, request: HttpRequest) -> IngressResponse:
+        source = self._sources.get(request.source)
+        if source is None:
+            return _reject(
+                404, f"unknown source {request.source!r}; known: {sorted(self._sources)}", request.source
+            )
+        if len(request.body) > self._max_body:
+            return _reject(
+                413, f"body is {len(request.body)} bytes; the limit is {self._max_body}", source.name
+            )
+        if request.content_type not in source.content_types:
+            expected = " or ".join(source.content_types)
+            return _reject(
+                415, f"content type must be {expected}, got {request.content_type or 'none'!r}", source.name
+            )
+        now = self._clock()
+        delivery = InboundDelivery(
+            source=request.source,
+            body=request.body,
+            headers=request.headers,
+            correlation_id=request.request_id,
+            received_at=datetime.fromtimestamp(now, UTC),
+            method=request.method,
+            url=request.url,
+            path_params=request.path_params,
+        )
+        try:
+            self._verify(source, delivery, now)
+        except SignatureError as err:
+            return _reject(401, err.reason, source.name)
+        try:
+            items = source.adapt(delivery)
+        except MalformedBodyError as err:
+            return _reject(400, err.reason, source.name)
+        except UnusableBodyError as err:
+            return _reject(422, err.reason, source.name)
+        try:
+            archive_key = self._archive.store(delivery)
+            fresh = [item for item in items if self._publish_once(f"{source.name}:{item.dedupe_key}", item)]
+        except RetryableError as err:
+            return IngressResponse(
+                503,
+                {"status": "error", "source": source.name, "reason": f"temporarily unavailable: {err}"},
+                {"Retry-After": "30"},
+            )
+        except InProgressError:
+            return IngressResponse(
+                409,
+                {
+                    "status": "in_progress",
+                    "source": source.name,
+                    "reason": "the same delivery is being processed",
+                },
+                {"Retry-After": "5"},
+            )
+        published = sum(len(item.details) for item in fresh)
+        body = {
+            "status": "accepted" if fresh else "duplicate",
+            "source": source.name,
+            "delivery": request.request_id,
+            "archived": archive_key,
+            "items": len(items),
+            "published": published,
+            "ignored": [item.ignored for item in items if item.ignored],
+        }
+        return IngressResponse(202 if fresh else 200, body)
+
+    def _verify(self, source: Source, delivery: InboundDelivery, now: float) -> None:
+        try:
+            source.verify(delivery, self._secrets.for_source(source.name), now)
+        except SignatureError:
+            # A secret rotated in the last few minutes may not be in the cached copy yet.
+            source.verify(delivery, self._secrets.for_source(source.name, refresh=True), now)

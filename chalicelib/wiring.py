@@ -1,0 +1,196 @@
+"""The ingress composition root: real adapters built lazily, once per container."""
+
+from __future__ import annotations
+
+import base64
+import functools
+import json
+import threading
+import time
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from aws_lambda_powertools.utilities import parameters
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
+from botocore.exceptions import BotoCoreError, ClientError
+from chalice.app import Request
+from pydantic_settings import BaseSettings
+
+from chalicelib.ingress import HttpRequest, Ingress, IngressResponse, InProgressError
+from chalicelib.sources import SOURCES
+from chalicelib.sources.base import Inbound, InboundDelivery, SourceSecrets
+from talkworthy.clients import aws_client
+from talkworthy.errors import RetryableError
+from talkworthy.publishing import EventBridgePublisher, EventPublisher
+
+__all__ = ["IngressSettings", "ingress", "to_http_request"]
+
+logger = Logger(service="ingress")
+DEDUPE_SECONDS = 7 * 24 * 3600  # longer than any sender's retry schedule (Standard Webhooks: ~3 days)
+
+
+class IngressSettings(BaseSettings):
+    event_bus_name: str
+    raw_bucket: str
+    idempotency_table: str
+    webhook_secrets_arn: str
+    public_base_url: str = ""
+    metrics_namespace: str = "Talkworthy"
+
+
+class SecretsManagerSecrets:
+    """The webhook secrets document, cached 5 minutes; a forced refresh at most once a minute."""
+
+    def __init__(self, arn: str, min_refresh_interval: float = 60.0) -> None:
+        self._arn = arn
+        self._interval = min_refresh_interval
+        self._last_refresh = 0.0
+        self._lock = threading.Lock()
+
+    def for_source(self, source: str, *, refresh: bool = False) -> SourceSecrets:
+        force = False
+        if refresh:
+            with self._lock:
+                if time.monotonic() - self._last_refresh >= self._interval:
+                    self._last_refresh = time.monotonic()
+                    force = True
+        try:
+            document = parameters.get_secret(self._arn, transform="json", max_age=300, force_fetch=force)
+        except parameters.exceptions.GetParameterError as err:
+            raise RetryableError(f"webhook secrets unavailable: {err}") from err
+        entry = document.get(source, {}) if isinstance(document, dict) else {}
+        return {key: list(values) for key, values in entry.items()}
+
+
+class S3RawArchive:
+    def __init__(self, client: Any, bucket: str) -> None:
+        self._client = client
+        self._bucket = bucket
+
+    def store(self, delivery: InboundDelivery) -> str:
+        day = delivery.received_at.strftime("%Y/%m/%d")
+        key = f"raw/{delivery.source}/{day}/{delivery.correlation_id}.json"
+        document = {
+            "source": delivery.source,
+            "received_at": delivery.received_at.isoformat(),
+            "correlation_id": delivery.correlation_id,
+            "method": delivery.method,
+            "url": delivery.url,
+            "headers": dict(delivery.headers),
+            "body_base64": base64.b64encode(delivery.body).decode(),
+        }
+        try:
+            self._client.put_object(
+                Bucket=self._bucket,
+                Key=key,
+                Body=json.dumps(document).encode(),
+                ContentType="application/json",
+            )
+        except (ClientError, BotoCoreError) as err:
+            raise RetryableError(f"raw archive write failed: {err}") from err
+        return key
+
+
+class IdempotentPublisher:
+    """Publishes an item's events once per dedupe key, with Powertools idempotency on DynamoDB."""
+
+    def __init__(self, publisher: EventPublisher, table: str, client: Any) -> None:
+        self._publisher = publisher
+        self._store = DynamoDBPersistenceLayer(table_name=table, boto3_client=client)
+        self.config = IdempotencyConfig(
+            event_key_jmespath="key",
+            expires_after_seconds=DEDUPE_SECONDS,
+            response_hook=lambda response, _record: {**response, "duplicate": True},
+        )
+
+    def __call__(self, key: str, item: Inbound) -> bool:
+        details = item.details
+
+        @idempotent_function(
+            data_keyword_argument="delivery", persistence_store=self._store, config=self.config
+        )
+        def publish(delivery: dict[str, str]) -> dict[str, Any]:
+            if details:
+                self._publisher.publish(details)
+            return {"published": len(details)}
+
+        try:
+            result = publish(delivery={"key": key})
+        except IdempotencyAlreadyInProgressError as err:
+            raise InProgressError(key) from err
+        except (ClientError, BotoCoreError) as err:
+            raise RetryableError(f"dedupe store or bus unavailable: {err}") from err
+        return not result.get("duplicate", False)
+
+
+def _count(namespace: str) -> Any:
+    def count(source: str, outcome: str) -> None:
+        with single_metric(name="Deliveries", unit=MetricUnit.Count, value=1, namespace=namespace) as metric:
+            metric.add_dimension(name="source", value=source)
+            metric.add_dimension(name="outcome", value=outcome)
+
+    return count
+
+
+@functools.cache
+def settings() -> IngressSettings:
+    return IngressSettings()  # values come from the environment
+
+
+@functools.cache
+def ingress() -> tuple[Ingress, IdempotentPublisher]:
+    config = settings()
+    publish_once = IdempotentPublisher(
+        EventBridgePublisher(aws_client("events"), config.event_bus_name),
+        config.idempotency_table,
+        aws_client("dynamodb"),
+    )
+    pipeline = Ingress(
+        SOURCES,
+        SecretsManagerSecrets(config.webhook_secrets_arn),
+        S3RawArchive(aws_client("s3"), config.raw_bucket),
+        publish_once,
+        clock=time.time,
+        count=_count(config.metrics_namespace),
+    )
+    return pipeline, publish_once
+
+
+def to_http_request(request: Request, source: str, path: str, path_params: Mapping[str, str]) -> HttpRequest:
+    headers = {name.lower(): value for name, value in request.headers.items()}
+    context = request.context or {}
+    base = settings().public_base_url.rstrip("/")
+    if not base:  # the URL API Gateway was called on: https://{id}.execute-api.{region}.amazonaws.com/{stage}
+        host = headers.get("host", context.get("domainName", "localhost"))
+        stage = context.get("stage", "")
+        scheme = headers.get("x-forwarded-proto", "http")
+        base = f"{scheme}://{host}" + (f"/{stage}" if stage and "execute-api" in host else "")
+    query = "&".join(f"{k}={v}" for k, v in (request.query_params or {}).items())
+    return HttpRequest(
+        method=request.method,
+        source=source,
+        headers=headers,
+        body=_raw_bytes(request.raw_body),
+        request_id=context.get("requestId") or str(uuid.uuid4()),
+        url=f"{base}{path}" + (f"?{query}" if query else ""),
+        path_params=path_params,
+    )
+
+
+def _raw_bytes(raw: str | bytes | None) -> bytes:
+    if raw is None:
+        return b""
+    return raw if isinstance(raw, bytes) else raw.encode()
+
+
+def respond(response: IngressResponse) -> dict[str, Any]:
+    logger.info("delivery answered", extra={"status": response.status, **response.body})
+    return {"status_code": response.status, "body": response.body, "headers": dict(response.headers or {})}

@@ -1,0 +1,1 @@
+"""What stands the mesh up besides the template: local runtime, demo, benchmarks, deploy helpers."""

@@ -1,0 +1,1 @@
+"""The local mesh: moto server, provisioner from template.yaml, Lambda runtime, sinks."""

@@ -1,0 +1,335 @@
+"""The whole mesh on one machine: moto server, provisioned template, ingress, handlers, sinks.
+
+``LocalMesh`` is what ``make run``, ``make demo`` and the end-to-end tests use, so they all run
+the same code. Everything binds to 127.0.0.1; ``stop()`` ends every thread and the moto
+process and frees every port.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+import boto3
+import requests
+
+from infra.local.provision import ProvisionedStack, provision
+from infra.local.runtime import LocalFunction, QueueWorker, ScheduleWorker
+from infra.local.scheduler import OneShotScheduler
+from infra.local.slack_sink import SlackSink
+from infra.local.trace import Trace
+
+__all__ = ["DEV_SECRETS", "LocalMesh", "MeshConfig"]
+
+DEV_SECRETS = Path(__file__).with_name("dev-secrets.json")
+_REGION = "us-east-1"
+_ACCOUNT = "123456789012"
+
+
+def _free_port(host: str) -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class MeshConfig:
+    stack_name: str = "talkworthy-local"
+    host: str = "127.0.0.1"
+    ingress_port: int = 8000  # 0 picks a free port
+    secrets_file: Path = DEV_SECRETS
+    trace_stream: TextIO | None = sys.stdout
+    log_level: str = "WARNING"
+    retry_visibility: int | None = None  # shorten the wait before a failed record is retried
+    extra_parameters: dict[str, str] = field(default_factory=dict)
+
+
+class LocalMesh:
+    def __init__(self, config: MeshConfig | None = None) -> None:
+        self.config = config or MeshConfig()
+        self.trace = Trace(self.config.trace_stream)
+        self.secrets = json.loads(self.config.secrets_file.read_text())
+        self._moto: subprocess.Popen[bytes] | None = None
+        self._saved_env: dict[str, str | None] = {}
+        self._stop = threading.Event()
+        self._busy = threading.Lock()
+        self._inflight = 0
+        self._loop: threading.Thread | None = None
+        self._ingress: Any = None
+        self._ingress_thread: threading.Thread | None = None
+        self.sink = SlackSink(host=self.config.host, port=0)
+        self.stack: ProvisionedStack
+        self.functions: dict[str, LocalFunction] = {}
+        self.moto_url = ""
+        self.ingress_url = ""
+
+    # ------------------------------------------------------------------ lifecycle
+    def __enter__(self) -> LocalMesh:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def start(self) -> LocalMesh:
+        try:
+            self._start_moto()
+            self._set_env(
+                {
+                    "AWS_ENDPOINT_URL": self.moto_url,
+                    "AWS_ACCESS_KEY_ID": "testing",
+                    "AWS_SECRET_ACCESS_KEY": "testing",
+                    "AWS_SESSION_TOKEN": "testing",
+                    "AWS_DEFAULT_REGION": _REGION,
+                    "AWS_REGION": _REGION,
+                    "POWERTOOLS_TRACE_DISABLED": "true",
+                    "POWERTOOLS_METRICS_DISABLED": "true",
+                    "POWERTOOLS_DEV": "false",
+                }
+            )
+            self.session = boto3.Session(region_name=_REGION)
+            self.sink.start()
+            self.sink.on_message = lambda message: self.trace.effect(
+                "slack", f"#{message['channel']} {message['text'][:90]!r}"
+            )
+            self.stack = provision(
+                self.session,
+                stack_name=self.config.stack_name,
+                region=_REGION,
+                account=_ACCOUNT,
+                parameters=self._parameters(),
+            )
+            self._prepare_functions()
+            self._seed()
+            self._start_ingress()
+            self._loop = threading.Thread(target=self._run_loop, name="mesh-loop", daemon=True)
+            self._loop.start()
+            self.trace.note(f"embedded AWS  {self.moto_url}")
+            self.trace.note(f"Slack sink    {self.sink.url}")
+            self.trace.note(f"ingress       {self.ingress_url}")
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._loop is not None:
+            self._loop.join(timeout=30)
+        if self._ingress is not None:
+            self._ingress.server.shutdown()
+            self._ingress.server.server_close()
+            if self._ingress_thread is not None:
+                self._ingress_thread.join(timeout=10)
+            self._ingress = None
+        self.sink.stop()
+        if self._moto is not None:
+            self._moto.terminate()
+            try:
+                self._moto.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._moto.kill()
+                self._moto.wait()
+            self._moto = None
+        for key, value in self._saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        self._saved_env = {}
+
+    def _set_env(self, values: dict[str, str]) -> None:
+        for key, value in values.items():
+            self._saved_env.setdefault(key, os.environ.get(key))
+            os.environ[key] = value
+
+    def _start_moto(self) -> None:
+        port = _free_port(self.config.host)
+        executable = Path(sys.executable).with_name("moto_server")
+        self._moto = subprocess.Popen(
+            [str(executable), "-H", self.config.host, "-p", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
+        )
+        self.moto_url = f"http://{self.config.host}:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self._moto.poll() is not None:
+                raise RuntimeError("moto_server exited at start")
+            with contextlib.suppress(requests.ConnectionError):
+                requests.get(f"{self.moto_url}/moto-api/", timeout=1)
+                return
+            time.sleep(0.1)
+        raise RuntimeError("moto_server did not start within 30 s")
+
+    def _parameters(self) -> dict[str, str]:
+        return {
+            "WebhookSecretsJson": json.dumps(self.secrets["webhooks"]),
+            "SlackBotToken": self.secrets["slack_bot_token"],
+            "ActionLinkKey": self.secrets["action_link_key"],
+            "SlackApiUrl": f"{self.sink.url}/api/",
+            "LogLevel": self.config.log_level,
+            **self.config.extra_parameters,
+        }
+
+    def _prepare_functions(self) -> None:
+        merged: dict[str, str] = {}
+        for spec in self.stack.functions.values():
+            for key, value in spec.environment.items():
+                if merged.setdefault(key, value) != value:
+                    raise RuntimeError(
+                        f"{spec.logical_id} sets {key}={value!r} but another function sets "
+                        f"{merged[key]!r}; handlers share one process locally, so names must not clash"
+                    )
+            self.functions[spec.logical_id] = LocalFunction(spec, _REGION, _ACCOUNT)
+        self._set_env(merged)
+        self._workers = [
+            QueueWorker(function, source, self.session.client("sqs"), self.trace)
+            for function in self.functions.values()
+            for source in function.spec.queues
+        ]
+        self._schedules = [
+            ScheduleWorker(function, schedule, self.trace)
+            for function in self.functions.values()
+            for schedule in function.spec.schedules
+        ]
+        self._one_shots = OneShotScheduler(
+            self.session.client("scheduler"),
+            self.session.client("events"),
+            self.session.client("sqs"),
+            self.stack.schedule_groups,
+            self.trace,
+        )
+
+    def _seed(self) -> None:
+        """What an operator does once after deploying: verify the SES sender identity."""
+        sender = self.stack.resolver.parameters.get("EmailSender")
+        if sender:
+            self.session.client("ses").verify_email_identity(EmailAddress=sender)
+
+    def _start_ingress(self) -> None:
+        ingress = [f for f in self.functions.values() if f.spec.routes]
+        if not ingress:
+            return
+        from chalice.config import Config
+        from chalice.local import ChaliceRequestHandler, LocalDevServer
+
+        mesh = self
+
+        class TracedHandler(ChaliceRequestHandler):
+            def _generic_handle(self) -> None:
+                started = time.perf_counter()
+                with mesh._busy:
+                    mesh._inflight += 1
+                try:
+                    super()._generic_handle()
+                finally:
+                    with mesh._busy:
+                        mesh._inflight -= 1
+
+                self.log_request_done(started)
+
+            def log_request_done(self, started: float) -> None:
+                status = getattr(self, "_status", 0)
+                mesh.trace.request(self.command, self.path, status, (time.perf_counter() - started) * 1000)
+
+            def send_response(self, code: int, message: str | None = None) -> None:
+                self._status = code
+                super().send_response(code, message)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+        port = self.config.ingress_port or _free_port(self.config.host)
+        app = ingress[0].entry()
+        self._ingress = LocalDevServer(
+            app, Config.create(), self.config.host, port, handler_cls=TracedHandler
+        )
+        self._ingress_thread = threading.Thread(
+            target=self._ingress.server.serve_forever, name="ingress", daemon=True
+        )
+        self._ingress_thread.start()
+        self.ingress_url = f"http://{self.config.host}:{port}"
+
+    # ------------------------------------------------------------------ the loop
+    def _run_loop(self) -> None:
+        while not self._stop.is_set():
+            handled = 0
+            with self._busy:
+                self._inflight += 1
+            try:
+                handled += self._one_shots.fire_due()
+                for schedule in self._schedules:
+                    if schedule.due():
+                        schedule.fire()
+                        handled += 1
+                for worker in self._workers:
+                    handled += worker.poll_once()
+            except Exception as err:  # the loop must survive a broken AWS call and say so
+                self.trace.note(f"runtime error: {type(err).__name__}: {err}")
+            finally:
+                with self._busy:
+                    self._inflight -= 1
+            if not handled:
+                self._stop.wait(0.05)
+
+    def is_idle(self) -> bool:
+        with self._busy:
+            if self._inflight:
+                return False
+        sqs = self.session.client("sqs")
+        for worker in self._workers:
+            attrs = sqs.get_queue_attributes(
+                QueueUrl=worker.source.queue_url,
+                AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+            )["Attributes"]
+            if int(attrs["ApproximateNumberOfMessages"]) or int(
+                attrs["ApproximateNumberOfMessagesNotVisible"]
+            ):
+                return False
+        return True
+
+    def wait_idle(self, timeout: float = 60.0, settle: float = 0.3) -> bool:
+        """True once every queue is empty and nothing is running, twice in a row."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.is_idle():
+                time.sleep(settle)
+                if self.is_idle():
+                    return True
+            time.sleep(0.1)
+        return False
+
+    # ------------------------------------------------------------------ reading effects
+    def dlq_depths(self) -> dict[str, int]:
+        sqs = self.session.client("sqs")
+        depths = {}
+        for logical_id, url in self.stack.queues.items():
+            if logical_id.endswith("DLQ"):
+                attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
+                depths[logical_id] = int(attrs["Attributes"]["ApproximateNumberOfMessages"])
+        return depths
+
+    def sent_emails(self) -> list[dict[str, Any]]:
+        data = requests.get(f"{self.moto_url}/moto-api/data.json", timeout=10).json()
+        ses = data.get("ses", {})
+        return [*ses.get("Message", []), *ses.get("RawMessage", [])]
+
+
+def _die_with_parent() -> None:
+    """Linux: the moto process gets SIGTERM when the mesh process dies, however it dies."""
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG

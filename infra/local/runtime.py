@@ -1,0 +1,228 @@
+"""A local Lambda runtime: polls each function's queue and invokes its handler in-process.
+
+It hands the handler the real SQS event shape, honours ``ReportBatchItemFailures`` (only the
+reported records stay on the queue; an exception fails the whole batch), leaves failed records
+invisible for the queue's visibility timeout and lets SQS redrive them to the DLQ after
+``maxReceiveCount``. Scheduled functions are fired on their ``rate(...)``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import ModuleType
+from typing import Any
+
+from infra.local.provision import FunctionSpec, QueueSource, ScheduleSource
+from infra.local.trace import Trace
+
+__all__ = ["LambdaContext", "LocalFunction", "QueueWorker", "ScheduleWorker", "rate_seconds"]
+
+_RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
+_UNIT = {"minute": 60, "hour": 3600, "day": 86400}
+
+
+def rate_seconds(expression: str) -> int:
+    match = _RATE.match(expression)
+    if not match:
+        raise ValueError(f"only rate(...) schedules run locally, not {expression!r}")
+    return int(match.group(1)) * _UNIT[match.group(2).rstrip("s")]
+
+
+@dataclass
+class LambdaContext:
+    """What Powertools reads from the Lambda context object."""
+
+    function_name: str
+    memory_limit_in_mb: int
+    invoked_function_arn: str
+    timeout_seconds: int
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    function_version: str = "$LATEST"
+    log_group_name: str = "local"
+    log_stream_name: str = "local"
+    _deadline: float = field(default=0.0, repr=False)
+
+    def __post_init__(self) -> None:
+        self._deadline = time.monotonic() + self.timeout_seconds
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+class LocalFunction:
+    def __init__(self, spec: FunctionSpec, region: str, account: str) -> None:
+        self.spec = spec
+        self.region = region
+        self.account = account
+        self._module: ModuleType | None = None
+
+    @property
+    def short_name(self) -> str:
+        return self.spec.logical_id.removesuffix("Function").lower()
+
+    def entry(self) -> Any:
+        """The handler object, importing ``<CodeUri>/<module>.py`` once, as a cold start would."""
+        module_name, _, attribute = self.spec.handler.rpartition(".")
+        if self._module is None:
+            path = self.spec.code_dir / f"{module_name.replace('.', '/')}.py"
+            spec = importlib.util.spec_from_file_location(f"talkworthy_local_{self.spec.logical_id}", path)
+            if spec is None or spec.loader is None:
+                raise ImportError(f"cannot load {path}")
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            self._module = module
+        return getattr(self._module, attribute)
+
+    def context(self) -> LambdaContext:
+        return LambdaContext(
+            function_name=self.spec.name,
+            memory_limit_in_mb=self.spec.memory,
+            invoked_function_arn=f"arn:aws:lambda:{self.region}:{self.account}:function:{self.spec.name}",
+            timeout_seconds=self.spec.timeout,
+        )
+
+    def invoke(self, event: dict[str, Any]) -> Any:
+        return self.entry()(event, self.context())
+
+
+def _bridge_body(body: str, account: str) -> str:
+    """moto delivers the EventBridge envelope without ``account``; AWS always sets it."""
+    try:
+        envelope = json.loads(body)
+    except json.JSONDecodeError:
+        return body
+    if isinstance(envelope, dict) and "detail-type" in envelope and "account" not in envelope:
+        envelope["account"] = account
+        return json.dumps(envelope)
+    return body
+
+
+class QueueWorker:
+    """Drains one event source mapping: receive a batch, invoke, delete what succeeded."""
+
+    def __init__(self, function: LocalFunction, source: QueueSource, sqs: Any, trace: Trace) -> None:
+        self.function = function
+        self.source = source
+        self.sqs = sqs
+        self.trace = trace
+
+    def _record(self, message: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "messageId": message["MessageId"],
+            "receiptHandle": message["ReceiptHandle"],
+            "body": _bridge_body(message["Body"], self.function.account),
+            "attributes": message.get("Attributes", {}),
+            "messageAttributes": message.get("MessageAttributes", {}),
+            "md5OfBody": message["MD5OfBody"],
+            "eventSource": "aws:sqs",
+            "eventSourceARN": self.source.queue_arn,
+            "awsRegion": self.function.region,
+        }
+
+    def poll_once(self) -> int:
+        """One receive-invoke-delete cycle; returns how many records were handled."""
+        received = self.sqs.receive_message(
+            QueueUrl=self.source.queue_url,
+            MaxNumberOfMessages=self.source.batch_size,
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+            WaitTimeSeconds=0,
+        ).get("Messages", [])
+        if not received:
+            return 0
+        records = [self._record(message) for message in received]
+        started = time.perf_counter()
+        failed: set[str]
+        try:
+            response = self.function.invoke({"Records": records})
+            failed = self._reported_failures(response, records)
+        except Exception as err:  # the whole batch fails, as on Lambda
+            self.trace.note(f"{self.function.short_name} raised {type(err).__name__}: {err}")
+            failed = {record["messageId"] for record in records}
+        millis = (time.perf_counter() - started) * 1000
+        done = [r for r in records if r["messageId"] not in failed]
+        for start in range(0, len(done), 10):
+            self.sqs.delete_message_batch(
+                QueueUrl=self.source.queue_url,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": r["receiptHandle"]}
+                    for i, r in enumerate(done[start : start + 10])
+                ],
+            )
+        for record in records:
+            detail_type, correlation = _describe(record["body"])
+            outcome = "failed" if record["messageId"] in failed else "ok"
+            self.trace.hop(detail_type, self.function.short_name, outcome, millis / len(records), correlation)
+        return len(records)
+
+    def _reported_failures(self, response: Any, records: list[dict[str, Any]]) -> set[str]:
+        ids = {record["messageId"] for record in records}
+        if not self.source.report_batch_item_failures or not response:
+            return set()
+        failures = response.get("batchItemFailures") or []
+        reported = {item.get("itemIdentifier") for item in failures}
+        if not reported <= ids:  # Lambda treats an unknown or empty identifier as a complete failure
+            return ids
+        return {identifier for identifier in reported if identifier}
+
+
+def _describe(body: str) -> tuple[str, str]:
+    try:
+        envelope = json.loads(body)
+        return envelope.get("detail-type", "?"), envelope["detail"]["meta"]["correlation_id"]
+    except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
+        return "?", "-"
+
+
+class ScheduleWorker:
+    """Fires a function's ``rate(...)`` schedule with the EventBridge scheduled-event shape."""
+
+    def __init__(
+        self,
+        function: LocalFunction,
+        schedule: ScheduleSource,
+        trace: Trace,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.function = function
+        self.schedule = schedule
+        self.trace = trace
+        self.period = rate_seconds(schedule.expression)
+        self._clock = clock
+        self._next = clock()  # fire once at start, like a freshly deployed rule soon would
+
+    def due(self) -> bool:
+        return self._clock() >= self._next
+
+    def fire(self) -> None:
+        self._next = self._clock() + self.period
+        event = {
+            "version": "0",
+            "id": str(uuid.uuid4()),
+            "detail-type": "Scheduled Event",
+            "source": "aws.events",
+            "account": self.function.account,
+            "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "region": self.function.region,
+            "resources": [
+                f"arn:aws:events:{self.function.region}:{self.function.account}:rule/{self.schedule.name}"
+            ],
+            "detail": {},
+        }
+        started = time.perf_counter()
+        try:
+            self.function.invoke(event)
+            outcome = "ok"
+        except Exception as err:
+            self.trace.note(f"{self.function.short_name} raised {type(err).__name__}: {err}")
+            outcome = "failed"
+        self.trace.hop(
+            "Scheduled Event", self.function.short_name, outcome, (time.perf_counter() - started) * 1000, "-"
+        )

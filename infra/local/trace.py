@@ -1,0 +1,46 @@
+"""The live trace: one line per hop, and the counters the demo summary is made of."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections import Counter
+from datetime import datetime
+from typing import TextIO
+
+__all__ = ["Trace"]
+
+
+class Trace:
+    def __init__(self, stream: TextIO | None = sys.stdout) -> None:
+        self._stream = stream
+        self._lock = threading.Lock()
+        self.events = Counter[str]()  # detail-type -> events handled
+        self.outcomes = Counter[str]()  # "function:ok" / "function:failed"
+        self.requests = Counter[str]()  # "POST /webhooks/standard 202"
+        self.effects = Counter[str]()  # "slack", "email", "schedule"
+
+    def _line(self, kind: str, text: str) -> None:
+        if self._stream is None:
+            return
+        stamp = datetime.now().strftime("%H:%M:%S.%f")[:-3]
+        with self._lock:
+            print(f"{stamp}  {kind:<8} {text}", file=self._stream, flush=True)
+
+    def hop(self, detail_type: str, function: str, outcome: str, millis: float, correlation: str) -> None:
+        self.events[detail_type] += 1
+        self.outcomes[f"{function}:{outcome}"] += 1
+        self._line(
+            "hop", f"{detail_type:<20} -> {function:<18} {outcome:<7} {millis:7.1f} ms  corr={correlation}"
+        )
+
+    def request(self, method: str, path: str, status: int, millis: float) -> None:
+        self.requests[f"{method} {path} {status}"] += 1
+        self._line("http", f"{method} {path} -> {status} {millis:7.1f} ms")
+
+    def effect(self, kind: str, text: str) -> None:
+        self.effects[kind] += 1
+        self._line(kind, text)
+
+    def note(self, text: str) -> None:
+        self._line("mesh", text)

@@ -1,0 +1,50 @@
+"""The action loop: what a person is asked to do, and what they did."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from talkworthy.catalog.base import Detail, _Model
+
+__all__ = ["ActionRequested", "ActionTaken", "Actor", "Target"]
+
+ActionName = Literal[
+    "claim", "escalate", "mark_lead", "link_contact", "dismiss", "accept", "merge", "decline"
+]
+
+
+class Target(_Model):
+    kind: Literal["case", "mention", "idea", "profile", "lead"]
+    id: str
+    system: str | None = None
+
+
+class ActionRequested(Detail):
+    """Ask a person to act: rendered as Slack Block Kit or an email with signed links."""
+
+    DETAIL_TYPE = "Action.Requested"
+    channel: Literal["slack", "email"]
+    audience: str = Field(description="Slack channel id, or an e-mail address")
+    headline: str = Field(max_length=300)
+    body: str = Field(max_length=3000)
+    facts: dict[str, str] = Field(default_factory=dict, description="label -> value shown as context")
+    target: Target
+    actions: list[ActionName]
+    link: str | None = None
+
+
+class Actor(_Model):
+    id: str
+    name: str | None = None
+    via: Literal["slack", "email"]
+
+
+class ActionTaken(Detail):
+    DETAIL_TYPE = "Action.Taken"
+    action: ActionName
+    actor: Actor
+    target: Target
+    response_url: str | None = None
+    message_ref: str | None = Field(default=None, description="channel:ts of the message clicked")
