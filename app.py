@@ -19,7 +19,7 @@ def _webhook(source: str, path_params: dict[str, str]) -> Response:
     path = "/webhooks/" + "/".join(path_params.values())
     pipeline, publish_once = ingress()
     if app.lambda_context is not None:
-        publish_once.config.register_lambda_context(app.lambda_context)
+        publish_once.once.config.register_lambda_context(app.lambda_context)
     result = respond(pipeline.handle(to_http_request(request, source, path, path_params)))
     return Response(result["body"], status_code=result["status_code"], headers=result["headers"])
 

@@ -14,12 +14,6 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities import parameters
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
-from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
 from botocore.exceptions import BotoCoreError, ClientError
 from chalice.app import Request
 from pydantic_settings import BaseSettings
@@ -29,6 +23,7 @@ from chalicelib.sources import SOURCES
 from chalicelib.sources.base import Inbound, InboundDelivery, SourceSecrets
 from talkworthy.clients import aws_client
 from talkworthy.errors import RetryableError
+from talkworthy.idempotency import AlreadyInProgressError, DynamoDbOnce
 from talkworthy.publishing import EventBridgePublisher, EventPublisher
 
 __all__ = ["IngressSettings", "ingress", "to_http_request"]
@@ -100,35 +95,27 @@ class S3RawArchive:
 
 
 class IdempotentPublisher:
-    """Publishes an item's events once per dedupe key, with Powertools idempotency on DynamoDB."""
+    """Publishes an item's events once per dedupe key (see talkworthy.idempotency)."""
 
-    def __init__(self, publisher: EventPublisher, table: str, client: Any) -> None:
+    def __init__(self, publisher: EventPublisher, once: DynamoDbOnce) -> None:
         self._publisher = publisher
-        self._store = DynamoDBPersistenceLayer(table_name=table, boto3_client=client)
-        self.config = IdempotencyConfig(
-            event_key_jmespath="key",
-            expires_after_seconds=DEDUPE_SECONDS,
-            response_hook=lambda response, _record: {**response, "duplicate": True},
-        )
+        self.once = once
 
     def __call__(self, key: str, item: Inbound) -> bool:
         details = item.details
 
-        @idempotent_function(
-            data_keyword_argument="delivery", persistence_store=self._store, config=self.config
-        )
-        def publish(delivery: dict[str, str]) -> dict[str, Any]:
+        def publish() -> dict[str, Any]:
             if details:
                 self._publisher.publish(details)
             return {"published": len(details)}
 
         try:
-            result = publish(delivery={"key": key})
-        except IdempotencyAlreadyInProgressError as err:
+            _, ran = self.once.run(key, publish)
+        except AlreadyInProgressError as err:
             raise InProgressError(key) from err
         except (ClientError, BotoCoreError) as err:
             raise RetryableError(f"dedupe store or bus unavailable: {err}") from err
-        return not result.get("duplicate", False)
+        return ran
 
 
 def _count(namespace: str) -> Any:
@@ -150,8 +137,7 @@ def ingress() -> tuple[Ingress, IdempotentPublisher]:
     config = settings()
     publish_once = IdempotentPublisher(
         EventBridgePublisher(aws_client("events"), config.event_bus_name),
-        config.idempotency_table,
-        aws_client("dynamodb"),
+        DynamoDbOnce(config.idempotency_table, aws_client("dynamodb"), expires_after_seconds=DEDUPE_SECONDS),
     )
     pipeline = Ingress(
         SOURCES,

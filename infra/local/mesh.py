@@ -65,6 +65,7 @@ class LocalMesh:
         self._busy = threading.Lock()
         self._inflight = 0
         self._loop: threading.Thread | None = None
+        self._slack_seen = 0
         self._ingress: Any = None
         self._ingress_thread: threading.Thread | None = None
         self.sink = SlackSink(host=self.config.host, port=0)
@@ -99,9 +100,6 @@ class LocalMesh:
             )
             self.session = boto3.Session(region_name=_REGION)
             self.sink.start()
-            self.sink.on_message = lambda message: self.trace.effect(
-                "slack", f"#{message['channel']} {message['text'][:90]!r}"
-            )
             self.stack = provision(
                 self.session,
                 stack_name=self.config.stack_name,
@@ -276,6 +274,7 @@ class LocalMesh:
                         handled += 1
                 for worker in self._workers:
                     handled += worker.poll_once()
+                self._trace_slack()
             except Exception as err:  # the loop must survive a broken AWS call and say so
                 self.trace.note(f"runtime error: {type(err).__name__}: {err}")
             finally:
@@ -283,6 +282,12 @@ class LocalMesh:
                     self._inflight -= 1
             if not handled:
                 self._stop.wait(0.05)
+
+    def _trace_slack(self) -> None:
+        messages = self.sink.messages()
+        for message in messages[self._slack_seen :]:
+            self.trace.effect("slack", f"#{message['channel']} {str(message.get('text', ''))[:90]!r}")
+        self._slack_seen = len(messages)
 
     def is_idle(self) -> bool:
         with self._busy:

@@ -41,24 +41,30 @@ class Delivery:
         return self.replay_name is not None
 
 
-def read_detail(body: str, model: type[D]) -> tuple[EventBridgeModel, D]:
-    """Parse an EventBridge envelope and its detail; a wrong detail-type is an input error."""
+def read_detail(body: str, *models: type[D]) -> tuple[EventBridgeModel, D]:
+    """Parse an EventBridge envelope and its detail; a detail-type not expected is an input error."""
     envelope = EventBridgeModel.model_validate_json(body)
-    if envelope.detail_type != model.DETAIL_TYPE:
-        raise InvalidInputError(f"expected {model.DETAIL_TYPE}, got {envelope.detail_type}")
-    return envelope, model.model_validate(envelope.detail)
+    for model in models:
+        if envelope.detail_type == model.DETAIL_TYPE:
+            return envelope, model.model_validate(envelope.detail)
+    expected = ", ".join(model.DETAIL_TYPE for model in models)
+    raise InvalidInputError(f"expected {expected}, got {envelope.detail_type}")
 
 
-def sqs_consumer(model: type[D], service: str, handle: Callable[[D, Delivery], None]) -> LambdaHandler:
+def sqs_consumer(
+    models: type[D] | tuple[type[D], ...], service: str, handle: Callable[[D, Delivery], None]
+) -> LambdaHandler:
+    """The Lambda handler for a queue fed by rules matching ``models``' detail-types."""
+    expected = models if isinstance(models, tuple) else (models,)
     logger = Logger(service=service)
     metrics = Metrics(service=service)
     tracer = Tracer(service=service)
     processor = BatchProcessor(event_type=EventType.SQS)
 
     def record_handler(record: SQSRecord) -> None:
-        envelope, detail = read_detail(record.body, model)
+        envelope, detail = read_detail(record.body, *expected)
         logger.set_correlation_id(detail.meta.correlation_id)
-        logger.append_keys(event_key=detail.meta.event_key, detail_type=model.DETAIL_TYPE)
+        logger.append_keys(event_key=detail.meta.event_key, detail_type=detail.DETAIL_TYPE)
         tracer.put_annotation("correlation_id", detail.meta.correlation_id)
         delivery = Delivery(
             event_id=envelope.id,

@@ -1,0 +1,77 @@
+"""`make bench`: the figures PERFORMANCE.md asks for, printed and written to bench-results.json.
+
+Machines here are shared and noisy, so every figure is a median over repeats and every claim is a
+ratio to a baseline measured in the same run. Keys in the JSON file are stable (see README).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from infra.local.template import REPO_ROOT, load_template
+
+__all__ = ["main"]
+
+RESULTS = REPO_ROOT / "bench-results.json"
+IMPORT_REPEATS = 7
+
+
+def _import_seconds(statement: str) -> float:
+    code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
+    runs = []
+    for _ in range(IMPORT_REPEATS):
+        out = subprocess.run(
+            [sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=REPO_ROOT
+        )
+        runs.append(float(out.stdout.strip().splitlines()[-1]))
+    return statistics.median(runs)
+
+
+def _handler_modules() -> dict[str, Path]:
+    modules = {}
+    for logical_id, resource in load_template()["Resources"].items():
+        if resource["Type"] == "AWS::Serverless::Function":
+            props = resource["Properties"]
+            module = props["Handler"].rpartition(".")[0]
+            modules[logical_id] = (REPO_ROOT / props["CodeUri"] / f"{module}.py").resolve()
+    return modules
+
+
+def cold_imports() -> dict[str, Any]:
+    boto3 = _import_seconds("import boto3")
+    handlers = {}
+    for logical_id, path in _handler_modules().items():
+        statement = (
+            "import importlib.util as u; "
+            f"s = u.spec_from_file_location('h', {str(path)!r}); m = u.module_from_spec(s); s.loader.exec_module(m)"
+        )
+        seconds = _import_seconds(statement)
+        handlers[logical_id] = {"ms": round(seconds * 1000, 1), "ratio_to_boto3": round(seconds / boto3, 2)}
+    return {"boto3_ms": round(boto3 * 1000, 1), "handlers": handlers, "goal_ratio": 1.3}
+
+
+def _print(results: dict[str, Any]) -> None:
+    imports = results["cold_import"]
+    print(
+        f"\ncold import (fresh process, median of {IMPORT_REPEATS}); bare `import boto3` = {imports['boto3_ms']} ms"
+    )
+    print(f"  {'handler':<22} {'ms':>8} {'x boto3':>8}   goal <= {imports['goal_ratio']}")
+    for name, row in imports["handlers"].items():
+        print(f"  {name:<22} {row['ms']:>8} {row['ratio_to_boto3']:>8}")
+
+
+def main() -> int:
+    results: dict[str, Any] = {"cold_import": cold_imports()}
+    RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    _print(results)
+    print(f"\nwritten to {RESULTS.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""`make demo`: start the mesh, send the demo deliveries signed as their senders sign them, wait
+until the mesh is idle, print what happened, and fail when an expected effect is missing."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+import yaml
+
+from infra.local.mesh import LocalMesh, MeshConfig
+from infra.local.template import REPO_ROOT
+from infra.samples import WebhookSample, load_webhook_samples, signed_request
+
+__all__ = ["SCENARIOS", "run_demo", "send_sample"]
+
+SCENARIOS = REPO_ROOT / "events" / "demo" / "scenarios.yaml"
+
+
+def _samples() -> dict[str, WebhookSample]:
+    found = {f"{s.source}/{s.name}": s for s in load_webhook_samples()}
+    found |= {
+        f"demo:{s.source}/{s.name}": s
+        for s in load_webhook_samples(REPO_ROOT / "events" / "demo" / "webhooks")
+    }
+    return found
+
+
+def send_sample(mesh_url: str, sample: WebhookSample, secrets: dict[str, Any]) -> requests.Response:
+    path, headers, body = signed_request(sample, secrets, f"{mesh_url}/webhooks/{sample.source}", time.time())
+    return requests.post(f"{mesh_url}{path}", data=body, headers=headers, timeout=10)
+
+
+def _seed(mesh: LocalMesh, scenario: dict[str, Any]) -> None:
+    from talkworthy.crm.dynamodb import DynamoDbCrm
+    from talkworthy.crm.port import CaseRequest
+
+    crm = DynamoDbCrm(mesh.session.resource("dynamodb").Table(mesh.stack.attr("CrmTable")))
+    for contact in scenario.get("crm_contacts", []):
+        crm.seed_contact(**contact)
+    for case in scenario.get("open_cases", []):
+        found = crm.find_contact_by_email(case["email"])
+        crm.open_case(
+            CaseRequest(
+                idempotency_key=f"seed:{case['email']}:{case['subject']}",
+                subject=case["subject"],
+                description=case["subject"],
+                contact=found,
+                requester_email=case["email"],
+                priority="normal",
+                origin_channel="email",
+                origin_url=None,
+                tags=(),
+            )
+        )
+
+
+def _check(mesh: LocalMesh, expect: dict[str, Any], failures: list[str]) -> None:
+    events = mesh.trace.events
+    for detail_type, least in expect.get("events_at_least", {}).items():
+        if events[detail_type] < least:
+            failures.append(f"expected at least {least} {detail_type}, saw {events[detail_type]}")
+    for detail_type, most in expect.get("events_at_most", {}).items():
+        if events[detail_type] > most:
+            failures.append(f"expected at most {most} {detail_type}, saw {events[detail_type]}")
+    slack = len(mesh.sink.messages())
+    if slack < expect.get("slack_messages_at_least", 0):
+        failures.append(f"expected at least {expect['slack_messages_at_least']} Slack messages, saw {slack}")
+    dlq = sum(mesh.dlq_depths().values())
+    if dlq > expect.get("dlq_total", 0):
+        failures.append(f"{dlq} message(s) in dead-letter queues: {mesh.dlq_depths()}")
+
+
+def _summary(mesh: LocalMesh) -> None:
+    print("\n=== summary ===")
+    print("events handled per detail-type:")
+    for detail_type, count in sorted(mesh.trace.events.items()):
+        print(f"  {detail_type:<22} {count}")
+    print("handler outcomes:")
+    for outcome, count in sorted(mesh.trace.outcomes.items()):
+        print(f"  {outcome:<30} {count}")
+    print("ingress answers:")
+    for request, count in sorted(mesh.trace.requests.items()):
+        print(f"  {request:<45} {count}")
+    messages = mesh.sink.messages()
+    print(f"Slack messages: {len(messages)}")
+    for message in messages:
+        print(f"  #{message['channel']}: {str(message.get('text', ''))[:100]}")
+    print(f"e-mails sent: {len(mesh.sent_emails())}")
+    print(f"DLQ depths: {mesh.dlq_depths()}")
+
+
+def run_demo(scenarios: Path = SCENARIOS, mesh: LocalMesh | None = None) -> list[str]:
+    """Returns the failures (empty when every expected effect happened)."""
+    scenario = yaml.safe_load(scenarios.read_text())
+    samples = _samples()
+    own = mesh is None
+    mesh = mesh or LocalMesh(MeshConfig(ingress_port=0)).start()
+    failures: list[str] = []
+    try:
+        _seed(mesh, scenario)
+        secrets = mesh.secrets["webhooks"]
+        for name in scenario["deliveries"]:
+            sample = samples[name]
+            answer = send_sample(mesh.ingress_url, sample, secrets)
+            if answer.status_code != sample.expect.status:
+                failures.append(
+                    f"{name}: expected {sample.expect.status}, got {answer.status_code} {answer.text}"
+                )
+        mesh.wait_idle(timeout=120)
+        for name in scenario.get("duplicates", []):
+            answer = send_sample(mesh.ingress_url, samples[name], secrets)
+            if answer.status_code != 200 or answer.json().get("published") != 0:
+                failures.append(
+                    f"{name} again: expected 200 duplicate, got {answer.status_code} {answer.text}"
+                )
+        if not mesh.wait_idle(timeout=120):
+            failures.append("the mesh did not become idle within 120 s")
+        _summary(mesh)
+        _check(mesh, scenario.get("expect", {}), failures)
+    finally:
+        if own:
+            mesh.stop()
+    return failures

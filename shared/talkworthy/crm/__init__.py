@@ -1,0 +1,65 @@
+"""Systems of record: the CRM port, its value types, and the adapters behind it.
+
+The composition root picks and builds the adapter; this package only exports. Vendor adapters
+(``salesforce``, ``hubspot``, ``zendesk``) import ``requests`` and the built-in one imports
+``boto3``, so they are imported here lazily and a handler pays only for the one it uses.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from talkworthy.crm.fake import InMemoryCrm
+from talkworthy.crm.port import (
+    CasePriority,
+    CaseRef,
+    CaseRequest,
+    Contact,
+    CrmPort,
+    LeadRef,
+    LeadRequest,
+    external_key,
+)
+
+if TYPE_CHECKING:
+    from talkworthy.crm.dynamodb import DynamoDbCrm
+    from talkworthy.crm.http import HttpClient, RetryPolicy
+    from talkworthy.crm.hubspot import HubSpotCrmAdapter
+    from talkworthy.crm.salesforce import SalesforceCrmAdapter
+    from talkworthy.crm.zendesk import ZendeskCrmAdapter
+
+__all__ = [
+    "CasePriority",
+    "CaseRef",
+    "CaseRequest",
+    "Contact",
+    "CrmPort",
+    "DynamoDbCrm",
+    "HttpClient",
+    "HubSpotCrmAdapter",
+    "InMemoryCrm",
+    "LeadRef",
+    "LeadRequest",
+    "RetryPolicy",
+    "SalesforceCrmAdapter",
+    "ZendeskCrmAdapter",
+    "external_key",
+]
+
+_LAZY = {
+    "DynamoDbCrm": "talkworthy.crm.dynamodb",
+    "HttpClient": "talkworthy.crm.http",
+    "RetryPolicy": "talkworthy.crm.http",
+    "HubSpotCrmAdapter": "talkworthy.crm.hubspot",
+    "SalesforceCrmAdapter": "talkworthy.crm.salesforce",
+    "ZendeskCrmAdapter": "talkworthy.crm.zendesk",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(module), name)

@@ -1,0 +1,234 @@
+"""The built-in CRM on one DynamoDB table (``CrmTable``): the local default and the fallback.
+
+Keys: ``pk``/``sk`` plus the sparse GSI ``gsi1`` (``gsi1pk``/``gsi1sk``).
+
+===========================  ==============  ========================================
+item                         pk / sk         gsi1pk
+===========================  ==============  ========================================
+contact                      CONTACT#<id>    EMAIL#<lower-case e-mail>
+case (open)                  CASE#<id>       OPENCASES#CONTACT#<id> or OPENCASES#EMAIL#<e-mail>
+case (closed)                CASE#<id>       (removed: closed cases leave the index)
+lead                         LEAD#<id>       LEADS#<e-mail or platform:handle>
+idempotency guard            CASEKEY#<key> / LEADKEY#<key>  (holds the record id)
+===========================  ==============  ========================================
+
+A case and its guard are written in one ``TransactWriteItems``, the guard with
+``attribute_not_exists(pk)``: a redelivered key cancels the transaction and gets the first case
+back with ``created=False``; never a second case.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from boto3.dynamodb.conditions import Key
+from botocore.exceptions import ClientError
+
+from talkworthy.crm.port import CaseRef, CaseRequest, Contact, LeadRef, LeadRequest
+from talkworthy.errors import ConfigurationError, InvalidInputError, PermanentError, RetryableError
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+else:
+    Table = Any
+
+__all__ = ["DynamoDbCrm"]
+
+SYSTEM = "dynamodb"
+GSI = "gsi1"
+_RETRYABLE = {
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "InternalServerError",
+    "ServiceUnavailable",
+    "TransactionInProgressException",
+}
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def _translate(err: ClientError) -> Exception:
+    code = err.response.get("Error", {}).get("Code", "")
+    if code in _RETRYABLE:
+        return RetryableError(f"DynamoDB {code}")
+    if code == "ResourceNotFoundException":
+        return ConfigurationError("the CRM table does not exist")
+    return PermanentError(f"DynamoDB {code}: {err}")
+
+
+class DynamoDbCrm:
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def seed_contact(
+        self,
+        contact_id: str,
+        email: str | None = None,
+        name: str | None = None,
+        tier: str | None = None,
+        owner: str | None = None,
+    ) -> Contact:
+        contact = Contact(
+            system=SYSTEM, contact_id=contact_id, email=email, name=name, tier=tier, owner=owner
+        )
+        item: dict[str, Any] = {"pk": f"CONTACT#{contact_id}", "sk": "CONTACT", "kind": "contact"}
+        item.update({k: v for k, v in contact.model_dump(exclude={"system"}).items() if v is not None})
+        if email:
+            item.update(gsi1pk=f"EMAIL#{email.strip().lower()}", gsi1sk=f"CONTACT#{contact_id}")
+        self._call(self._table.put_item, Item=item)
+        return contact
+
+    def find_contact_by_email(self, email: str) -> Contact | None:
+        rows = self._index(f"EMAIL#{email.strip().lower()}")
+        if not rows:
+            return None
+        row = rows[0]
+        return Contact(
+            system=SYSTEM,
+            contact_id=row["contact_id"],
+            email=row.get("email"),
+            name=row.get("name"),
+            tier=row.get("tier"),
+            owner=row.get("owner"),
+        )
+
+    def open_case(self, req: CaseRequest) -> CaseRef:
+        case_id = f"TW-{uuid.uuid4().hex[:12].upper()}"
+        now = _now()
+        item: dict[str, Any] = {
+            "pk": f"CASE#{case_id}",
+            "sk": "CASE",
+            "kind": "case",
+            "case_id": case_id,
+            "status": "open",
+            "idempotency_key": req.idempotency_key,
+            "created_at": now,
+            **req.model_dump(exclude={"idempotency_key", "contact", "tags"}, exclude_none=True),
+            "tags": list(req.tags),
+        }
+        if req.contact is not None:
+            item["contact_id"] = req.contact.contact_id
+        owner = _case_owner(req.contact.contact_id if req.contact else None, req.requester_email)
+        if owner:
+            item.update(gsi1pk=f"OPENCASES#{owner}", gsi1sk=f"CASE#{now}#{case_id}")
+        existing = self._create_once(f"CASEKEY#{req.idempotency_key}", "case_id", case_id, item)
+        return CaseRef(system=SYSTEM, case_id=existing or case_id, created=existing is None)
+
+    def flag_lead(self, req: LeadRequest) -> LeadRef:
+        lead_id = f"LD-{uuid.uuid4().hex[:12].upper()}"
+        now = _now()
+        item: dict[str, Any] = {
+            "pk": f"LEAD#{lead_id}",
+            "sk": "LEAD",
+            "kind": "lead",
+            "lead_id": lead_id,
+            "created_at": now,
+            **req.model_dump(exclude_none=True),
+        }
+        person = (
+            req.email.strip().lower()
+            if req.email
+            else (f"{req.platform}:{req.handle}" if req.handle else None)
+        )
+        if person:
+            item.update(gsi1pk=f"LEADS#{person}", gsi1sk=f"LEAD#{now}#{lead_id}")
+        existing = self._create_once(f"LEADKEY#{req.idempotency_key}", "lead_id", lead_id, item)
+        return LeadRef(system=SYSTEM, lead_id=existing or lead_id, created=existing is None)
+
+    def open_cases_for(self, contact_id: str | None, email: str | None) -> list[CaseRef]:
+        """Open cases keyed by the contact or by the e-mail, each side resolved to the other if it can be."""
+        if email and contact_id is None:
+            contact = self.find_contact_by_email(email)
+            contact_id = contact.contact_id if contact else None
+        elif contact_id and email is None:
+            found = self._call(self._table.get_item, Key={"pk": f"CONTACT#{contact_id}", "sk": "CONTACT"})
+            email = found.get("Item", {}).get("email")
+        owners = {_case_owner(contact_id, None), _case_owner(None, email)} - {None}
+        rows = {row["case_id"]: row for owner in owners for row in self._index(f"OPENCASES#{owner}")}
+        ordered = sorted(rows.values(), key=lambda row: str(row["gsi1sk"]))
+        return [CaseRef(system=SYSTEM, case_id=row["case_id"], created=False) for row in ordered]
+
+    def close_case(self, case_id: str) -> None:
+        """Mark the case closed and take it out of the open-cases index; closing twice is harmless."""
+        try:
+            self._table.update_item(
+                Key={"pk": f"CASE#{case_id}", "sk": "CASE"},
+                UpdateExpression="SET #status = :closed, closed_at = :now REMOVE gsi1pk, gsi1sk",
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues={":closed": "closed", ":now": _now()},
+            )
+        except ClientError as err:
+            if err.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                raise InvalidInputError(f"no case {case_id}") from err
+            raise _translate(err) from err
+
+    # -- storage --------------------------------------------------------------------------------
+
+    def _create_once(self, guard_pk: str, id_attr: str, record_id: str, item: dict[str, Any]) -> str | None:
+        """Write the record and its guard together; return the existing record id if the guard was taken.
+
+        The table resource's client converts plain Python values to attribute values for every
+        operation, ``transact_write_items`` included, so the items are passed untyped.
+        """
+        name = self._table.name
+        guard = {"pk": guard_pk, "sk": "KEY", id_attr: record_id, "created_at": item["created_at"]}
+        try:
+            self._table.meta.client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": name,
+                            "Item": guard,
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": name,
+                            "Item": item,
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                ]
+            )
+        except ClientError as err:
+            reasons = err.response.get("CancellationReasons") or []
+            if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
+                found = self._call(
+                    self._table.get_item, Key={"pk": guard_pk, "sk": "KEY"}, ConsistentRead=True
+                )
+                return str(found["Item"][id_attr])
+            if any(reason.get("Code") == "TransactionConflict" for reason in reasons):
+                raise RetryableError("DynamoDB transaction conflict on the idempotency key") from err
+            raise _translate(err) from err
+        return None
+
+    def _index(self, gsi1pk: str) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        kwargs: dict[str, Any] = {"IndexName": GSI, "KeyConditionExpression": Key("gsi1pk").eq(gsi1pk)}
+        while True:
+            page = self._call(self._table.query, **kwargs)
+            rows += page.get("Items", [])
+            if "LastEvaluatedKey" not in page:
+                return rows
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def _call(self, operation: Any, **kwargs: Any) -> Any:
+        try:
+            return operation(**kwargs)
+        except ClientError as err:
+            raise _translate(err) from err
+
+
+def _case_owner(contact_id: str | None, email: str | None) -> str | None:
+    if contact_id:
+        return f"CONTACT#{contact_id}"
+    if email:
+        return f"EMAIL#{email.strip().lower()}"
+    return None

@@ -1,0 +1,96 @@
+"""An in-memory CRM for unit tests of use cases: the port's behaviour, and a record of every call."""
+
+from __future__ import annotations
+
+from itertools import count
+
+from talkworthy.crm.port import CaseRef, CaseRequest, Contact, LeadRef, LeadRequest
+
+__all__ = ["InMemoryCrm"]
+
+
+class InMemoryCrm:
+    """Idempotent like the real adapters; ``calls`` lists ``(method, argument)`` in order.
+
+    ``fail_next(method, error)`` makes the next call of ``method`` raise ``error`` (after recording
+    the call), to test how a use case handles a CRM that is down or refuses.
+    """
+
+    def __init__(self, system: str = "fake") -> None:
+        self.system = system
+        self.calls: list[tuple[str, object]] = []
+        self.contacts: dict[str, Contact] = {}
+        self.cases: dict[str, CaseRequest] = {}
+        self.leads: dict[str, LeadRequest] = {}
+        self.closed: set[str] = set()
+        self._case_by_key: dict[str, str] = {}
+        self._lead_by_key: dict[str, str] = {}
+        self._ids = count(1)
+        self._failures: dict[str, list[Exception]] = {}
+
+    def fail_next(self, method: str, error: Exception) -> None:
+        self._failures.setdefault(method, []).append(error)
+
+    def seed_contact(
+        self,
+        contact_id: str,
+        email: str | None = None,
+        name: str | None = None,
+        tier: str | None = None,
+        owner: str | None = None,
+    ) -> Contact:
+        contact = Contact(
+            system=self.system, contact_id=contact_id, email=email, name=name, tier=tier, owner=owner
+        )
+        self.contacts[contact_id] = contact
+        return contact
+
+    def find_contact_by_email(self, email: str) -> Contact | None:
+        self._record("find_contact_by_email", email)
+        wanted = email.strip().lower()
+        return next((c for c in self.contacts.values() if (c.email or "").lower() == wanted), None)
+
+    def open_case(self, req: CaseRequest) -> CaseRef:
+        self._record("open_case", req)
+        existing = self._case_by_key.get(req.idempotency_key)
+        if existing is not None:
+            return CaseRef(system=self.system, case_id=existing, created=False)
+        case_id = f"case-{next(self._ids)}"
+        self._case_by_key[req.idempotency_key] = case_id
+        self.cases[case_id] = req
+        return CaseRef(system=self.system, case_id=case_id, created=True)
+
+    def flag_lead(self, req: LeadRequest) -> LeadRef:
+        self._record("flag_lead", req)
+        existing = self._lead_by_key.get(req.idempotency_key)
+        if existing is not None:
+            return LeadRef(system=self.system, lead_id=existing, created=False)
+        lead_id = f"lead-{next(self._ids)}"
+        self._lead_by_key[req.idempotency_key] = lead_id
+        self.leads[lead_id] = req
+        return LeadRef(system=self.system, lead_id=lead_id, created=True)
+
+    def open_cases_for(self, contact_id: str | None, email: str | None) -> list[CaseRef]:
+        self._record("open_cases_for", (contact_id, email))
+        return [
+            CaseRef(system=self.system, case_id=case_id, created=False)
+            for case_id, req in self.cases.items()
+            if case_id not in self.closed and _belongs_to(req, contact_id, email)
+        ]
+
+    def close_case(self, case_id: str) -> None:
+        self._record("close_case", case_id)
+        self.closed.add(case_id)
+
+    def _record(self, method: str, argument: object) -> None:
+        self.calls.append((method, argument))
+        pending = self._failures.get(method)
+        if pending:
+            raise pending.pop(0)
+
+
+def _belongs_to(req: CaseRequest, contact_id: str | None, email: str | None) -> bool:
+    if contact_id is not None and req.contact is not None and req.contact.contact_id == contact_id:
+        return True
+    emails = {req.requester_email, req.contact.email if req.contact else None} - {None}
+    return email is not None and email.strip().lower() in {e.strip().lower() for e in emails if e}

@@ -1,0 +1,101 @@
+"""The systems-of-record port: what the mesh asks of a CRM or helpdesk, whichever one it is.
+
+Every write is idempotent on ``idempotency_key`` (use the event key of the event that caused it): a
+redelivered event gets the record the first delivery made, with ``created=False``, and never a
+second case or lead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "CasePriority",
+    "CaseRef",
+    "CaseRequest",
+    "Contact",
+    "CrmPort",
+    "LeadRef",
+    "LeadRequest",
+    "external_key",
+]
+
+CasePriority = Literal["low", "normal", "high", "urgent"]
+
+
+class _Value(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Contact(_Value):
+    """A person as the system of record knows them. ``system`` names that system (``salesforce``...)."""
+
+    system: str
+    contact_id: str
+    email: str | None = None
+    name: str | None = None
+    tier: str | None = None
+    owner: str | None = None
+
+
+class CaseRequest(_Value):
+    idempotency_key: str = Field(min_length=1, max_length=256)
+    subject: str = Field(min_length=1)
+    description: str
+    contact: Contact | None = None
+    requester_email: str | None = None
+    priority: CasePriority = "normal"
+    origin_channel: str
+    origin_url: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+class CaseRef(_Value):
+    """The case a request produced; ``created`` is False when the key already had a case."""
+
+    system: str
+    case_id: str
+    url: str | None = None
+    created: bool
+
+
+class LeadRequest(_Value):
+    idempotency_key: str = Field(min_length=1, max_length=256)
+    email: str | None = None
+    name: str | None = None
+    handle: str | None = None
+    platform: str
+    note: str = ""
+    source_url: str | None = None
+
+
+class LeadRef(_Value):
+    """The lead a request produced or flagged; ``created`` is False when the key was already seen."""
+
+    system: str
+    lead_id: str
+    url: str | None = None
+    created: bool
+
+
+class CrmPort(Protocol):
+    def find_contact_by_email(self, email: str) -> Contact | None: ...
+
+    def open_case(self, req: CaseRequest) -> CaseRef: ...
+
+    def flag_lead(self, req: LeadRequest) -> LeadRef: ...
+
+    def open_cases_for(self, contact_id: str | None, email: str | None) -> list[CaseRef]: ...
+
+
+def external_key(idempotency_key: str, namespace: str = "") -> str:
+    """The key as vendors store it: short, URL-path safe and stable (``tw-`` + 40 hex digits).
+
+    Raw event keys hold ``>``, ``:`` or ``/``, which break REST paths (``/sobjects/Case/Field/{key}``)
+    and can exceed vendor field lengths; a digest has neither problem and never changes for a key.
+    """
+    digest = hashlib.sha256(f"{namespace}|{idempotency_key}".encode()).hexdigest()
+    return f"tw-{digest[:40]}"

@@ -1,0 +1,87 @@
+"""SLA timers as EventBridge Scheduler one-shot schedules that put Sla.Breached on the bus."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any, Protocol
+
+from talkworthy.catalog import RecordRef, SlaBreached
+from talkworthy.errors import RetryableError
+
+__all__ = ["EventBridgeSlaScheduler", "InMemorySlaScheduler", "SlaScheduler", "timer_name"]
+
+
+def timer_name(case: RecordRef) -> str:
+    """A schedule name per case (Scheduler allows 64 chars of [0-9A-Za-z_.-])."""
+    digest = hashlib.sha256(f"{case.system}:{case.record_id}".encode()).hexdigest()[:40]
+    return f"sla-{digest}"
+
+
+class SlaScheduler(Protocol):
+    def start(self, name: str, due: datetime, breach: SlaBreached) -> bool:
+        """Create the timer; False when it already exists (a redelivered Case.Opened)."""
+
+    def cancel(self, name: str) -> bool:
+        """Delete the timer; False when there was none (already fired, or never set)."""
+
+
+class EventBridgeSlaScheduler:
+    def __init__(self, client: Any, *, group: str, bus_arn: str, role_arn: str, dlq_arn: str) -> None:
+        self._client = client
+        self._group = group
+        self._bus_arn = bus_arn
+        self._role_arn = role_arn
+        self._dlq_arn = dlq_arn
+
+    def start(self, name: str, due: datetime, breach: SlaBreached) -> bool:
+        errors = self._client.exceptions
+        try:
+            self._client.create_schedule(
+                Name=name,
+                GroupName=self._group,
+                ScheduleExpression=f"at({due.strftime('%Y-%m-%dT%H:%M:%S')})",
+                ScheduleExpressionTimezone="UTC",
+                FlexibleTimeWindow={"Mode": "OFF"},
+                ActionAfterCompletion="DELETE",
+                Target={
+                    "Arn": self._bus_arn,
+                    "RoleArn": self._role_arn,
+                    "Input": breach.model_dump_json(),
+                    "EventBridgeParameters": {
+                        "DetailType": SlaBreached.DETAIL_TYPE,
+                        "Source": breach.meta.producer,
+                    },
+                    "RetryPolicy": {"MaximumRetryAttempts": 185, "MaximumEventAgeInSeconds": 86400},
+                    "DeadLetterConfig": {"Arn": self._dlq_arn},
+                },
+            )
+        except errors.ConflictException:
+            return False
+        except (errors.ThrottlingException, errors.InternalServerException) as err:
+            raise RetryableError(f"scheduler unavailable: {err}") from err
+        return True
+
+    def cancel(self, name: str) -> bool:
+        errors = self._client.exceptions
+        try:
+            self._client.delete_schedule(Name=name, GroupName=self._group)
+        except errors.ResourceNotFoundException:
+            return False
+        except (errors.ThrottlingException, errors.InternalServerException) as err:
+            raise RetryableError(f"scheduler unavailable: {err}") from err
+        return True
+
+
+class InMemorySlaScheduler:
+    def __init__(self) -> None:
+        self.timers: dict[str, tuple[datetime, SlaBreached]] = {}
+
+    def start(self, name: str, due: datetime, breach: SlaBreached) -> bool:
+        if name in self.timers:
+            return False
+        self.timers[name] = (due, breach)
+        return True
+
+    def cancel(self, name: str) -> bool:
+        return self.timers.pop(name, None) is not None

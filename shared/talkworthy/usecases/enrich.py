@@ -1,0 +1,42 @@
+"""Mention.Received → Mention.Enriched: sentiment, intent, influence, identity, segment, thread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from talkworthy.catalog import Influence, Intent, MentionEnriched, MentionReceived
+from talkworthy.crm.port import Contact
+from talkworthy.enrichment import SentimentAnalyzer, classify_intent, influence_score
+from talkworthy.identity import IdentityGraph, ThreadStore, segment_for
+
+__all__ = ["PRODUCER", "enrich_mention"]
+
+PRODUCER = "talkworthy.enrich"
+
+
+def enrich_mention(
+    received: MentionReceived,
+    *,
+    sentiment: SentimentAnalyzer,
+    identities: IdentityGraph,
+    threads: ThreadStore,
+    crm_lookup: Callable[[str], Contact | None] | None,
+) -> MentionEnriched:
+    mention = received.mention
+    text = f"{mention.title}\n{mention.text}" if mention.title else mention.text
+    score = sentiment.analyze(text, mention.language)
+    intent = classify_intent(text, score)
+    influence = influence_score(mention.author.audience, mention.engagement, mention.author.reputation)
+    identity = identities.resolve(mention.platform, mention.author, crm_lookup)
+    segment = segment_for(identities.get_profile(identity.profile_id))
+    thread_id = threads.assign_thread(mention, identity.profile_id, topic=intent.label)
+    return MentionEnriched(
+        meta=received.meta.derive(PRODUCER, "enriched"),
+        mention=mention,
+        sentiment=score,
+        intent=Intent(label=intent.label, cues=intent.cues, provenance=intent.provenance),
+        influence=Influence(score=influence.score, provenance=influence.provenance),
+        identity=identity,
+        segment=segment,
+        thread_id=thread_id,
+    )

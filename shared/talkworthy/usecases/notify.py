@@ -1,0 +1,42 @@
+"""Action.Requested → a Slack message with buttons, or an e-mail with signed expiring links.
+
+Sent at most once per event key; a replayed event (EventBridge archive replay) notifies nobody
+unless replays are allowed, so recovering events never floods people with old news.
+"""
+
+from __future__ import annotations
+
+from talkworthy.catalog import ActionRequested
+from talkworthy.consumer import Delivery
+from talkworthy.idempotency import Once
+from talkworthy.notify import ActionLinkSigner, ChatPort, EmailPort, render_email, render_slack
+
+__all__ = ["send_notification"]
+
+
+def send_notification(
+    request: ActionRequested,
+    delivery: Delivery,
+    *,
+    chat: ChatPort,
+    email: EmailPort,
+    links: ActionLinkSigner,
+    links_base_url: str,
+    once: Once,
+    now: float,
+    notify_on_replay: bool = False,
+) -> str | None:
+    """Return the Slack message ref or e-mail id, or None when nothing was sent."""
+    if delivery.is_replay and not notify_on_replay:
+        return None
+
+    def send() -> dict[str, str]:
+        if request.channel == "slack":
+            text, blocks = render_slack(request)
+            return {"sent": str(chat.post(request.audience, text, blocks))}
+        urls = links.links(links_base_url, request.actions, request.target, request.audience, now)
+        subject, text, html = render_email(request, urls)
+        return {"sent": email.send(request.audience, subject, text, html)}
+
+    result, ran = once.run(f"notify:{request.meta.event_key}", send)
+    return result["sent"] if ran else None

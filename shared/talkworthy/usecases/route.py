@@ -1,0 +1,168 @@
+"""Mention.Enriched → the right action: a case, a lead, an idea, a notification, or nothing.
+
+The routing rules decide; the contact policy then vetoes sales outreach to someone who has an
+open case, a recent support contact or negative sentiment, and says why. Creating a case or a
+lead is idempotent on the mention's event key, so a redelivered event never opens a second case.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from talkworthy.catalog import (
+    ActionRequested,
+    CaseOpened,
+    Detail,
+    IdeaSubmitted,
+    LeadFlagged,
+    MentionEnriched,
+    Person,
+    RecordRef,
+    Target,
+)
+from talkworthy.catalog.actions import ActionName
+from talkworthy.crm.port import CaseRequest, CrmPort, LeadRequest
+from talkworthy.identity import IdentityGraph
+from talkworthy.routing import ContactContext, Decision, RulesDocument
+
+__all__ = ["PRODUCER", "route_mention"]
+
+PRODUCER = "talkworthy.route"
+_PRIORITY_WORD = {"urgent": "Urgent", "high": "High-priority", "normal": "New", "low": "Low-priority"}
+
+
+def route_mention(
+    event: MentionEnriched,
+    *,
+    rules: RulesDocument,
+    crm: CrmPort,
+    identities: IdentityGraph,
+    now: datetime,
+) -> tuple[Decision, list[Detail]]:
+    mention = event.mention
+    profile = identities.get_profile(event.identity.profile_id)
+    open_cases = crm.open_cases_for(event.identity.crm_contact_id, mention.author.email)
+    context = ContactContext(open_cases=len(open_cases), last_support_at=profile.last_support_at, now=now)
+    decision = rules.contact_policy.apply(rules.decide(event), context)
+    out: list[Detail] = []
+    target = Target(kind="mention", id=event.meta.event_key)
+    actions: list[ActionName] = ["claim", "mark_lead", "link_contact", "dismiss"]
+    who = mention.author.name or f"@{mention.author.handle}"
+    if decision.action == "open_case":
+        case = crm.open_case(
+            CaseRequest(
+                idempotency_key=event.meta.event_key,
+                subject=f"{event.intent.label.replace('_', ' ').capitalize()} from {who} on {mention.platform}",
+                description=mention.text,
+                contact=_contact_of(crm, mention.author.email),
+                requester_email=mention.author.email,
+                priority=decision.priority or "normal",
+                origin_channel=mention.platform,
+                origin_url=str(mention.url) if mention.url else None,
+                tags=[f"intent:{event.intent.label}", f"segment:{event.segment.tier}"],
+            )
+        )
+        if case.created:
+            identities.record_interaction(event.identity.profile_id, "support_contact", now)
+        out.append(
+            CaseOpened(
+                meta=event.meta.derive(PRODUCER, "case"),
+                case=RecordRef(system=case.system, record_id=case.case_id, url=case.url),
+                subject=f"{who}: {mention.text[:120]}",
+                priority=decision.priority or "normal",
+                rule=decision.rule,
+                profile_id=event.identity.profile_id,
+                sla_due=now + decision.sla if decision.sla else None,
+                origin_channel=mention.platform,
+                origin_url=str(mention.url) if mention.url else None,
+            )
+        )
+        target = Target(kind="case", id=case.case_id, system=case.system)
+        actions = ["claim", "escalate", "link_contact", "dismiss"]
+    elif decision.action == "flag_lead":
+        lead = crm.flag_lead(
+            LeadRequest(
+                idempotency_key=event.meta.event_key,
+                email=mention.author.email,
+                name=mention.author.name or mention.author.handle,
+                handle=mention.author.handle,
+                platform=mention.platform,
+                note=mention.text,
+                source_url=str(mention.url) if mention.url else None,
+            )
+        )
+        out.append(
+            LeadFlagged(
+                meta=event.meta.derive(PRODUCER, "lead"),
+                lead=RecordRef(system=lead.system, record_id=lead.lead_id, url=lead.url),
+                rule=decision.rule,
+                profile_id=event.identity.profile_id,
+                origin_channel=mention.platform,
+                origin_url=str(mention.url) if mention.url else None,
+            )
+        )
+        target = Target(kind="lead", id=lead.lead_id, system=lead.system)
+        actions = ["claim", "link_contact", "dismiss"]
+    elif decision.action == "file_idea":
+        out.append(
+            IdeaSubmitted(
+                meta=event.meta.derive(PRODUCER, "idea"),
+                source="mention",
+                idea_id=f"{mention.platform}:{mention.post_id}",
+                title=(mention.title or mention.text.split("\n", 1)[0])[:200],
+                text=mention.text,
+                submitter=Person(
+                    name=mention.author.name, email=mention.author.email, handle=mention.author.handle
+                ),
+                url=str(mention.url) if mention.url else None,
+            )
+        )
+        target = Target(kind="idea", id=f"{mention.platform}:{mention.post_id}")
+        actions = ["accept", "merge", "decline"]
+    elif decision.action == "ignore":
+        return decision, out
+    for channel, audience in (("slack", decision.notify_channel), ("email", decision.notify_email)):
+        if audience:
+            out.append(_request(event, decision, channel, audience, target, actions, who))
+    return decision, out
+
+
+def _contact_of(crm: CrmPort, email: str | None):  # type: ignore[no-untyped-def]
+    return crm.find_contact_by_email(email) if email else None
+
+
+def _request(
+    event: MentionEnriched,
+    decision: Decision,
+    channel: str,
+    audience: str,
+    target: Target,
+    actions: list[ActionName],
+    who: str,
+) -> ActionRequested:
+    mention = event.mention
+    word = _PRIORITY_WORD.get(decision.priority or "normal", "New")
+    facts = {
+        "Who": f"{who} (@{mention.author.handle} on {mention.platform})",
+        "Sentiment": f"{event.sentiment.label} ({event.sentiment.value:+.2f})",
+        "Intent": f"{event.intent.label} - {', '.join(event.intent.cues[:3]) or 'no cues'}",
+        "Segment": f"{event.segment.tier} ({event.segment.source})",
+        "Influence": str(event.influence.score),
+        "Thread": event.thread_id,
+        "Suggested": decision.explanation,
+    }
+    if decision.sla:
+        facts["SLA"] = f"{int(decision.sla.total_seconds() // 60)} min"
+    if decision.suppressed:
+        facts["Contact policy"] = f"no sales outreach: {', '.join(decision.suppressed)}"
+    return ActionRequested(
+        meta=event.meta.derive(PRODUCER, f"notify-{channel}"),
+        channel="slack" if channel == "slack" else "email",
+        audience=audience,
+        headline=f"{word} {event.intent.label.replace('_', ' ')} from {who}"[:300],
+        body=mention.text[:3000],
+        facts=facts,
+        target=target,
+        actions=actions,
+        link=str(mention.url) if mention.url else None,
+    )
