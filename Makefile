@@ -20,7 +20,7 @@ help:
 	@echo "make bench   - benchmarks; figures printed and written to bench-results.json"
 	@echo "make deploy  - sam build + sam deploy (guided the first time)"
 
-$(STAMP): requirements/*.txt
+$(STAMP): requirements/*.txt shared/requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required"; exit 1; }
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
@@ -53,8 +53,8 @@ $(SAM):
 	$(SAM_VENV)/bin/pip install --quiet aws-sam-cli==1.170.0
 
 build: $(SAM)
-	PYENV_VERSION=$$(pyenv versions --bare 2>/dev/null | tr '\n' ':') $(SAM) build \
-		--parameter-overrides PyRuntime=$(PY_RUNTIME)
+	PYENV_VERSION=$$(pyenv version-name 2>/dev/null):$$(pyenv versions --bare 2>/dev/null | grep -E '^3\.1[23]\.' | tr '\n' ':') $(SAM) build \
+		--build-in-source --parameter-overrides PyRuntime=$(PY_RUNTIME)
 
 deploy: build
 	@if [ -f samconfig.toml ]; then $(SAM) deploy; else $(SAM) deploy --guided; fi
@@ -63,7 +63,9 @@ deploy: build
 build-IngressFunction:
 	cp app.py "$(ARTIFACTS_DIR)/"
 	cp -r chalicelib "$(ARTIFACTS_DIR)/"
-	$(PYTHON) -m pip install --quiet -r requirements/ingress.txt -t "$(ARTIFACTS_DIR)"
+	$(PYTHON) -m pip install --quiet --platform manylinux2014_aarch64 --implementation cp \
+		--python-version $(subst python,,$(PY_RUNTIME)) --only-binary=:all: \
+		-r requirements/ingress.txt -t "$(ARTIFACTS_DIR)"
 
 clean:
 	rm -rf .aws-sam build .pytest_cache .mypy_cache .ruff_cache bench-results.json

@@ -8,11 +8,11 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from aws_lambda_powertools import Logger
-from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities import parameters
 from botocore.exceptions import BotoCoreError, ClientError
 from chalice.app import Request
@@ -101,7 +101,7 @@ class IdempotentPublisher:
         self._publisher = publisher
         self.once = once
 
-    def __call__(self, key: str, item: Inbound) -> bool:
+    def __call__(self, key: str, item: Inbound, lambda_context: Any = None) -> bool:
         details = item.details
 
         def publish() -> dict[str, Any]:
@@ -110,7 +110,7 @@ class IdempotentPublisher:
             return {"published": len(details)}
 
         try:
-            _, ran = self.once.run(key, publish)
+            _, ran = self.once.run(key, publish, lambda_context)
         except AlreadyInProgressError as err:
             raise InProgressError(key) from err
         except (ClientError, BotoCoreError) as err:
@@ -118,11 +118,15 @@ class IdempotentPublisher:
         return ran
 
 
-def _count(namespace: str) -> Any:
+def _count(namespace: str) -> Callable[[str, str], None]:
+    metrics = Metrics(namespace=namespace, service="ingress")
+
     def count(source: str, outcome: str) -> None:
-        with single_metric(name="Deliveries", unit=MetricUnit.Count, value=1, namespace=namespace) as metric:
-            metric.add_dimension(name="source", value=source)
-            metric.add_dimension(name="outcome", value=outcome)
+        metrics.add_dimension(name="source", value=source)
+        metrics.add_dimension(name="outcome", value=outcome)
+        metrics.add_metric(name="Deliveries", unit=MetricUnit.Count, value=1)
+        metrics.flush_metrics()
+        metrics.clear_metrics()  # also clears dimensions, which a disabled flush leaves behind
 
     return count
 

@@ -58,7 +58,7 @@ def _seed(mesh: LocalMesh, scenario: dict[str, Any]) -> None:
 
 
 def _check(mesh: LocalMesh, expect: dict[str, Any], failures: list[str]) -> None:
-    events = mesh.trace.events
+    events = mesh.published
     for detail_type, least in expect.get("events_at_least", {}).items():
         if events[detail_type] < least:
             failures.append(f"expected at least {least} {detail_type}, saw {events[detail_type]}")
@@ -75,8 +75,8 @@ def _check(mesh: LocalMesh, expect: dict[str, Any], failures: list[str]) -> None
 
 def _summary(mesh: LocalMesh) -> None:
     print("\n=== summary ===")
-    print("events handled per detail-type:")
-    for detail_type, count in sorted(mesh.trace.events.items()):
+    print("events published per detail-type:")
+    for detail_type, count in sorted(mesh.published.items()):
         print(f"  {detail_type:<22} {count}")
     print("handler outcomes:")
     for outcome, count in sorted(mesh.trace.outcomes.items()):
@@ -102,14 +102,15 @@ def run_demo(scenarios: Path = SCENARIOS, mesh: LocalMesh | None = None) -> list
     try:
         _seed(mesh, scenario)
         secrets = mesh.secrets["webhooks"]
-        for name in scenario["deliveries"]:
-            sample = samples[name]
-            answer = send_sample(mesh.ingress_url, sample, secrets)
-            if answer.status_code != sample.expect.status:
-                failures.append(
-                    f"{name}: expected {sample.expect.status}, got {answer.status_code} {answer.text}"
-                )
-        mesh.wait_idle(timeout=120)
+        for phase in scenario["phases"]:
+            for name in phase:
+                sample = samples[name]
+                answer = send_sample(mesh.ingress_url, sample, secrets)
+                if answer.status_code != sample.expect.status:
+                    failures.append(
+                        f"{name}: expected {sample.expect.status}, got {answer.status_code} {answer.text}"
+                    )
+            mesh.wait_idle(timeout=120)
         for name in scenario.get("duplicates", []):
             answer = send_sample(mesh.ingress_url, samples[name], secrets)
             if answer.status_code != 200 or answer.json().get("published") != 0:

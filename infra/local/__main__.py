@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -25,10 +26,8 @@ def _run(port: int) -> int:
             "  .venv/bin/python -m infra.local send events/webhooks/standard/mention_created_complaint.json"
         )
         print("Ctrl-C stops everything.\n")
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             stop.wait()
-        except KeyboardInterrupt:
-            pass
         print("\nstopping ...")
     return 0
 

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -50,7 +51,6 @@ class MeshConfig:
     secrets_file: Path = DEV_SECRETS
     trace_stream: TextIO | None = sys.stdout
     log_level: str = "WARNING"
-    retry_visibility: int | None = None  # shorten the wait before a failed record is retried
     extra_parameters: dict[str, str] = field(default_factory=dict)
 
 
@@ -66,6 +66,8 @@ class LocalMesh:
         self._inflight = 0
         self._loop: threading.Thread | None = None
         self._slack_seen = 0
+        self.published = Counter[str]()  # detail-type -> distinct events seen on the bus
+        self._published_keys: set[str] = set()
         self._ingress: Any = None
         self._ingress_thread: threading.Thread | None = None
         self.sink = SlackSink(host=self.config.host, port=0)
@@ -108,6 +110,7 @@ class LocalMesh:
                 parameters=self._parameters(),
             )
             self._prepare_functions()
+            self._observe_bus()
             self._seed()
             self._start_ingress()
             self._loop = threading.Thread(target=self._run_loop, name="mesh-loop", daemon=True)
@@ -210,6 +213,42 @@ class LocalMesh:
             self.trace,
         )
 
+    def _observe_bus(self) -> None:
+        """A catch-all rule to a local queue: how the demo and tests see every published event.
+
+        It is the mesh's own observer, not part of template.yaml, and sees what the bus sees.
+        """
+        sqs, events = self.session.client("sqs"), self.session.client("events")
+        name = f"{self.config.stack_name}-observer"
+        self._observer_url = sqs.create_queue(QueueName=name)["QueueUrl"]
+        bus = self.stack.attr("Bus")
+        events.put_rule(
+            Name=name, EventBusName=bus, EventPattern=json.dumps({"source": [{"prefix": "talkworthy."}]})
+        )
+        events.put_targets(
+            Rule=name,
+            EventBusName=bus,
+            Targets=[{"Id": "observer", "Arn": f"arn:aws:sqs:{_REGION}:{_ACCOUNT}:{name}"}],
+        )
+
+    def _drain_observer(self) -> int:
+        sqs = self.session.client("sqs")
+        messages = sqs.receive_message(QueueUrl=self._observer_url, MaxNumberOfMessages=10).get(
+            "Messages", []
+        )
+        for message in messages:
+            envelope = json.loads(message["Body"])
+            key = f"{envelope['detail-type']}|{envelope['detail'].get('meta', {}).get('event_key')}"
+            if key not in self._published_keys:
+                self._published_keys.add(key)
+                self.published[envelope["detail-type"]] += 1
+        if messages:
+            sqs.delete_message_batch(
+                QueueUrl=self._observer_url,
+                Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)],
+            )
+        return len(messages)
+
     def _seed(self) -> None:
         """What an operator does once after deploying: verify the SES sender identity."""
         sender = self.stack.resolver.parameters.get("EmailSender")
@@ -226,7 +265,13 @@ class LocalMesh:
         mesh = self
 
         class TracedHandler(ChaliceRequestHandler):
-            def _generic_handle(self) -> None:
+            def do_GET(self) -> None:
+                self._traced()
+
+            def do_POST(self) -> None:
+                self._traced()
+
+            def _traced(self) -> None:
                 started = time.perf_counter()
                 with mesh._busy:
                     mesh._inflight += 1
@@ -274,6 +319,7 @@ class LocalMesh:
                         handled += 1
                 for worker in self._workers:
                     handled += worker.poll_once()
+                handled += self._drain_observer()
                 self._trace_slack()
             except Exception as err:  # the loop must survive a broken AWS call and say so
                 self.trace.note(f"runtime error: {type(err).__name__}: {err}")
@@ -294,9 +340,9 @@ class LocalMesh:
             if self._inflight:
                 return False
         sqs = self.session.client("sqs")
-        for worker in self._workers:
+        for url in [self._observer_url, *(worker.source.queue_url for worker in self._workers)]:
             attrs = sqs.get_queue_attributes(
-                QueueUrl=worker.source.queue_url,
+                QueueUrl=url,
                 AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
             )["Attributes"]
             if int(attrs["ApproximateNumberOfMessages"]) or int(

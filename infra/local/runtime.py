@@ -157,9 +157,11 @@ class QueueWorker:
                 ],
             )
         for record in records:
-            detail_type, correlation = _describe(record["body"])
+            detail_type, correlation, key = _describe(record["body"])
             outcome = "failed" if record["messageId"] in failed else "ok"
-            self.trace.hop(detail_type, self.function.short_name, outcome, millis / len(records), correlation)
+            self.trace.hop(
+                detail_type, self.function.short_name, outcome, millis / len(records), correlation, key
+            )
         return len(records)
 
     def _reported_failures(self, response: Any, records: list[dict[str, Any]]) -> set[str]:
@@ -173,12 +175,14 @@ class QueueWorker:
         return {identifier for identifier in reported if identifier}
 
 
-def _describe(body: str) -> tuple[str, str]:
+def _describe(body: str) -> tuple[str, str, str]:
+    """(detail-type, correlation id, event key) of an EventBridge envelope, for the trace."""
     try:
         envelope = json.loads(body)
-        return envelope.get("detail-type", "?"), envelope["detail"]["meta"]["correlation_id"]
+        meta = envelope["detail"]["meta"]
+        return envelope.get("detail-type", "?"), meta["correlation_id"], meta["event_key"]
     except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
-        return "?", "-"
+        return "?", "-", body[:64]
 
 
 class ScheduleWorker:

@@ -15,7 +15,8 @@ class Trace:
     def __init__(self, stream: TextIO | None = sys.stdout) -> None:
         self._stream = stream
         self._lock = threading.Lock()
-        self.events = Counter[str]()  # detail-type -> events handled
+        self.events = Counter[str]()  # detail-type -> distinct events (by event key) that reached a handler
+        self._seen: set[tuple[str, str]] = set()
         self.outcomes = Counter[str]()  # "function:ok" / "function:failed"
         self.requests = Counter[str]()  # "POST /webhooks/standard 202"
         self.effects = Counter[str]()  # "slack", "email", "schedule"
@@ -27,8 +28,19 @@ class Trace:
         with self._lock:
             print(f"{stamp}  {kind:<8} {text}", file=self._stream, flush=True)
 
-    def hop(self, detail_type: str, function: str, outcome: str, millis: float, correlation: str) -> None:
-        self.events[detail_type] += 1
+    def hop(
+        self,
+        detail_type: str,
+        function: str,
+        outcome: str,
+        millis: float,
+        correlation: str,
+        event_key: str = "",
+    ) -> None:
+        with self._lock:
+            if (detail_type, event_key) not in self._seen:
+                self._seen.add((detail_type, event_key))
+                self.events[detail_type] += 1
         self.outcomes[f"{function}:{outcome}"] += 1
         self._line(
             "hop", f"{detail_type:<20} -> {function:<18} {outcome:<7} {millis:7.1f} ms  corr={correlation}"

@@ -35,6 +35,7 @@ class Delivery:
     event_id: str
     replay_name: str | None
     receive_count: int
+    lambda_context: Any = None
 
     @property
     def is_replay(self) -> bool:
@@ -62,6 +63,7 @@ def sqs_consumer(
     processor = BatchProcessor(event_type=EventType.SQS)
 
     def record_handler(record: SQSRecord) -> None:
+        context = getattr(processor, "lambda_context", None)
         envelope, detail = read_detail(record.body, *expected)
         logger.set_correlation_id(detail.meta.correlation_id)
         logger.append_keys(event_key=detail.meta.event_key, detail_type=detail.DETAIL_TYPE)
@@ -70,6 +72,7 @@ def sqs_consumer(
             event_id=envelope.id,
             replay_name=envelope.replay_name,
             receive_count=int(record.attributes.approximate_receive_count or 1),
+            lambda_context=context,
         )
         try:
             handle(detail, delivery)

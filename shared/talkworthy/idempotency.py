@@ -18,8 +18,13 @@ class AlreadyInProgressError(Exception):
 
 
 class Once(Protocol):
-    def run(self, key: str, effect: Callable[[], dict[str, Any]]) -> tuple[dict[str, Any], bool]:
-        """Return (result, ran): ``ran`` is False when the key had already completed."""
+    def run(
+        self, key: str, effect: Callable[[], dict[str, Any]], lambda_context: Any = None
+    ) -> tuple[dict[str, Any], bool]:
+        """Return (result, ran): ``ran`` is False when the key had already completed.
+
+        With the Lambda context, an INPROGRESS record expires when the invocation would time out.
+        """
 
 
 class DynamoDbOnce:
@@ -34,10 +39,12 @@ class DynamoDbOnce:
             expires_after_seconds=expires_after_seconds,
             response_hook=lambda response, _record: {**response, "__replayed": True},
         )
+
+    def run(
+        self, key: str, effect: Callable[[], dict[str, Any]], lambda_context: Any = None
+    ) -> tuple[dict[str, Any], bool]:
         if lambda_context is not None:
             self.config.register_lambda_context(lambda_context)
-
-    def run(self, key: str, effect: Callable[[], dict[str, Any]]) -> tuple[dict[str, Any], bool]:
         from aws_lambda_powertools.utilities.idempotency import idempotent_function
         from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
 
@@ -61,7 +68,9 @@ class InMemoryOnce:
     def __init__(self) -> None:
         self.results: dict[str, dict[str, Any]] = {}
 
-    def run(self, key: str, effect: Callable[[], dict[str, Any]]) -> tuple[dict[str, Any], bool]:
+    def run(
+        self, key: str, effect: Callable[[], dict[str, Any]], lambda_context: Any = None
+    ) -> tuple[dict[str, Any], bool]:
         if key in self.results:
             return dict(self.results[key]), False
         result = effect()

@@ -38,5 +38,5 @@ def send_notification(
         subject, text, html = render_email(request, urls)
         return {"sent": email.send(request.audience, subject, text, html)}
 
-    result, ran = once.run(f"notify:{request.meta.event_key}", send)
+    result, ran = once.run(f"notify:{request.meta.event_key}", send, delivery.lambda_context)
     return result["sent"] if ran else None

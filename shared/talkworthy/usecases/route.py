@@ -21,7 +21,7 @@ from talkworthy.catalog import (
     Target,
 )
 from talkworthy.catalog.actions import ActionName
-from talkworthy.crm.port import CaseRequest, CrmPort, LeadRequest
+from talkworthy.crm.port import CaseRequest, Contact, CrmPort, LeadRequest
 from talkworthy.identity import IdentityGraph
 from talkworthy.routing import ContactContext, Decision, RulesDocument
 
@@ -127,7 +127,7 @@ def route_mention(
     return decision, out
 
 
-def _contact_of(crm: CrmPort, email: str | None):  # type: ignore[no-untyped-def]
+def _contact_of(crm: CrmPort, email: str | None) -> Contact | None:
     return crm.find_contact_by_email(email) if email else None
 
 

@@ -1,0 +1,398 @@
+"""A local stand-in for the Slack Web API, so the real ``slack_sdk`` clients run unchanged.
+
+``WebClient(token="xoxb-...", base_url=sink.url + "/api/")`` talks to it like to slack.com:
+
+- ``POST /api/chat.postMessage`` and ``POST /api/chat.update`` (JSON or form body). A missing token
+  is ``not_authed``; a token that is not ``xoxb-``/``xoxp-`` (or not in ``tokens``) is
+  ``invalid_auth``; a channel that is neither a Slack id (``C…``/``G…``/``D…``) nor a ``#name`` (or not in
+  ``channels``) is ``channel_not_found``; blocks breaking Block Kit's documented limits are
+  ``invalid_blocks`` with an ``errors`` list, as Slack answers.
+- Slack's posting limit, about one message per second per channel: a token bucket per channel
+  holding ``burst`` messages (default 1, i.e. strictly one per ``interval``), refilled one per
+  ``interval`` seconds. A post without a token gets HTTP 429, ``Retry-After`` (whole seconds) and
+  ``{"ok": false, "error": "ratelimited"}``, and is not stored. ``chat.update`` is not paced.
+- Response URLs: :meth:`SlackSink.response_url` hands one out for a message. It takes at most 5
+  uses within 30 minutes (then HTTP 404 ``expired_url``); ``replace_original`` replaces the
+  message, ``delete_original`` deletes it, otherwise a new (by default ephemeral) message is added.
+- ``GET /_sink/messages`` lists everything stored, with each message's earlier versions in
+  ``history``; ``POST /_sink/reset`` forgets everything.
+
+Run alone with ``python -m infra.local.slack_sink --port 3001``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import json
+import math
+import re
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+__all__ = ["RESPONSE_URL_TTL", "RESPONSE_URL_USES", "SlackSink", "block_errors"]
+
+RESPONSE_URL_USES = 5
+RESPONSE_URL_TTL = 30 * 60.0
+# Slack accepts an encoded id (C…, G…, D…) or a channel name (#name) in chat.postMessage.
+_CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,}|#[a-z0-9][a-z0-9._-]{0,79}")
+_Reply = tuple[int, dict[str, str], Any]
+
+
+def _text_error(obj: Any, limit: int, where: str) -> list[str]:
+    if not isinstance(obj, dict) or not isinstance(obj.get("text"), str) or not obj["text"]:
+        return [f"must provide a text object [json-pointer:{where}]"]
+    if len(obj["text"]) > limit:
+        return [f"must be less than {limit + 1} characters [json-pointer:{where}/text]"]
+    return []
+
+
+def _element_errors(element: Any, where: str) -> list[str]:
+    if not isinstance(element, dict) or element.get("type") != "button":
+        return []  # only buttons are checked in depth
+    errors = _text_error(element.get("text"), 75, f"{where}/text")
+    for name, limit in (("action_id", 255), ("value", 2000), ("url", 3000)):
+        if len(str(element.get(name, ""))) > limit:
+            errors.append(f"must be less than {limit + 1} characters [json-pointer:{where}/{name}]")
+    if element.get("style") not in (None, "primary", "danger"):
+        errors.append(f"must be primary or danger [json-pointer:{where}/style]")
+    confirm = element.get("confirm")
+    if confirm is not None:
+        for name, limit in (("title", 100), ("text", 300), ("confirm", 30), ("deny", 30)):
+            errors += _text_error(
+                confirm.get(name) if isinstance(confirm, dict) else None, limit, f"{where}/confirm/{name}"
+            )
+    return errors
+
+
+def block_errors(blocks: Any) -> list[str]:
+    """Block Kit's documented limits (WEBHOOKS.md §B2), worded the way Slack words them."""
+    if not isinstance(blocks, list):
+        return ["must be an array [json-pointer:/blocks]"]
+    errors = ["no more than 50 items allowed [json-pointer:/blocks]"] if len(blocks) > 50 else []
+    seen: set[str] = set()
+    for index, block in enumerate(blocks):
+        where = f"/blocks/{index}"
+        if not isinstance(block, dict) or not isinstance(block.get("type"), str):
+            errors.append(f"must be an object with a type [json-pointer:{where}]")
+            continue
+        block_id = block.get("block_id")
+        if block_id is not None and (len(str(block_id)) > 255 or block_id in seen):
+            errors.append(f"invalid or duplicate block_id [json-pointer:{where}/block_id]")
+        seen.add(str(block_id))
+        kind = block["type"]
+        if kind == "section":
+            fields = block.get("fields") or []
+            if "text" in block or not fields:
+                errors += _text_error(block.get("text"), 3000, f"{where}/text")
+            if len(fields) > 10:
+                errors.append(f"no more than 10 items allowed [json-pointer:{where}/fields]")
+            for number, field in enumerate(fields):
+                errors += _text_error(field, 2000, f"{where}/fields/{number}")
+            errors += _element_errors(block.get("accessory"), f"{where}/accessory")
+        elif kind == "header":
+            errors += _text_error(block.get("text"), 150, f"{where}/text")
+        elif kind in ("actions", "context"):
+            elements = block.get("elements") or []
+            limit = 25 if kind == "actions" else 10
+            if not 1 <= len(elements) <= limit:
+                errors.append(f"must have 1 to {limit} items [json-pointer:{where}/elements]")
+            action_ids = [e.get("action_id") for e in elements if isinstance(e, dict) and e.get("action_id")]
+            if len(action_ids) != len(set(action_ids)):
+                errors.append(f"action_id must be unique [json-pointer:{where}/elements]")
+            for number, element in enumerate(elements):
+                errors += _element_errors(element, f"{where}/elements/{number}")
+        elif kind not in ("divider", "image", "input", "rich_text", "video", "file", "markdown"):
+            errors.append(f"unsupported type {kind!r} [json-pointer:{where}/type]")
+    return errors
+
+
+class SlackSink:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        tokens: Iterable[str] | None = None,
+        channels: Iterable[str] | None = None,
+        burst: int = 1,
+        interval: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._address = (host, port)
+        self._tokens = frozenset(tokens) if tokens is not None else None
+        self._channels = frozenset(channels) if channels is not None else None
+        self._burst, self._interval, self._clock = burst, interval, clock
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._last_ts = 0
+        self.reset()
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def start(self) -> SlackSink:
+        if self._server is not None:
+            return self
+        handler = type("SlackSinkHandler", (_Handler,), {"sink": self})
+        self._server = ThreadingHTTPServer(self._address, handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="slack-sink", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        server, thread, self._server, self._thread = self._server, self._thread, None, None
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+
+    def __enter__(self) -> SlackSink:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("SlackSink is not started")
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    # -- inspection --------------------------------------------------------------------------
+    def messages(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return copy.deepcopy(self._messages)
+
+    @property
+    def rate_limited_count(self) -> int:
+        return self._rate_limited
+
+    def reset(self) -> None:
+        with self._lock:
+            self._messages: list[dict[str, Any]] = []
+            self._buckets: dict[str, tuple[float, float]] = {}
+            self._responses: dict[str, dict[str, Any]] = {}
+            self._rate_limited = 0
+
+    def response_url(self, channel: str, ts: str) -> str:
+        key = secrets.token_urlsafe(16)
+        with self._lock:
+            self._responses[key] = {"channel": channel, "ts": ts, "uses": 0, "issued": self._clock()}
+        return f"{self.url}/response/{key}"
+
+    # -- the API -----------------------------------------------------------------------------
+    def handle(self, method: str, path: str, content_type: str, authorization: str, body: bytes) -> _Reply:
+        route = urlsplit(path).path
+        if method == "GET" and route == "/_sink/messages":
+            return 200, {}, self.messages()
+        if method == "POST" and route == "/_sink/reset":
+            self.reset()
+            return 200, {}, {"ok": True}
+        if method == "POST" and route.startswith("/response/"):
+            return self._respond(route.removeprefix("/response/"), _params(content_type, body))
+        if method == "POST" and route.startswith("/api/"):
+            return self._api(route.removeprefix("/api/"), content_type, authorization, body)
+        return 404, {}, {"ok": False, "error": "not_found"}
+
+    def _api(self, name: str, content_type: str, authorization: str, body: bytes) -> _Reply:
+        params = _params(content_type, body)
+        if params is None:
+            return 200, {}, {"ok": False, "error": "invalid_json"}
+        token = (
+            authorization.removeprefix("Bearer ").strip() if authorization else str(params.get("token", ""))
+        )
+        if not token:
+            return 200, {}, {"ok": False, "error": "not_authed"}
+        if not token.startswith(("xoxb-", "xoxp-")) or (
+            self._tokens is not None and token not in self._tokens
+        ):
+            return 200, {}, {"ok": False, "error": "invalid_auth"}
+        if name not in ("chat.postMessage", "chat.update"):
+            return 200, {}, {"ok": False, "error": "unknown_method"}
+        channel, text, blocks = str(params.get("channel", "")), params.get("text"), params.get("blocks")
+        if isinstance(blocks, str):
+            try:
+                blocks = json.loads(blocks)
+            except ValueError:
+                return 200, {}, {"ok": False, "error": "invalid_blocks", "errors": ["invalid JSON"]}
+        if not _CHANNEL_ID.fullmatch(channel) or (
+            self._channels is not None and channel not in self._channels
+        ):
+            return 200, {}, {"ok": False, "error": "channel_not_found"}
+        if not text and not blocks:
+            return 200, {}, {"ok": False, "error": "no_text"}
+        if text is not None and len(str(text)) > 40_000:
+            return 200, {}, {"ok": False, "error": "msg_too_long"}
+        errors = block_errors(blocks) if blocks is not None else []
+        if errors:
+            return 200, {}, {"ok": False, "error": "invalid_blocks", "errors": errors}
+        with self._lock:
+            if name == "chat.update":
+                message = self._find(channel, str(params.get("ts", "")))
+                if message is None:
+                    return 200, {}, {"ok": False, "error": "message_not_found"}
+                self._replace(message, text, blocks)
+                return (
+                    200,
+                    {},
+                    {
+                        "ok": True,
+                        "channel": channel,
+                        "ts": message["ts"],
+                        "text": message["text"],
+                        "message": _public(message),
+                    },
+                )
+            wait = self._take(channel)
+            if wait > 0:
+                self._rate_limited += 1
+                return (
+                    429,
+                    {"Retry-After": str(max(1, math.ceil(wait)))},
+                    {"ok": False, "error": "ratelimited"},
+                )
+            message = self._store(channel, text, blocks, via="api")
+            return 200, {}, {"ok": True, "channel": channel, "ts": message["ts"], "message": _public(message)}
+
+    def _respond(self, key: str, params: dict[str, Any] | None) -> _Reply:
+        with self._lock:
+            grant = self._responses.get(key)
+            if grant is None:
+                return 404, {}, {"ok": False, "error": "no_service"}
+            if grant["uses"] >= RESPONSE_URL_USES or self._clock() - grant["issued"] > RESPONSE_URL_TTL:
+                return 404, {}, {"ok": False, "error": "expired_url"}
+            if params is None or not (
+                params.get("text") or params.get("blocks") or params.get("delete_original")
+            ):
+                return 400, {}, {"ok": False, "error": "no_text"}
+            grant["uses"] += 1
+            original = self._find(grant["channel"], grant["ts"])
+            text, blocks = params.get("text"), params.get("blocks")
+            if params.get("delete_original") and original is not None:
+                original["deleted"] = True
+            elif params.get("replace_original") and original is not None:
+                self._replace(original, text, blocks)
+            else:
+                ephemeral = params.get("response_type") != "in_channel"
+                self._store(grant["channel"], text, blocks, via="response_url", ephemeral=ephemeral)
+            return 200, {}, {"ok": True}
+
+    # -- state (callers hold the lock) -------------------------------------------------------
+    def _take(self, channel: str) -> float:
+        """Seconds until the channel may post again; 0 means a message was just allowed."""
+        now = self._clock()
+        tokens, last = self._buckets.get(channel, (float(self._burst), now))
+        tokens = min(float(self._burst), tokens + (now - last) / self._interval)
+        if tokens < 1.0:
+            self._buckets[channel] = (tokens, now)
+            return (1.0 - tokens) * self._interval
+        self._buckets[channel] = (tokens - 1.0, now)
+        return 0.0
+
+    def _next_ts(self) -> str:
+        micros = max(int(time.time() * 1_000_000), self._last_ts + 1)
+        self._last_ts = micros
+        return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
+
+    def _store(
+        self, channel: str, text: Any, blocks: Any, *, via: str, ephemeral: bool = False
+    ) -> dict[str, Any]:
+        message = {
+            "channel": channel,
+            "ts": self._next_ts(),
+            "text": text or "",
+            "blocks": blocks or [],
+            "updated": False,
+            "deleted": False,
+            "ephemeral": ephemeral,
+            "via": via,
+            "history": [],
+        }
+        self._messages.append(message)
+        return message
+
+    def _find(self, channel: str, ts: str) -> dict[str, Any] | None:
+        return next((m for m in self._messages if m["channel"] == channel and m["ts"] == ts), None)
+
+    @staticmethod
+    def _replace(message: dict[str, Any], text: Any, blocks: Any) -> None:
+        message["history"].append({"text": message["text"], "blocks": message["blocks"]})
+        message["text"] = text if text is not None else message["text"]
+        message["blocks"] = blocks if blocks is not None else []
+        message["updated"] = True
+
+
+def _public(message: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "message",
+        "bot_id": "B0SINK",
+        "user": "U0SINK",
+        "ts": message["ts"],
+        "text": message["text"],
+        "blocks": message["blocks"],
+    }
+
+
+def _params(content_type: str, body: bytes) -> dict[str, Any] | None:
+    """A JSON or form body as a dict (``None`` if it cannot be read)."""
+    try:
+        if content_type.startswith("application/json"):
+            parsed = json.loads(body or b"{}")
+            return parsed if isinstance(parsed, dict) else None
+        return {key: values[-1] for key, values in parse_qs(body.decode()).items()}
+    except ValueError:
+        return None
+
+
+class _Handler(BaseHTTPRequestHandler):
+    sink: SlackSink
+    server_version = "SlackSink/1.0"
+
+    def do_GET(self) -> None:
+        self._dispatch("GET")
+
+    def do_POST(self) -> None:
+        self._dispatch("POST")
+
+    def _dispatch(self, method: str) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        status, headers, payload = self.sink.handle(
+            method,
+            self.path,
+            self.headers.get("Content-Type", ""),
+            self.headers.get("Authorization", ""),
+            body,
+        )
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        for name, value in {**headers, "Content-Type": "application/json; charset=utf-8"}.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=3001)
+    arguments = parser.parse_args()
+    with SlackSink(arguments.host, arguments.port) as sink:
+        print(f"Slack sink on {sink.url}/api/ (messages: {sink.url}/_sink/messages)", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            threading.Event().wait()

@@ -1,0 +1,209 @@
+"""The identity graph: which profile a social author is, and which CRM contact that profile is.
+
+Rules of :meth:`StoredIdentityGraph.resolve` (platform handles and e-mails compared lower-cased):
+
+1. A known handle is its profile (confidence 1.0 for the handle a profile was created with, the
+   link's own confidence otherwise, 1.0 once a person confirmed it).
+2. An unknown handle whose e-mail (supplied by the source, exact match) is already linked joins
+   that profile: evidence ``email:<address>``, confidence 0.9. Nothing weaker (same name, same
+   handle on another platform, a similar address) links anything: that author gets a new profile.
+3. Two existing profiles are never merged automatically. When the handle and the e-mail point to
+   different profiles the handle's profile is used and a merge *candidate* is recorded on it for a
+   person to confirm with :meth:`merge`.
+4. A new profile is created with one conditional write on its handle (and e-mail): of two racing
+   creators one wins, the other re-reads and uses the winner's profile.
+5. A profile with an e-mail and no CRM contact asks ``crm_lookup(email)``; only a contact whose
+   e-mail is exactly that address is linked (evidence ``crm:<system>/<id> by email``, 0.9), and
+   its tier is kept on the profile. A profile without a match is asked again after
+   ``crm_recheck`` or when it gains an e-mail, not on every mention.
+
+A link a person undid is remembered as rejected on that profile and never made again by these
+rules. Confirming, undoing and merging live in :mod:`talkworthy.identity.curation`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from talkworthy.catalog.base import utc_now
+from talkworthy.catalog.mention import Author, Identity
+from talkworthy.errors import RetryableError
+from talkworthy.identity.curation import Curation
+from talkworthy.identity.model import (
+    Link,
+    LinkKind,
+    MergeCandidate,
+    StoredProfile,
+    email_ref,
+    handle_ref,
+    normalise_email,
+)
+from talkworthy.identity.port import CrmLookup
+from talkworthy.identity.store import ProfileStore
+
+__all__ = ["StoredIdentityGraph"]
+
+EMAIL_CONFIDENCE = 0.9
+CRM_CONFIDENCE = 0.9
+_ATTEMPTS = 5
+_MAX_CRM_LOOKUPS = 3
+
+
+def _link(kind: LinkKind, ref: str, evidence: list[str], confidence: float, at: datetime) -> Link:
+    return Link(
+        kind=kind, value=ref.split(":", 1)[1], evidence=evidence, confidence=confidence, created_at=at
+    )
+
+
+@dataclass(frozen=True)
+class _Choice:
+    profile_id: str
+    evidence: list[str]
+    confidence: float
+    new_profile: bool
+    fresh_email: bool
+    unchanged: StoredProfile | None = None  # the profile as read, when this resolve wrote nothing
+
+
+class StoredIdentityGraph(Curation):
+    """The rules above over any :class:`ProfileStore`; the in-memory and DynamoDB graphs are this."""
+
+    def __init__(
+        self,
+        store: ProfileStore,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        crm_recheck: timedelta = timedelta(hours=24),
+    ) -> None:
+        super().__init__(store, clock)
+        self._crm_recheck = crm_recheck
+
+    def resolve(self, platform: str, author: Author, crm_lookup: CrmLookup | None = None) -> Identity:
+        handle = handle_ref(platform, author.handle)
+        email = normalise_email(author.email)
+        for _ in range(_ATTEMPTS):
+            choice = self._choose(handle, email)
+            if choice is not None:
+                break
+        else:
+            raise RetryableError(f"identity graph: {handle} kept changing under concurrent writers")
+        stored = choice.unchanged or self._require(choice.profile_id)
+        if crm_lookup is not None:
+            stored = self._link_crm(stored, crm_lookup, email, choice.fresh_email)
+        profile = stored.profile
+        evidence = list(choice.evidence)
+        crm = profile.link(f"crm:{profile.crm_system}/{profile.crm_contact_id}")
+        if crm is not None:
+            evidence.append(crm.evidence[0])
+        return Identity(
+            profile_id=profile.profile_id,
+            crm_system=profile.crm_system,
+            crm_contact_id=profile.crm_contact_id,
+            evidence=evidence,
+            confidence=choice.confidence,
+            new_profile=choice.new_profile,
+        )
+
+    # -- the decision, one attempt: None when a conditional write lost a race ----------------------
+
+    def _choose(self, handle: str, email: str | None) -> _Choice | None:
+        now = self._clock()
+        handle_owner = self._store.owner(handle)
+        email_owner = self._store.owner(email_ref(email)) if email else None
+        by_handle = self._follow(handle_owner) if handle_owner else None
+        same = email_owner is not None and email_owner == handle_owner
+        by_email = by_handle if same else (self._follow(email_owner) if email_owner else None)
+        if by_handle is not None:
+            return self._known_handle(by_handle, handle, email, by_email, now)
+        if email and by_email is not None and handle not in by_email.rejected:
+            link = _link("handle", handle, [email_ref(email)], EMAIL_CONFIDENCE, now)
+            if not self._store.add_link(by_email.profile_id, link):
+                return None
+            return _Choice(
+                by_email.profile_id,
+                [email_ref(email), f"linked {handle}"],
+                EMAIL_CONFIDENCE,
+                new_profile=False,
+                fresh_email=False,
+            )
+        links = [_link("handle", handle, [handle], 1.0, now)]
+        fresh = bool(email) and by_email is None
+        if email and fresh:
+            links.append(_link("email", email_ref(email), [f"supplied with {handle}"], EMAIL_CONFIDENCE, now))
+        profile_id = f"pr_{uuid.uuid4().hex}"
+        if not self._store.create(profile_id, links, now):
+            return None
+        evidence = [handle, email_ref(email)] if email and fresh else [handle]
+        return _Choice(profile_id, evidence, 1.0, new_profile=True, fresh_email=fresh)
+
+    def _known_handle(
+        self,
+        owner: StoredProfile,
+        handle: str,
+        email: str | None,
+        by_email: StoredProfile | None,
+        now: datetime,
+    ) -> _Choice | None:
+        link = owner.profile.link(handle)
+        confidence = 1.0 if link is None or link.confirmed else link.confidence
+        evidence = [handle, *(item for item in (link.evidence if link else []) if item != handle)]
+        fresh = False
+        if email:
+            ref = email_ref(email)
+            if by_email is None and ref not in owner.rejected:
+                new = _link("email", ref, [f"supplied with {handle}"], EMAIL_CONFIDENCE, now)
+                if not self._store.add_link(owner.profile_id, new):
+                    return None
+                fresh = True
+            elif by_email is not None and by_email.profile_id == owner.profile_id:
+                evidence += [] if ref in evidence else [ref]
+            elif by_email is not None and ref not in owner.rejected and handle not in by_email.rejected:
+                self._suggest(owner, by_email, handle, email, now)
+        unchanged = None if fresh else owner
+        return _Choice(owner.profile_id, evidence, confidence, False, fresh, unchanged)
+
+    def _suggest(
+        self, owner: StoredProfile, other: StoredProfile, handle: str, email: str, now: datetime
+    ) -> None:
+        if any(c.profile_id == other.profile_id for c in owner.profile.candidates):
+            return
+        evidence = [
+            f"{handle} is {owner.profile_id}",
+            f"email:{email} is {other.profile_id}",
+            "both supplied together by the source",
+        ]
+        candidate = MergeCandidate(
+            profile_id=other.profile_id, evidence=evidence, confidence=EMAIL_CONFIDENCE, created_at=now
+        )
+        self._store.add_candidate(owner.profile_id, candidate)
+
+    # -- CRM ---------------------------------------------------------------------------------------
+
+    def _link_crm(
+        self, stored: StoredProfile, lookup: CrmLookup, email: str | None, fresh: bool
+    ) -> StoredProfile:
+        profile, now = stored.profile, self._clock()
+        if profile.crm_contact_id or not profile.emails:
+            return stored
+        checked = stored.crm_checked_at
+        if not fresh and checked is not None and now - checked < self._crm_recheck:
+            return stored
+        first = [email] if email in profile.emails else []
+        ordered = first + sorted(set(profile.emails) - set(first))
+        for address in ordered[:_MAX_CRM_LOOKUPS]:
+            contact = lookup(address)
+            if contact is None or normalise_email(contact.email) != address:
+                continue
+            value = f"{contact.system}/{contact.contact_id}"
+            if f"crm:{value}" in stored.rejected:
+                continue
+            link = _link(
+                "crm", f"crm:{value}", [f"crm:{value} by email", email_ref(address)], CRM_CONFIDENCE, now
+            )
+            self._store.set_crm(profile.profile_id, link, contact.tier)
+            return self._require(profile.profile_id)
+        self._store.mark_crm_checked(profile.profile_id, now)
+        return stored

@@ -1,0 +1,193 @@
+"""Slack takes about one message per second per channel: pace posts across all containers.
+
+A reservation hands out the next free one-second slot of a channel. Slots live in DynamoDB so
+every concurrent Lambda container shares them; :class:`PacedChat` sleeps until its slot and then
+posts. Nothing is dropped: when the queue for a channel reaches further than ``max_wait``, no slot
+is taken and :class:`PacerBusyError` (a :class:`RetryableError`) sends the SQS message back for
+later.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Protocol
+
+from talkworthy.errors import ConfigurationError, RetryableError
+from talkworthy.notify.slack import Block, ChatPort, MessageRef
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+else:
+    Table = Any
+
+__all__ = ["ChannelPacer", "DynamoDbChannelPacer", "InMemoryChannelPacer", "PacedChat", "PacerBusyError"]
+
+_THROTTLED = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+        "TransactionConflictException",
+    }
+)
+
+
+class PacerBusyError(RetryableError):
+    """The channel is booked beyond the horizon; nothing was reserved. Retry after ``retry_after``."""
+
+
+class ChannelPacer(Protocol):
+    def reserve(self, channel: str, now: float, *, horizon: float | None = None) -> float:
+        """The epoch time at which this caller may post to ``channel`` (``>= now``).
+
+        Two reservations for one channel are always at least ``interval`` apart. With a
+        ``horizon``, a slot later than ``now + horizon`` is not taken: :class:`PacerBusyError`.
+        """
+        ...
+
+
+def _busy(channel: str, next_at: float, now: float) -> PacerBusyError:
+    wait = next_at - now
+    return PacerBusyError(f"channel {channel} is booked for the next {wait:.1f}s", retry_after=wait)
+
+
+class InMemoryChannelPacer:
+    """One process only: for tests and for a single local runtime."""
+
+    def __init__(self, interval: float = 1.0) -> None:
+        self.interval = interval
+        self._next_at: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def reserve(self, channel: str, now: float, *, horizon: float | None = None) -> float:
+        with self._lock:
+            slot = max(now, self._next_at.get(channel, now))
+            if horizon is not None and slot - now > horizon:
+                raise _busy(channel, slot, now)
+            self._next_at[channel] = slot + self.interval
+            return slot
+
+
+def _num(value: float) -> Decimal:
+    return Decimal(str(round(value, 6)))
+
+
+class DynamoDbChannelPacer:
+    """Slots in the mesh table: item ``pk="PACE#<channel>", sk="PACE"`` with ``next_at``.
+
+    One round trip when the channel is idle, two when it is busy, no read-then-write race:
+    1. ``SET next_at = now + interval`` if the item is absent or ``next_at <= now`` → slot ``now``;
+    2. else ``SET next_at = next_at + interval`` if ``now < next_at <= now + horizon``; DynamoDB
+       applies updates to one item one at a time, so concurrent callers get distinct slots;
+    3. if 2 fails, either the channel went idle in between (start again) or it is booked beyond
+       the horizon (raise :class:`PacerBusyError`, nothing taken).
+    ``expires_at`` (the table's TTL attribute) is set ``ttl_seconds`` past the furthest slot the
+    item may hold, so an idle channel's item disappears on its own.
+    """
+
+    def __init__(self, table: Table, interval: float = 1.0, *, ttl_seconds: int = 300, max_attempts: int = 5):
+        self._table = table
+        self.interval = interval
+        self._ttl_seconds = ttl_seconds
+        self._max_attempts = max_attempts
+
+    def reserve(self, channel: str, now: float, *, horizon: float | None = None) -> float:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        key = {"pk": f"PACE#{channel}", "sk": "PACE"}
+        expires_at = int(now + (horizon or 0.0) + self.interval) + self._ttl_seconds
+        try:
+            for _ in range(self._max_attempts):
+                slot = self._reserve_once(key, now, horizon, expires_at, channel)
+                if slot is not None:
+                    return slot
+        except ClientError as err:
+            code = err.response.get("Error", {}).get("Code", "")
+            status = err.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+            if code in _THROTTLED or status >= 500:
+                raise RetryableError(f"pacer for {channel}: {code}") from err
+            raise ConfigurationError(f"pacer table refused {channel}: {code}") from err
+        except BotoCoreError as err:
+            raise RetryableError(f"pacer for {channel}: {err}") from err
+        raise RetryableError(f"pacer for {channel}: still contended after {self._max_attempts} attempts")
+
+    def _reserve_once(
+        self, key: dict[str, str], now: float, horizon: float | None, expires_at: int, channel: str
+    ) -> float | None:
+        failed = self._table.meta.client.exceptions.ConditionalCheckFailedException
+        try:
+            self._table.update_item(
+                Key=key,
+                UpdateExpression="SET next_at = :next, expires_at = :exp",
+                ConditionExpression="attribute_not_exists(next_at) OR next_at <= :now",
+                ExpressionAttributeValues={
+                    ":next": _num(now + self.interval),
+                    ":now": _num(now),
+                    ":exp": expires_at,
+                },
+            )
+            return now
+        except failed:
+            pass
+        condition = "next_at > :now" + (" AND next_at <= :limit" if horizon is not None else "")
+        values: dict[str, Any] = {":step": _num(self.interval), ":now": _num(now), ":exp": expires_at}
+        if horizon is not None:
+            values[":limit"] = _num(now + horizon)
+        try:
+            response = self._table.update_item(
+                Key=key,
+                UpdateExpression="SET next_at = next_at + :step, expires_at = :exp",
+                ConditionExpression=condition,
+                ExpressionAttributeValues=values,
+                ReturnValues="UPDATED_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except failed as err:
+            raw = err.response.get("Item", {}).get("next_at", {}).get("N")
+            if raw is not None and float(raw) > now:
+                raise _busy(channel, float(raw), now) from None
+            return None  # went idle (or expired) between the two writes: start again
+        return float(response["Attributes"]["next_at"] - _num(self.interval))
+
+
+class PacedChat:
+    """A :class:`ChatPort` whose posts wait for their channel's slot; updates and responses pass.
+
+    Slack's one-per-second limit is on posting; ``chat.update`` and response URLs have their own,
+    looser limits and are not paced here.
+    """
+
+    def __init__(
+        self,
+        chat: ChatPort,
+        pacer: ChannelPacer,
+        sleep: Callable[[float], None] = time.sleep,
+        max_wait: float = 10.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._chat = chat
+        self._pacer = pacer
+        self._sleep = sleep
+        self._max_wait = max_wait
+        self._clock = clock
+
+    def post(self, channel: str, text: str, blocks: Sequence[Block]) -> MessageRef:
+        now = self._clock()
+        slot = self._pacer.reserve(channel, now, horizon=self._max_wait)
+        if slot - now > self._max_wait:  # a pacer that ignores the horizon
+            raise _busy(channel, slot, now)
+        wait = slot - self._clock()
+        if wait > 0:
+            self._sleep(wait)
+        return self._chat.post(channel, text, blocks)
+
+    def update(self, ref: MessageRef, text: str, blocks: Sequence[Block]) -> None:
+        self._chat.update(ref, text, blocks)
+
+    def respond(self, response_url: str, text: str, blocks: Sequence[Block], replace_original: bool) -> None:
+        self._chat.respond(response_url, text, blocks, replace_original)

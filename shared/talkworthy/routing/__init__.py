@@ -1,0 +1,37 @@
+"""Routing: rules as data decide what to do with an enriched mention; the contact policy has the last word.
+
+``load_rules(text).route(mention, context)`` → :class:`Decision`. Rules come from a
+:class:`RulesSource`: the packaged defaults or an SSM override ops can change without a deploy.
+"""
+
+from __future__ import annotations
+
+from talkworthy.routing.decision import SALES_TAG, Action, Decision, Priority
+from talkworthy.routing.loader import RulesError
+from talkworthy.routing.outcome import NotifyTarget, Outcome, parse_sla
+from talkworthy.routing.policy import ContactContext, ContactPolicy
+from talkworthy.routing.rules import InfluenceRange, Match, Rule, RulesDocument, SentimentRange, load_rules
+from talkworthy.routing.source import PackagedRules, RulesSource, SsmOverrideRules, load_default_rules
+
+__all__ = [
+    "SALES_TAG",
+    "Action",
+    "ContactContext",
+    "ContactPolicy",
+    "Decision",
+    "InfluenceRange",
+    "Match",
+    "NotifyTarget",
+    "Outcome",
+    "PackagedRules",
+    "Priority",
+    "Rule",
+    "RulesDocument",
+    "RulesError",
+    "RulesSource",
+    "SentimentRange",
+    "SsmOverrideRules",
+    "load_default_rules",
+    "load_rules",
+    "parse_sla",
+]

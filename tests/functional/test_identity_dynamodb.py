@@ -1,0 +1,271 @@
+"""The identity graph and thread store on DynamoDB (moto): the same rules as in memory, race-safe, no Scan.
+
+Tables are created here with MeshTable's key schema (``pk``/``sk``, GSI ``gsi1`` on
+``gsi1pk``/``gsi1sk`` projecting ALL, TTL ``expires_at``) so every test and every hypothesis
+example gets a fresh one; :func:`test_on_the_mesh_table_from_the_template` runs on the table
+template.yaml provisions.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import boto3
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from moto.dynamodb.models import DynamoDBBackend
+
+from talkworthy.crm.port import Contact
+from talkworthy.identity import (
+    DynamoDbIdentityGraph,
+    DynamoDbThreadStore,
+    IdentityGraph,
+    InMemoryIdentityGraph,
+    ThreadStore,
+)
+from tests.unit.identity.test_graph_rules import Clock, FakeCrm, GraphRuleTests, MakeGraph, author
+from tests.unit.identity.test_threads import ThreadRuleTests, mention
+
+_names = itertools.count(1)
+
+
+class Calls:
+    """Every DynamoDB operation the code under test sent, by name; a Scan fails on the spot."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def __call__(self, model: Any, **_: Any) -> None:
+        self.names.append(model.name)
+        if model.name == "Scan":
+            raise AssertionError("the identity code must never Scan the mesh table")
+
+
+@pytest.fixture
+def calls(aws: boto3.Session) -> Calls:
+    return Calls()
+
+
+@pytest.fixture
+def make_table(aws: boto3.Session, calls: Calls) -> Iterator[Callable[[], Any]]:
+    dynamodb = aws.resource("dynamodb")
+    client = dynamodb.meta.client
+    client.meta.events.register("before-call.dynamodb", calls)
+
+    def make() -> Any:
+        name = f"mesh-{next(_names)}"
+        client.create_table(
+            TableName=name,
+            BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[
+                {"AttributeName": attr, "AttributeType": "S"} for attr in ("pk", "sk", "gsi1pk", "gsi1sk")
+            ],
+            KeySchema=[
+                {"AttributeName": "pk", "KeyType": "HASH"},
+                {"AttributeName": "sk", "KeyType": "RANGE"},
+            ],
+            GlobalSecondaryIndexes=[
+                {
+                    "IndexName": "gsi1",
+                    "KeySchema": [
+                        {"AttributeName": "gsi1pk", "KeyType": "HASH"},
+                        {"AttributeName": "gsi1sk", "KeyType": "RANGE"},
+                    ],
+                    "Projection": {"ProjectionType": "ALL"},
+                }
+            ],
+        )
+        client.update_time_to_live(
+            TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"}
+        )
+        calls.names.clear()  # count only what the code under test does
+        return dynamodb.Table(name)
+
+    yield make
+    assert "Scan" not in calls.names
+
+
+@pytest.fixture
+def serial_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DynamoDB checks a condition and writes atomically; moto does not lock between the two.
+
+    Without this lock two threads could both pass moto's ``attribute_not_exists``: a race in the
+    emulator, not in DynamoDB. Closing it tests the graph's own race handling under real threads.
+    """
+    lock = threading.RLock()
+    for name in ("put_item", "update_item", "delete_item", "transact_write_items"):
+        original = getattr(DynamoDBBackend, name)
+
+        def locked(self: DynamoDBBackend, *args: Any, __original: Any = original, **kwargs: Any) -> Any:
+            with lock:
+                return __original(self, *args, **kwargs)
+
+        monkeypatch.setattr(DynamoDBBackend, name, locked)
+
+
+class TestDynamoDbGraphRules(GraphRuleTests):
+    @pytest.fixture
+    def make_graph(self, make_table: Callable[[], Any], clock: Clock) -> MakeGraph:
+        return lambda: DynamoDbIdentityGraph(make_table(), clock=clock)
+
+
+class TestDynamoDbThreads(ThreadRuleTests):
+    @pytest.fixture
+    def make_store(self, make_table: Callable[[], Any]) -> Callable[[], ThreadStore]:
+        return lambda: DynamoDbThreadStore(make_table())
+
+
+def _race(count: int, work: Callable[[], str]) -> list[str]:
+    start = threading.Barrier(count)
+    results: list[str] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        start.wait()
+        try:
+            results.append(work())
+        except Exception as err:  # reported below: a worker's failure must fail the test
+            errors.append(err)
+
+    workers = [threading.Thread(target=run) for _ in range(count)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert errors == []
+    return results
+
+
+@pytest.mark.usefixtures("serial_writes")
+def test_concurrent_first_mentions_create_one_profile(
+    aws: boto3.Session, make_table: Callable[[], Any]
+) -> None:
+    table = make_table()
+    graph = DynamoDbIdentityGraph(table)
+    results = _race(8, lambda: graph.resolve("twitter", author("race", "race@x.example")).profile_id)
+    assert len(set(results)) == 1
+    inspect = aws.client("dynamodb")  # not the hooked client: the test may look at everything
+    heads = inspect.scan(
+        TableName=table.name,
+        FilterExpression="sk = :head",
+        ExpressionAttributeValues={":head": {"S": "PROFILE"}},
+    )["Items"]
+    assert [item["pk"]["S"] for item in heads] == [f"PROFILE#{results[0]}"]
+    assert graph.get_profile(results[0]).emails == ["race@x.example"]
+
+
+@pytest.mark.usefixtures("serial_writes")
+def test_concurrent_mentions_of_one_platform_thread_share_it(make_table: Callable[[], Any]) -> None:
+    store = DynamoDbThreadStore(make_table())
+    posts = iter(range(100, 108))
+    lock = threading.Lock()
+
+    def assign() -> str:
+        with lock:
+            post = str(next(posts))
+        return store.assign_thread(
+            mention(post, thread_hint="t-1", handle=f"u{post}"), f"pr_{post}", "question"
+        )
+
+    assert len(set(_race(8, assign))) == 1
+
+
+def test_resolving_a_known_author_costs_two_gets_and_one_query(
+    make_table: Callable[[], Any], calls: Calls
+) -> None:
+    graph = DynamoDbIdentityGraph(make_table())
+    crm = FakeCrm(Contact(system="hubspot", contact_id="77", email="ann@x.example", tier="Gold"))
+    graph.resolve("twitter", author("ann", "ann@x.example"), crm.find_contact_by_email)
+    calls.names.clear()
+    identity = graph.resolve("twitter", author("ann", "ann@x.example"), crm.find_contact_by_email)
+    assert identity.crm_contact_id == "77"
+    assert sorted(calls.names) == ["GetItem", "GetItem", "Query"]
+
+
+def test_on_the_mesh_table_from_the_template(mesh_table: Any) -> None:
+    graph, threads = DynamoDbIdentityGraph(mesh_table), DynamoDbThreadStore(mesh_table)
+    crm = FakeCrm(Contact(system="hubspot", contact_id="77", email="ann@x.example", tier="Gold"))
+    identity = graph.resolve("twitter", author("ann", "ann@x.example"), crm.find_contact_by_email)
+    assert identity.crm_contact_id == "77"
+    assert graph.profile_for("crm:hubspot/77") == identity.profile_id  # through gsi1
+    assert threads.assign_thread(mention("1"), identity.profile_id, "question") == "th_twitter_1"
+
+
+# -- the two graphs behave alike -------------------------------------------------------------------
+
+_HANDLES = st.sampled_from(["ann", "bob", "cy"])
+_EMAILS = st.none() | st.sampled_from(["ann@x.example", "bob@x.example", "crm@x.example"])
+_STEP = st.one_of(
+    st.tuples(st.just("resolve"), st.sampled_from(["twitter", "reddit"]), _HANDLES, _EMAILS),
+    st.tuples(st.just("undo"), st.integers(0, 5), st.integers(0, 5)),
+    st.tuples(st.just("confirm"), st.integers(0, 5), st.integers(0, 5)),
+    st.tuples(st.just("merge"), st.integers(0, 5), st.integers(0, 5)),
+    st.tuples(st.just("count"), st.integers(0, 5), st.sampled_from(["mention", "support_contact"])),
+    st.tuples(st.just("later"), st.integers(1, 30)),
+)
+
+
+class _Run:
+    """One graph, with its profile ids renamed P0, P1, ... in creation order so runs compare."""
+
+    def __init__(self, graph: IdentityGraph, clock: Clock) -> None:
+        self.graph, self.clock, self.crm = (
+            graph,
+            clock,
+            FakeCrm(Contact(system="s", contact_id="9", email="crm@x.example")),
+        )
+        self.ids: list[str] = []
+
+    def name(self, text: str) -> str:
+        return re.sub(r"pr_[0-9a-f]{32}", lambda m: f"P{self.ids.index(m.group())}", text)
+
+    def step(self, step: tuple[Any, ...]) -> Any:
+        kind, *args = step
+        if kind == "later":
+            self.clock.advance(hours=args[0])
+            return None
+        if kind == "resolve":
+            identity = self.graph.resolve(args[0], author(args[1], args[2]), self.crm.find_contact_by_email)
+            if identity.new_profile:
+                self.ids.append(identity.profile_id)
+            return self.name(identity.model_dump_json())
+        if not self.ids:
+            return None
+        pid, other = self.ids[args[0] % len(self.ids)], args[1]
+        if kind == "count":
+            return self.graph.record_interaction(pid, other, self.clock())
+        if kind == "merge":
+            try:
+                return self.name(
+                    self.graph.merge(pid, self.ids[other % len(self.ids)], "U").model_dump_json()
+                )
+            except Exception as err:
+                return type(err).__name__
+        links = self.graph.get_profile(pid).links
+        if not links:
+            return None
+        ref = links[other % len(links)].ref
+        if kind == "undo":
+            return self.graph.undo_link(pid, ref, "U")
+        return self.name(self.graph.confirm_link(pid, ref, "U").model_dump_json())
+
+    def state(self) -> list[str]:
+        return [self.name(self.graph.get_profile(pid).model_dump_json()) for pid in self.ids]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_STEP, min_size=1, max_size=14))
+def test_dynamodb_and_in_memory_graphs_agree(
+    make_table: Callable[[], Any], steps: list[tuple[Any, ...]]
+) -> None:
+    memory_clock, dynamo_clock = Clock(), Clock()
+    memory = _Run(InMemoryIdentityGraph(clock=memory_clock), memory_clock)
+    dynamo = _Run(DynamoDbIdentityGraph(make_table(), clock=dynamo_clock), dynamo_clock)
+    for step in steps:
+        assert dynamo.step(step) == memory.step(step), step
+    assert dynamo.state() == memory.state()

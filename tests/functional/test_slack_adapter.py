@@ -1,0 +1,187 @@
+"""SlackChatAdapter over real HTTP: the real slack_sdk clients against the local Slack sink."""
+
+from __future__ import annotations
+
+import json
+import socket
+import urllib.request
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from slack_sdk import WebClient
+
+from infra.local.slack_sink import SlackSink
+from talkworthy.catalog import ActionRequested, EventMeta, Target
+from talkworthy.errors import PermanentError, RetryableError
+from talkworthy.notify import MessageRef, SlackChatAdapter, render_resolved, render_slack
+
+CHANNEL = "C0SOCIAL"
+TOKEN = "xoxb-test"
+
+
+@pytest.fixture
+def sink() -> Iterator[SlackSink]:
+    with SlackSink() as running:
+        yield running
+
+
+def _adapter(sink: SlackSink, token: str | None = TOKEN, **options: Any) -> SlackChatAdapter:
+    return SlackChatAdapter(WebClient(token=token, base_url=sink.url + "/api/", timeout=5), **options)
+
+
+def _request() -> ActionRequested:
+    return ActionRequested(
+        meta=EventMeta(
+            event_key="k1",
+            correlation_id="d1",
+            producer="talkworthy.route",
+            occurred_at=datetime(2024, 7, 2, tzinfo=UTC),
+        ),
+        channel="slack",
+        audience=CHANNEL,
+        headline="Negative mention from @alice",
+        body="Crashes & burns <since> the update",
+        facts={"who": "@alice", "sentiment": "negative"},
+        target=Target(kind="mention", id="tw-1", system="twitter"),
+        actions=["claim", "escalate", "dismiss"],
+        link="https://x.com/alice/status/1",
+    )
+
+
+def test_post_stores_the_rendered_message(sink):
+    text, blocks = render_slack(_request())
+    ref = _adapter(sink).post(CHANNEL, text, blocks)
+
+    [stored] = sink.messages()
+    assert (stored["channel"], stored["ts"]) == (ref.channel, ref.ts)
+    assert stored["text"] == text
+    assert stored["blocks"] == blocks
+    assert stored["updated"] is False
+
+
+def test_update_replaces_the_message_and_keeps_history(sink):
+    adapter = _adapter(sink)
+    text, blocks = render_slack(_request())
+    ref = adapter.post(CHANNEL, text, blocks)
+    adapter.update(ref, "Claimed", render_resolved(blocks, "Claimed by", user_id="U024BE7LH"))
+
+    [stored] = sink.messages()
+    assert stored["updated"] is True
+    assert stored["text"] == "Claimed"
+    assert stored["blocks"][-1]["elements"][0]["text"] == "Claimed by <@U024BE7LH>"
+    assert stored["history"] == [{"text": text, "blocks": blocks}]
+
+
+def test_update_of_an_unknown_message_is_permanent(sink):
+    with pytest.raises(PermanentError, match="message_not_found"):
+        _adapter(sink).update(MessageRef(CHANNEL, "1.000001"), "x", [])
+
+
+def test_response_url_replaces_the_original_five_times_then_expires(sink):
+    adapter = _adapter(sink)
+    ref = adapter.post(CHANNEL, "hello", [])
+    url = sink.response_url(ref.channel, ref.ts)
+
+    for number in range(5):
+        adapter.respond(url, f"reply {number}", [], replace_original=True)
+    with pytest.raises(PermanentError, match="expired_url"):
+        adapter.respond(url, "sixth", [], replace_original=True)
+
+    [stored] = sink.messages()
+    assert stored["text"] == "reply 4"
+    assert len(stored["history"]) == 5
+
+
+def test_response_url_without_replace_adds_an_ephemeral_message(sink):
+    adapter = _adapter(sink)
+    ref = adapter.post(CHANNEL, "hello", [])
+    adapter.respond(
+        sink.response_url(ref.channel, ref.ts), "Only you can see this", [], replace_original=False
+    )
+
+    original, reply = sink.messages()
+    assert original["text"] == "hello"
+    assert original["updated"] is False
+    assert (reply["text"], reply["ephemeral"], reply["via"]) == (
+        "Only you can see this",
+        True,
+        "response_url",
+    )
+
+
+def test_three_quick_posts_to_one_channel_are_all_stored_after_429s(sink):
+    adapter = _adapter(sink)
+    refs = [adapter.post(CHANNEL, f"message {n}", []) for n in range(3)]
+
+    assert [m["text"] for m in sink.messages()] == ["message 0", "message 1", "message 2"]
+    assert len({ref.ts for ref in refs}) == 3
+    assert sink.rate_limited_count >= 1
+
+
+def test_a_long_retry_after_is_not_slept_through():
+    slow = SlackSink(interval=30.0).start()
+    try:
+        adapter = _adapter(slow, max_retry_after=5.0)
+        adapter.post(CHANNEL, "first", [])
+        with pytest.raises(RetryableError) as caught:
+            adapter.post(CHANNEL, "second", [])
+    finally:
+        slow.stop()
+    assert caught.value.retry_after == pytest.approx(30.0)
+    assert slow.rate_limited_count == 1
+
+
+@pytest.mark.parametrize(("token", "error"), [("xoxb-wrong", "invalid_auth"), (None, "not_authed")])
+def test_bad_or_missing_token_is_permanent(token, error):
+    with SlackSink(tokens={"xoxb-test"}) as strict, pytest.raises(PermanentError, match=error):
+        _adapter(strict, token=token).post(CHANNEL, "hi", [])
+
+
+@pytest.mark.parametrize("channel", ["#Not A Channel", "nonsense"])
+def test_unknown_channel_is_permanent(sink, channel):
+    with pytest.raises(PermanentError, match="channel_not_found"):
+        _adapter(sink).post(channel, "hi", [])
+
+
+def test_blocks_beyond_slack_limits_are_rejected_like_slack_does(sink):
+    button = {"type": "button", "action_id": "claim", "text": {"type": "plain_text", "text": "x" * 76}}
+    with pytest.raises(PermanentError, match="invalid_blocks"):
+        _adapter(sink).post(CHANNEL, "hi", [{"type": "actions", "elements": [button]}])
+
+
+def test_server_errors_are_retryable(sink, monkeypatch):
+    monkeypatch.setattr(sink, "handle", lambda *_: (500, {}, {"ok": False, "error": "internal_error"}))
+    with pytest.raises(RetryableError):
+        _adapter(sink).post(CHANNEL, "hi", [])
+
+
+def test_an_unreachable_slack_is_retryable():
+    with SlackSink() as gone:
+        url = gone.url
+    adapter = SlackChatAdapter(WebClient(token="xoxb-test", base_url=url + "/api/", timeout=2))
+    with pytest.raises(RetryableError, match="unreachable"):
+        adapter.post(CHANNEL, "hi", [])
+
+
+def _sink_http(url: str, method: str = "GET") -> Any:
+    request = urllib.request.Request(url, data=b"" if method == "POST" else None, method=method)  # noqa: S310
+    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 (a 127.0.0.1 sink)
+        return json.load(response)
+
+
+def test_sink_http_inspection_and_reset(sink):
+    _adapter(sink).post(CHANNEL, "hi", [])
+    assert [m["text"] for m in _sink_http(sink.url + "/_sink/messages")] == ["hi"]
+    assert _sink_http(sink.url + "/_sink/reset", "POST") == {"ok": True}
+    assert sink.messages() == []
+    assert sink.rate_limited_count == 0
+
+
+def test_stop_releases_the_port():
+    sink = SlackSink().start()
+    port = int(sink.url.rsplit(":", 1)[1])
+    sink.stop()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", port))

@@ -1,0 +1,124 @@
+"""Intent classifier against the hand-labelled evaluation set (tests/data/intent_eval.yaml).
+
+Run with ``pytest -s`` to see the table. The same table comes from
+``talkworthy.enrichment.evaluation.evaluate(load_examples(path)).table()``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from talkworthy.catalog.base import Provenance, Score
+from talkworthy.enrichment.evaluation import EvaluationReport, Example, evaluate, load_examples
+from talkworthy.enrichment.intent import INTENT_LABELS, IntentResult
+from talkworthy.errors import InvalidInputError
+
+EVAL_SET = Path(__file__).resolve().parents[1] / "data" / "intent_eval.yaml"
+
+# Floors, set just below the FIRST honest run of the classifier (v1.0 rules + VADER sentiment, before
+# any tuning): macro-F1 0.877, lowest per-class recall 0.844 (sales_lead and idea), accuracy 0.875.
+# They guard against regressions below the untuned level while leaving room for general cue changes:
+# with 32 posts per class one post is 0.031 recall, so 0.80 tolerates about one more miss per class than
+# the first run. These numbers are optimistic: the set and the cues share an author. On 70 posts
+# written after the rules were frozen, the classifier scored about 0.51 accuracy and macro-F1 (see the
+# enrichment hand-off note). Do not raise the floors to what a tuned run reaches on this same set.
+MACRO_F1_FLOOR = 0.85
+RECALL_FLOOR = 0.80
+MIN_PER_CLASS = 25
+MIN_TOTAL = 210
+
+
+@pytest.fixture(scope="module")
+def examples() -> list[Example]:
+    return load_examples(EVAL_SET)
+
+
+@pytest.fixture(scope="module")
+def report(examples: list[Example]) -> EvaluationReport:
+    result = evaluate(examples)
+    print(f"\n\nIntent evaluation on {EVAL_SET.name}\n{result.table(show_misses=True)}\n")
+    return result
+
+
+def test_eval_set_is_large_balanced_and_unique(examples: list[Example]) -> None:
+    counts = Counter(example.label for example in examples)
+
+    assert len(examples) >= MIN_TOTAL
+    assert set(counts) == set(INTENT_LABELS)
+    assert min(counts.values()) >= MIN_PER_CLASS, counts
+    assert len({example.text for example in examples}) == len(examples), "duplicate posts"
+
+
+def test_macro_f1_is_above_floor(report: EvaluationReport) -> None:
+    assert report.macro_f1 >= MACRO_F1_FLOOR, report.table()
+
+
+@pytest.mark.parametrize("label", INTENT_LABELS)
+def test_recall_of_every_class_is_above_floor(report: EvaluationReport, label: str) -> None:
+    assert report.per_class[label].recall >= RECALL_FLOOR, report.table()
+
+
+def test_report_is_consistent(report: EvaluationReport, examples: list[Example]) -> None:
+    correct = sum(report.confusion[label][label] for label in INTENT_LABELS)
+
+    assert report.total == len(examples)
+    assert sum(sum(row.values()) for row in report.confusion.values()) == len(examples)
+    assert report.accuracy == pytest.approx(correct / len(examples))
+    assert len(report.misses) == len(examples) - correct
+
+
+# --- the evaluate() helper itself, with a stub classifier and hand-computed metrics ------------------
+
+
+def _stub(predictions: dict[str, str]) -> Callable[[str, Score | None], IntentResult]:
+    def classify(text: str, sentiment: Score | None) -> IntentResult:
+        return IntentResult(
+            label=predictions[text],
+            cues=["pattern:stub"],
+            scores={},
+            evidence={},
+            provenance=Provenance(provider="test", model="stub", version="0", confidence=1.0),
+        )
+
+    return classify
+
+
+def test_evaluate_computes_precision_recall_f1_by_hand() -> None:
+    examples = [
+        {"text": "a", "label": "support_request"},
+        {"text": "b", "label": "support_request"},
+        {"text": "c", "label": "complaint"},
+        {"text": "d", "label": "question"},
+    ]
+    predicted = {"a": "support_request", "b": "complaint", "c": "complaint", "d": "support_request"}
+
+    result = evaluate(examples, classify=_stub(predicted), use_sentiment=False)
+
+    support, complaint, question = (result.per_class[k] for k in ("support_request", "complaint", "question"))
+    assert (support.precision, support.recall, support.f1) == (0.5, 0.5, 0.5)
+    assert (complaint.precision, complaint.recall) == (0.5, 1.0)
+    assert complaint.f1 == pytest.approx(2 / 3)
+    assert (question.precision, question.recall, question.f1) == (0.0, 0.0, 0.0)
+    assert result.accuracy == 0.5
+    # macro-F1 averages the labels that occur (expected or predicted): 3 here, not all 7
+    assert result.macro_f1 == pytest.approx((0.5 + 2 / 3 + 0.0) / 3)
+    assert [(m.expected, m.predicted) for m in result.misses] == [
+        ("support_request", "complaint"),
+        ("question", "support_request"),
+    ]
+    table = result.table(show_misses=True)
+    assert "support_request" in table
+    assert "macro-F1" in table
+    assert "[question -> support_request] d" in table
+
+
+def test_load_examples_rejects_unknown_labels(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- {text: 'hello', label: spam}\n", encoding="utf-8")
+
+    with pytest.raises(InvalidInputError, match="label"):
+        load_examples(bad)
