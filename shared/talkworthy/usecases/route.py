@@ -62,8 +62,8 @@ def route_mention(
                 tags=[f"intent:{event.intent.label}", f"segment:{event.segment.tier}"],
             )
         )
-        if case.created:
-            identities.record_interaction(event.identity.profile_id, "support_contact", now)
+        # guarded by the event key: a redelivery never counts the support contact twice
+        identities.record_interaction(event.identity.profile_id, "support_contact", now, event_key=event.meta.event_key)
         out.append(
             CaseOpened(
                 meta=event.meta.derive(PRODUCER, "case"),

@@ -135,3 +135,10 @@ def test_verify_needs_path_token_signature_and_fresh_timestamp(hooks):
         SOURCE.verify(delivery, {"signing": secrets["signing"]}, hooks.now)
     with pytest.raises(MissingSignatureError, match="signing"):
         SOURCE.verify(delivery, {"path_token": secrets["path_token"]}, hooks.now)
+
+
+def test_missing_nonce_header_is_unusable(hooks):
+    sample = hooks.sample("canny", "post_created")
+
+    with pytest.raises(UnusableBodyError, match="canny-nonce header is missing"):
+        SOURCE.adapt(hooks.with_json(sample, hooks.body(sample)))

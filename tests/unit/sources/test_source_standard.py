@@ -198,3 +198,10 @@ def test_verify_rejects_tampered_unsigned_stale_and_unconfigured(hooks):
         SOURCE.verify(delivery, secrets, hooks.now + 301)
     with pytest.raises(MissingSignatureError, match="no signing secret"):
         SOURCE.verify(delivery, {}, hooks.now)
+
+
+def test_missing_webhook_id_is_unusable(hooks):
+    sample = hooks.sample("standard", "behavior_order")
+
+    with pytest.raises(UnusableBodyError, match="webhook-id header is missing"):
+        SOURCE.adapt(hooks.with_json(sample, hooks.body(sample)))
