@@ -11,7 +11,9 @@ from chalicelib.wiring import ingress, respond, to_http_request
 
 app = Chalice(app_name="talkworthy-ingress")
 
-WEBHOOK_CONTENT_TYPES = ["application/json", "application/x-www-form-urlencoded"]
+# Empty: Chalice then skips its own content-type check, and the pipeline answers 415 with the
+# content type each source expects, in the same JSON shape as every other rejection.
+WEBHOOK_CONTENT_TYPES: list[str] = []
 
 
 def _webhook(source: str, path_params: dict[str, str]) -> Response:

@@ -44,8 +44,9 @@ class IngressSettings(BaseSettings):
 class SecretsManagerSecrets:
     """The webhook secrets document, cached 5 minutes; a forced refresh at most once a minute."""
 
-    def __init__(self, arn: str, min_refresh_interval: float = 60.0) -> None:
+    def __init__(self, arn: str, provider: parameters.SecretsProvider, min_refresh_interval: float = 60.0) -> None:
         self._arn = arn
+        self._provider = provider
         self._interval = min_refresh_interval
         self._last_refresh = 0.0
         self._lock = threading.Lock()
@@ -58,7 +59,7 @@ class SecretsManagerSecrets:
                     self._last_refresh = time.monotonic()
                     force = True
         try:
-            document = parameters.get_secret(self._arn, transform="json", max_age=300, force_fetch=force)
+            document = self._provider.get(self._arn, transform="json", max_age=300, force_fetch=force)
         except parameters.exceptions.GetParameterError as err:
             raise RetryableError(f"webhook secrets unavailable: {err}") from err
         entry = document.get(source, {}) if isinstance(document, dict) else {}
@@ -145,7 +146,9 @@ def ingress() -> tuple[Ingress, IdempotentPublisher]:
     )
     pipeline = Ingress(
         SOURCES,
-        SecretsManagerSecrets(config.webhook_secrets_arn),
+        SecretsManagerSecrets(
+            config.webhook_secrets_arn, parameters.SecretsProvider(boto3_client=aws_client("secretsmanager"))
+        ),
         S3RawArchive(aws_client("s3"), config.raw_bucket),
         publish_once,
         clock=time.time,

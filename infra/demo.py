@@ -14,23 +14,25 @@ from infra.local.mesh import LocalMesh, MeshConfig
 from infra.local.template import REPO_ROOT
 from infra.samples import WebhookSample, load_webhook_samples, signed_request
 
-__all__ = ["SCENARIOS", "run_demo", "send_sample"]
+__all__ = ["SCENARIOS", "run_demo", "seed", "send_sample"]
 
 SCENARIOS = REPO_ROOT / "events" / "demo" / "scenarios.yaml"
 
 
 def _samples() -> dict[str, WebhookSample]:
     found = {f"{s.source}/{s.name}": s for s in load_webhook_samples()}
-    found |= {
-        f"demo:{s.source}/{s.name}": s
-        for s in load_webhook_samples(REPO_ROOT / "events" / "demo" / "webhooks")
-    }
+    found |= {f"demo:{s.source}/{s.name}": s for s in load_webhook_samples(REPO_ROOT / "events" / "demo" / "webhooks")}
     return found
 
 
 def send_sample(mesh_url: str, sample: WebhookSample, secrets: dict[str, Any]) -> requests.Response:
     path, headers, body = signed_request(sample, secrets, f"{mesh_url}/webhooks/{sample.source}", time.time())
     return requests.post(f"{mesh_url}{path}", data=body, headers=headers, timeout=10)
+
+
+def seed(mesh: LocalMesh, scenarios: Path = SCENARIOS) -> None:
+    """Load the demo world's CRM contacts and open cases into the built-in CRM."""
+    _seed(mesh, yaml.safe_load(scenarios.read_text()))
 
 
 def _seed(mesh: LocalMesh, scenario: dict[str, Any]) -> None:
@@ -107,16 +109,12 @@ def run_demo(scenarios: Path = SCENARIOS, mesh: LocalMesh | None = None) -> list
                 sample = samples[name]
                 answer = send_sample(mesh.ingress_url, sample, secrets)
                 if answer.status_code != sample.expect.status:
-                    failures.append(
-                        f"{name}: expected {sample.expect.status}, got {answer.status_code} {answer.text}"
-                    )
+                    failures.append(f"{name}: expected {sample.expect.status}, got {answer.status_code} {answer.text}")
             mesh.wait_idle(timeout=120)
         for name in scenario.get("duplicates", []):
             answer = send_sample(mesh.ingress_url, samples[name], secrets)
             if answer.status_code != 200 or answer.json().get("published") != 0:
-                failures.append(
-                    f"{name} again: expected 200 duplicate, got {answer.status_code} {answer.text}"
-                )
+                failures.append(f"{name} again: expected 200 duplicate, got {answer.status_code} {answer.text}")
         if not mesh.wait_idle(timeout=120):
             failures.append("the mesh did not become idle within 120 s")
         _summary(mesh)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import signal
@@ -15,19 +14,18 @@ from infra.local.mesh import DEV_SECRETS, LocalMesh, MeshConfig
 
 
 def _run(port: int) -> int:
+    from infra.demo import SCENARIOS, seed
+
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    for signum in (signal.SIGINT, signal.SIGTERM):  # set explicitly: a parent may have ignored SIGINT
+        signal.signal(signum, lambda *_: stop.set())
     with LocalMesh(MeshConfig(ingress_port=port)) as mesh:
-        print(
-            f"\nTalkworthy is running. Ingress: {mesh.ingress_url}  (OpenAPI: {mesh.ingress_url}/openapi.json)"
-        )
+        seed(mesh, SCENARIOS)
+        print(f"\nTalkworthy is running. Ingress: {mesh.ingress_url}  (OpenAPI: {mesh.ingress_url}/openapi.json)")
         print("Send a signed sample from another terminal:")
-        print(
-            "  .venv/bin/python -m infra.local send events/webhooks/standard/mention_created_complaint.json"
-        )
-        print("Ctrl-C stops everything.\n")
-        with contextlib.suppress(KeyboardInterrupt):
-            stop.wait()
+        print("  .venv/bin/python -m infra.local send events/webhooks/standard/mention_created_complaint.json")
+        print("The demo CRM contacts (events/demo/scenarios.yaml) are seeded. Ctrl-C stops everything.\n")
+        stop.wait()
         print("\nstopping ...")
     return 0
 

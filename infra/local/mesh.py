@@ -100,6 +100,7 @@ class LocalMesh:
                     "POWERTOOLS_DEV": "false",
                 }
             )
+            self._cold_start()
             self.session = boto3.Session(region_name=_REGION)
             self.sink.start()
             self.stack = provision(
@@ -153,6 +154,21 @@ class LocalMesh:
         for key, value in values.items():
             self._saved_env.setdefault(key, os.environ.get(key))
             os.environ[key] = value
+
+    @staticmethod
+    def _cold_start() -> None:
+        """Forget what earlier meshes in this process cached per container (clients, settings).
+
+        Handlers share this process; on Lambda a new deployment means new containers, so every
+        ``functools.cache`` in the composition roots is cleared, as a cold start would.
+        """
+        import importlib
+
+        for name in ("talkworthy.clients", "talkworthy.composition", "chalicelib.wiring"):
+            module = importlib.import_module(name)
+            for value in vars(module).values():
+                if callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", "") == name:
+                    value.cache_clear()
 
     def _start_moto(self) -> None:
         port = _free_port(self.config.host)
@@ -222,9 +238,7 @@ class LocalMesh:
         name = f"{self.config.stack_name}-observer"
         self._observer_url = sqs.create_queue(QueueName=name)["QueueUrl"]
         bus = self.stack.attr("Bus")
-        events.put_rule(
-            Name=name, EventBusName=bus, EventPattern=json.dumps({"source": [{"prefix": "talkworthy."}]})
-        )
+        events.put_rule(Name=name, EventBusName=bus, EventPattern=json.dumps({"source": [{"prefix": "talkworthy."}]}))
         events.put_targets(
             Rule=name,
             EventBusName=bus,
@@ -233,9 +247,7 @@ class LocalMesh:
 
     def _drain_observer(self) -> int:
         sqs = self.session.client("sqs")
-        messages = sqs.receive_message(QueueUrl=self._observer_url, MaxNumberOfMessages=10).get(
-            "Messages", []
-        )
+        messages = sqs.receive_message(QueueUrl=self._observer_url, MaxNumberOfMessages=10).get("Messages", [])
         for message in messages:
             envelope = json.loads(message["Body"])
             key = f"{envelope['detail-type']}|{envelope['detail'].get('meta', {}).get('event_key')}"
@@ -296,12 +308,8 @@ class LocalMesh:
 
         port = self.config.ingress_port or _free_port(self.config.host)
         app = ingress[0].entry()
-        self._ingress = LocalDevServer(
-            app, Config.create(), self.config.host, port, handler_cls=TracedHandler
-        )
-        self._ingress_thread = threading.Thread(
-            target=self._ingress.server.serve_forever, name="ingress", daemon=True
-        )
+        self._ingress = LocalDevServer(app, Config.create(), self.config.host, port, handler_cls=TracedHandler)
+        self._ingress_thread = threading.Thread(target=self._ingress.server.serve_forever, name="ingress", daemon=True)
         self._ingress_thread.start()
         self.ingress_url = f"http://{self.config.host}:{port}"
 
@@ -332,7 +340,7 @@ class LocalMesh:
     def _trace_slack(self) -> None:
         messages = self.sink.messages()
         for message in messages[self._slack_seen :]:
-            self.trace.effect("slack", f"#{message['channel']} {str(message.get('text', ''))[:90]!r}")
+            self.trace.effect("slack", f"{message['channel']} {str(message.get('text', ''))[:90]!r}")
         self._slack_seen = len(messages)
 
     def is_idle(self) -> bool:
@@ -345,9 +353,7 @@ class LocalMesh:
                 QueueUrl=url,
                 AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
             )["Attributes"]
-            if int(attrs["ApproximateNumberOfMessages"]) or int(
-                attrs["ApproximateNumberOfMessagesNotVisible"]
-            ):
+            if int(attrs["ApproximateNumberOfMessages"]) or int(attrs["ApproximateNumberOfMessagesNotVisible"]):
                 return False
         return True
 

@@ -56,9 +56,7 @@ def test_tampered_and_stale_deliveries_are_401(mesh: LocalMesh) -> None:
 def test_same_delivery_100_times_yields_one_event(mesh: LocalMesh) -> None:
     sample = next(s for s in load_webhook_samples() if s.name == "mention_created_pricing_question")
     before = _received(mesh)
-    statuses = [
-        send_sample(mesh.ingress_url, sample, mesh.secrets["webhooks"]).status_code for _ in range(100)
-    ]
+    statuses = [send_sample(mesh.ingress_url, sample, mesh.secrets["webhooks"]).status_code for _ in range(100)]
     assert statuses.count(202) == 1
     assert statuses.count(200) == 99
     assert mesh.wait_idle(timeout=60)

@@ -76,7 +76,7 @@ def test_other_support_requests_get_a_normal_case_in_a_day(
     decision = rules.decide(mention(intent="support_request", tier="prospect"))
     assert (decision.rule, decision.action, decision.priority) == ("support-request", "open_case", "normal")
     assert decision.sla == timedelta(hours=24)
-    assert decision.notify_channel is None
+    assert decision.notify_channel == "#customer-care"
 
 
 def test_sales_lead_from_a_prospect_is_flagged_and_sales_told(
