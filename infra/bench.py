@@ -10,6 +10,8 @@ import json
 import statistics
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +27,7 @@ def _import_seconds(statement: str) -> float:
     code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
     runs = []
     for _ in range(IMPORT_REPEATS):
-        out = subprocess.run(
-            [sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=REPO_ROOT
-        )
+        out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=REPO_ROOT)
         runs.append(float(out.stdout.strip().splitlines()[-1]))
     return statistics.median(runs)
 
@@ -55,18 +55,40 @@ def cold_imports() -> dict[str, Any]:
     return {"boto3_ms": round(boto3 * 1000, 1), "handlers": handlers, "goal_ratio": 1.3}
 
 
+def per_call_seconds(fn: Callable[[], object], *, min_time: float = 0.3, repeats: int = 5) -> float:
+    """Median seconds per call; each repeat runs ``fn`` for at least ``min_time`` seconds."""
+    fn()
+    samples = []
+    for _ in range(repeats):
+        count, started = 0, time.perf_counter()
+        while True:
+            fn()
+            count += 1
+            elapsed = time.perf_counter() - started
+            if elapsed >= min_time:
+                break
+        samples.append(elapsed / count)
+    return statistics.median(samples)
+
+
 def _print(results: dict[str, Any]) -> None:
     imports = results["cold_import"]
-    print(
-        f"\ncold import (fresh process, median of {IMPORT_REPEATS}); bare `import boto3` = {imports['boto3_ms']} ms"
-    )
+    print(f"\ncold import (fresh process, median of {IMPORT_REPEATS}); bare `import boto3` = {imports['boto3_ms']} ms")
     print(f"  {'handler':<22} {'ms':>8} {'x boto3':>8}   goal <= {imports['goal_ratio']}")
     for name, row in imports["handlers"].items():
         print(f"  {name:<22} {row['ms']:>8} {row['ratio_to_boto3']:>8}")
+    for section in ("ingress", "mention"):
+        print(f"\n{section}:")
+        for key, value in results[section].items():
+            print(f"  {key:<44} {value}")
 
 
 def main() -> int:
+    from infra.bench_flows import ingress_costs, mention_costs
+
     results: dict[str, Any] = {"cold_import": cold_imports()}
+    results["ingress"] = ingress_costs(per_call_seconds)
+    results["mention"] = mention_costs(per_call_seconds)
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     _print(results)
     print(f"\nwritten to {RESULTS.name}")
