@@ -73,7 +73,7 @@ def ingress_costs(per_call: PerCall) -> dict[str, Any]:
     from talkworthy.publishing import EventBridgePublisher
 
     sample = _sample("mention_created_complaint")
-    path, headers, body = signed_request(sample, DEV, "", time.time())
+    _path, headers, body = signed_request(sample, DEV, "", time.time())
     request = HttpRequest(
         "POST", "standard", {k.lower(): v for k, v in headers.items()}, body, "bench", "", {"source": "standard"}
     )
@@ -210,13 +210,13 @@ def _count_aws_calls() -> tuple[Counter[str], int, Counter[str]]:
     with LocalMesh(MeshConfig(ingress_port=0, trace_stream=None)) as mesh:
         seed(mesh, SCENARIOS)
         mesh.wait_idle()
-        botocore.client.BaseClient._make_api_call = counting  # type: ignore[method-assign]
+        botocore.client.BaseClient._make_api_call = counting
         try:
             for sample in mentions:
                 send_sample(mesh.ingress_url, sample, mesh.secrets["webhooks"])
             mesh.wait_idle(timeout=120)
         finally:
-            botocore.client.BaseClient._make_api_call = original  # type: ignore[method-assign]
+            botocore.client.BaseClient._make_api_call = original
         consumed = Counter({k: v for k, v in mesh.trace.events.items()})
     return calls, len(mentions), consumed
 
