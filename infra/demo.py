@@ -89,7 +89,7 @@ def _summary(mesh: LocalMesh) -> None:
     messages = mesh.sink.messages()
     print(f"Slack messages: {len(messages)}")
     for message in messages:
-        print(f"  #{message['channel']}: {str(message.get('text', ''))[:100]}")
+        print(f"  {message['channel']}: {str(message.get('text', ''))[:100]}")
     print(f"e-mails sent: {len(mesh.sent_emails())}")
     print(f"DLQ depths: {mesh.dlq_depths()}")
 
@@ -107,6 +107,15 @@ def run_demo(scenarios: Path = SCENARIOS, mesh: LocalMesh | None = None) -> list
         for phase in scenario["phases"]:
             for name in phase:
                 sample = samples[name]
+                answer = send_sample(mesh.ingress_url, sample, secrets)
+                if answer.status_code != sample.expect.status:
+                    failures.append(f"{name}: expected {sample.expect.status}, got {answer.status_code} {answer.text}")
+            mesh.wait_idle(timeout=120)
+        if scenario.get("then_every_webhook_sample"):
+            sent = {name for phase in scenario["phases"] for name in phase}
+            for name, sample in samples.items():
+                if name.startswith("demo:") or name in sent:
+                    continue
                 answer = send_sample(mesh.ingress_url, sample, secrets)
                 if answer.status_code != sample.expect.status:
                     failures.append(f"{name}: expected {sample.expect.status}, got {answer.status_code} {answer.text}")

@@ -337,6 +337,13 @@ class LocalMesh:
             if not handled:
                 self._stop.wait(0.05)
 
+    def fire_schedule(self, logical_id: str) -> None:
+        """Run a function's scheduled event now (the loop fires each one at start, then on its rate)."""
+        for worker in self._schedules:
+            if worker.function.spec.logical_id == logical_id:
+                with self._busy:
+                    worker.fire()
+
     def _trace_slack(self) -> None:
         messages = self.sink.messages()
         for message in messages[self._slack_seen :]:

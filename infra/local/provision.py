@@ -231,8 +231,7 @@ class _Provisioner:
                         queue_arn=ev["Queue"],
                         batch_size=int(ev.get("BatchSize", 10)),
                         batching_window=int(ev.get("MaximumBatchingWindowInSeconds", 0)),
-                        report_batch_item_failures="ReportBatchItemFailures"
-                        in ev.get("FunctionResponseTypes", []),
+                        report_batch_item_failures="ReportBatchItemFailures" in ev.get("FunctionResponseTypes", []),
                         maximum_concurrency=ev.get("ScalingConfig", {}).get("MaximumConcurrency"),
                     )
                 )
@@ -279,6 +278,4 @@ def provision(
             continue
         provisioner.create(logical_id, resource)
     outputs = {name: resolver.resolve(out["Value"]) for name, out in template.get("Outputs", {}).items()}
-    return ProvisionedStack(
-        resolver, provisioner.functions, outputs, provisioner.queues, provisioner.schedule_groups
-    )
+    return ProvisionedStack(resolver, provisioner.functions, outputs, provisioner.queues, provisioner.schedule_groups)

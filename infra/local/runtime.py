@@ -152,16 +152,13 @@ class QueueWorker:
             self.sqs.delete_message_batch(
                 QueueUrl=self.source.queue_url,
                 Entries=[
-                    {"Id": str(i), "ReceiptHandle": r["receiptHandle"]}
-                    for i, r in enumerate(done[start : start + 10])
+                    {"Id": str(i), "ReceiptHandle": r["receiptHandle"]} for i, r in enumerate(done[start : start + 10])
                 ],
             )
         for record in records:
             detail_type, correlation, key = _describe(record["body"])
             outcome = "failed" if record["messageId"] in failed else "ok"
-            self.trace.hop(
-                detail_type, self.function.short_name, outcome, millis / len(records), correlation, key
-            )
+            self.trace.hop(detail_type, self.function.short_name, outcome, millis / len(records), correlation, key)
         return len(records)
 
     def _reported_failures(self, response: Any, records: list[dict[str, Any]]) -> set[str]:
@@ -215,9 +212,7 @@ class ScheduleWorker:
             "account": self.function.account,
             "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "region": self.function.region,
-            "resources": [
-                f"arn:aws:events:{self.function.region}:{self.function.account}:rule/{self.schedule.name}"
-            ],
+            "resources": [f"arn:aws:events:{self.function.region}:{self.function.account}:rule/{self.schedule.name}"],
             "detail": {},
         }
         started = time.perf_counter()

@@ -208,14 +208,10 @@ class SlackSink:
         params = _params(content_type, body)
         if params is None:
             return 200, {}, {"ok": False, "error": "invalid_json"}
-        token = (
-            authorization.removeprefix("Bearer ").strip() if authorization else str(params.get("token", ""))
-        )
+        token = authorization.removeprefix("Bearer ").strip() if authorization else str(params.get("token", ""))
         if not token:
             return 200, {}, {"ok": False, "error": "not_authed"}
-        if not token.startswith(("xoxb-", "xoxp-")) or (
-            self._tokens is not None and token not in self._tokens
-        ):
+        if not token.startswith(("xoxb-", "xoxp-")) or (self._tokens is not None and token not in self._tokens):
             return 200, {}, {"ok": False, "error": "invalid_auth"}
         if name not in ("chat.postMessage", "chat.update"):
             return 200, {}, {"ok": False, "error": "unknown_method"}
@@ -225,9 +221,7 @@ class SlackSink:
                 blocks = json.loads(blocks)
             except ValueError:
                 return 200, {}, {"ok": False, "error": "invalid_blocks", "errors": ["invalid JSON"]}
-        if not _CHANNEL_ID.fullmatch(channel) or (
-            self._channels is not None and channel not in self._channels
-        ):
+        if not _CHANNEL_ID.fullmatch(channel) or (self._channels is not None and channel not in self._channels):
             return 200, {}, {"ok": False, "error": "channel_not_found"}
         if not text and not blocks:
             return 200, {}, {"ok": False, "error": "no_text"}
@@ -271,9 +265,7 @@ class SlackSink:
                 return 404, {}, {"ok": False, "error": "no_service"}
             if grant["uses"] >= RESPONSE_URL_USES or self._clock() - grant["issued"] > RESPONSE_URL_TTL:
                 return 404, {}, {"ok": False, "error": "expired_url"}
-            if params is None or not (
-                params.get("text") or params.get("blocks") or params.get("delete_original")
-            ):
+            if params is None or not (params.get("text") or params.get("blocks") or params.get("delete_original")):
                 return 400, {}, {"ok": False, "error": "no_text"}
             grant["uses"] += 1
             original = self._find(grant["channel"], grant["ts"])
@@ -304,9 +296,7 @@ class SlackSink:
         self._last_ts = micros
         return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
-    def _store(
-        self, channel: str, text: Any, blocks: Any, *, via: str, ephemeral: bool = False
-    ) -> dict[str, Any]:
+    def _store(self, channel: str, text: Any, blocks: Any, *, via: str, ephemeral: bool = False) -> dict[str, Any]:
         message = {
             "channel": channel,
             "ts": self._next_ts(),

@@ -42,9 +42,7 @@ class Trace:
                 self._seen.add((detail_type, event_key))
                 self.events[detail_type] += 1
         self.outcomes[f"{function}:{outcome}"] += 1
-        self._line(
-            "hop", f"{detail_type:<20} -> {function:<18} {outcome:<7} {millis:7.1f} ms  corr={correlation}"
-        )
+        self._line("hop", f"{detail_type:<20} -> {function:<18} {outcome:<7} {millis:7.1f} ms  corr={correlation}")
 
     def request(self, method: str, path: str, status: int, millis: float) -> None:
         self.requests[f"{method} {path} {status}"] += 1

@@ -139,3 +139,33 @@ def sla_scheduler(group: str, bus_arn: str, role_arn: str, dlq_arn: str) -> Any:
     return EventBridgeSlaScheduler(
         aws_client("scheduler"), group=group, bus_arn=bus_arn, role_arn=role_arn, dlq_arn=dlq_arn
     )
+
+
+@functools.cache
+def feeds(feeds_json: str) -> Any:
+    from talkworthy.pollers import parse_feed_configs
+
+    return parse_feed_configs(feeds_json)
+
+
+@functools.cache
+def feed_fetch() -> Any:
+    from talkworthy.http import HttpClient
+    from talkworthy.pollers import feed_fetcher
+
+    return feed_fetcher(HttpClient(user_agent="talkworthy-poller/1"))
+
+
+@functools.cache
+def mention_api(token: str, base_url: str) -> Any:
+    from talkworthy.http import HttpClient
+    from talkworthy.pollers import MentionApiClient
+
+    return MentionApiClient(HttpClient(user_agent="talkworthy-poller/1"), token, base_url=base_url)
+
+
+@functools.cache
+def cursor_store(table: str) -> Any:
+    from talkworthy.pollers import DynamoDbCursorStore
+
+    return DynamoDbCursorStore(mesh_table(table))

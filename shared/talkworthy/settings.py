@@ -57,4 +57,5 @@ class EscalateSettings(_Settings):
 
 
 class PollSettings(_Settings):
-    feeds_json: str = "[]"
+    feeds_json: str = "[]"  # FeedConfig list, see talkworthy.pollers.config
+    mention_api_token: str = ""

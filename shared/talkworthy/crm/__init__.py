@@ -23,7 +23,7 @@ from talkworthy.crm.port import (
 
 if TYPE_CHECKING:
     from talkworthy.crm.dynamodb import DynamoDbCrm
-    from talkworthy.crm.http import HttpClient, RetryPolicy
+    from talkworthy.http import HttpClient, RetryPolicy
     from talkworthy.crm.hubspot import HubSpotCrmAdapter
     from talkworthy.crm.salesforce import SalesforceCrmAdapter
     from talkworthy.crm.zendesk import ZendeskCrmAdapter
@@ -48,8 +48,8 @@ __all__ = [
 
 _LAZY = {
     "DynamoDbCrm": "talkworthy.crm.dynamodb",
-    "HttpClient": "talkworthy.crm.http",
-    "RetryPolicy": "talkworthy.crm.http",
+    "HttpClient": "talkworthy.http",
+    "RetryPolicy": "talkworthy.http",
     "HubSpotCrmAdapter": "talkworthy.crm.hubspot",
     "SalesforceCrmAdapter": "talkworthy.crm.salesforce",
     "ZendeskCrmAdapter": "talkworthy.crm.zendesk",

@@ -26,7 +26,7 @@ from urllib.parse import quote
 
 import requests
 
-from talkworthy.crm.http import HttpClient
+from talkworthy.http import HttpClient
 from talkworthy.crm.port import CaseRef, CaseRequest, Contact, LeadRef, LeadRequest, external_key
 from talkworthy.errors import InvalidInputError, PermanentError
 

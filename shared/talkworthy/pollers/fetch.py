@@ -1,7 +1,7 @@
 """The ``fetch`` port of :func:`talkworthy.pollers.poll.poll_feed` over HTTP.
 
 Retries, ``Retry-After`` and error translation come from the shared helper
-:class:`talkworthy.crm.http.HttpClient`; this only adds feed headers and a size cap.
+:class:`talkworthy.http.HttpClient`; this only adds feed headers and a size cap.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import requests
 
-from talkworthy.crm.http import HttpClient
+from talkworthy.http import HttpClient
 from talkworthy.errors import PermanentError, RetryableError
 from talkworthy.pollers.feeds import MAX_FEED_BYTES
 

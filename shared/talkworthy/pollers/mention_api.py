@@ -6,7 +6,7 @@ Shape followed (dev.mention.com "Fetch mentions", Accept-Version 1.19):
 and ``more.href`` (host-relative) points at the next, older page. ``since_id`` returns mentions with
 a higher id, ordered by id ("the order in which they have been found"), so the cursor is the
 highest id seen, not a date. Paging stops at the first id not newer than ``since_id``. Retries,
-429 ``Retry-After`` and error translation come from :class:`talkworthy.crm.http.HttpClient`.
+429 ``Retry-After`` and error translation come from :class:`talkworthy.http.HttpClient`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from urllib.parse import quote, urljoin, urlsplit
 from pydantic import ValidationError
 
 from talkworthy.catalog.mention import Author, Engagement, Mention
-from talkworthy.crm.http import HttpClient
+from talkworthy.http import HttpClient
 from talkworthy.errors import PermanentError, RetryableError
 from talkworthy.pollers.config import MENTION_API_BASE_URL
 from talkworthy.pollers.normalise import domain_of, http_url, normalise_language, parse_iso, squash

@@ -111,9 +111,7 @@ def route_mention(
                 idea_id=f"{mention.platform}:{mention.post_id}",
                 title=(mention.title or mention.text.split("\n", 1)[0])[:200],
                 text=mention.text,
-                submitter=Person(
-                    name=mention.author.name, email=mention.author.email, handle=mention.author.handle
-                ),
+                submitter=Person(name=mention.author.name, email=mention.author.email, handle=mention.author.handle),
                 url=str(mention.url) if mention.url else None,
             )
         )

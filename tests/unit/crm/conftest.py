@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from talkworthy.crm.http import HttpClient, RetryPolicy
+from talkworthy.http import HttpClient, RetryPolicy
 from tests.unit.crm.vendor_server import VendorServer
 
 

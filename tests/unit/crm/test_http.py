@@ -7,7 +7,7 @@ from email.utils import format_datetime
 import pytest
 import requests
 
-from talkworthy.crm.http import HttpClient, RetryPolicy
+from talkworthy.http import HttpClient, RetryPolicy
 from talkworthy.errors import PermanentError, RetryableError
 from tests.unit.crm.vendor_server import Reply, VendorServer
 

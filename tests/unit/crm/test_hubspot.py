@@ -13,7 +13,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from talkworthy.crm.http import HttpClient
+from talkworthy.http import HttpClient
 from talkworthy.crm.hubspot import HubSpotCrmAdapter
 from talkworthy.crm.port import CaseRequest, Contact, LeadRequest, external_key
 from talkworthy.errors import InvalidInputError, PermanentError, RetryableError

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from talkworthy.crm.http import HttpClient
+from talkworthy.http import HttpClient
 from talkworthy.crm.port import CaseRequest, Contact, LeadRequest, external_key
 from talkworthy.crm.zendesk import ZendeskCrmAdapter
 from talkworthy.errors import PermanentError, RetryableError

@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from talkworthy.catalog.mention import MentionReceived
-from talkworthy.crm.http import HttpClient, RetryPolicy
+from talkworthy.http import HttpClient, RetryPolicy
 from talkworthy.errors import PermanentError, RetryableError
 from talkworthy.pollers.config import FeedConfig
 from talkworthy.pollers.cursor import InMemoryCursorStore

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 import requests
 
-from talkworthy.crm.http import HttpClient, RetryPolicy
+from talkworthy.http import HttpClient, RetryPolicy
 from talkworthy.errors import PermanentError, RetryableError
 from talkworthy.pollers.mention_api import MentionApiClient, is_newer
 

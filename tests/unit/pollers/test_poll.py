@@ -8,7 +8,7 @@ import requests
 
 from talkworthy.catalog.base import Detail
 from talkworthy.catalog.mention import MentionReceived
-from talkworthy.crm.http import HttpClient
+from talkworthy.http import HttpClient
 from talkworthy.errors import ConfigurationError, PublishError
 from talkworthy.pollers.config import FeedConfig, parse_feed_configs
 from talkworthy.pollers.cursor import CursorState, InMemoryCursorStore
