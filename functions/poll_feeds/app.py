@@ -7,6 +7,7 @@ from typing import Any
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from talkworthy import composition as c
 from talkworthy.catalog import utc_now
 from talkworthy.settings import PollSettings

@@ -18,7 +18,8 @@ def test_demo_scenarios_produce_every_expected_effect(mesh: LocalMesh) -> None:
 
     # a complaint from a high-value customer: a case, a Slack message with actions, an SLA timer
     dana = json.dumps(_message_about(mesh, "Dana Whitfield")["blocks"])
-    assert '"action_id": "claim"' in dana and '"action_id": "escalate"' in dana
+    assert '"action_id": "claim"' in dana
+    assert '"action_id": "escalate"' in dana
     assert "SLA" in dana
     schedules = mesh.session.client("scheduler").list_schedules(GroupName=mesh.stack.attr("SlaScheduleGroup"))
     assert schedules["Schedules"], "the VIP case has a pending SLA timer"

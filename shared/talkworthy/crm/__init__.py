@@ -23,10 +23,10 @@ from talkworthy.crm.port import (
 
 if TYPE_CHECKING:
     from talkworthy.crm.dynamodb import DynamoDbCrm
-    from talkworthy.http import HttpClient, RetryPolicy
     from talkworthy.crm.hubspot import HubSpotCrmAdapter
     from talkworthy.crm.salesforce import SalesforceCrmAdapter
     from talkworthy.crm.zendesk import ZendeskCrmAdapter
+    from talkworthy.http import HttpClient, RetryPolicy
 
 __all__ = [
     "CasePriority",

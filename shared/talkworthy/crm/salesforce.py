@@ -19,9 +19,9 @@ from urllib.parse import quote
 
 import requests
 
-from talkworthy.http import HttpClient
 from talkworthy.crm.port import CaseRef, CaseRequest, Contact, LeadRef, LeadRequest, external_key
 from talkworthy.errors import PermanentError
+from talkworthy.http import HttpClient
 
 __all__ = ["SalesforceCrmAdapter", "soql_quote"]
 

@@ -21,9 +21,9 @@ from typing import Any
 
 import requests
 
-from talkworthy.http import HttpClient
 from talkworthy.crm.port import CaseRef, CaseRequest, Contact, LeadRef, LeadRequest, external_key
 from talkworthy.errors import PermanentError
+from talkworthy.http import HttpClient
 
 __all__ = ["LEAD_TAG", "ZendeskCrmAdapter"]
 

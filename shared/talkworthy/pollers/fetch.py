@@ -10,8 +10,8 @@ from collections.abc import Callable
 
 import requests
 
-from talkworthy.http import HttpClient
 from talkworthy.errors import PermanentError, RetryableError
+from talkworthy.http import HttpClient
 from talkworthy.pollers.feeds import MAX_FEED_BYTES
 
 __all__ = ["FEED_ACCEPT", "feed_fetcher"]

@@ -20,8 +20,8 @@ from urllib.parse import quote, urljoin, urlsplit
 from pydantic import ValidationError
 
 from talkworthy.catalog.mention import Author, Engagement, Mention
-from talkworthy.http import HttpClient
 from talkworthy.errors import PermanentError, RetryableError
+from talkworthy.http import HttpClient
 from talkworthy.pollers.config import MENTION_API_BASE_URL
 from talkworthy.pollers.normalise import domain_of, http_url, normalise_language, parse_iso, squash
 

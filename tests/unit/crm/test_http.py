@@ -7,8 +7,8 @@ from email.utils import format_datetime
 import pytest
 import requests
 
-from talkworthy.http import HttpClient, RetryPolicy
 from talkworthy.errors import PermanentError, RetryableError
+from talkworthy.http import HttpClient, RetryPolicy
 from tests.unit.crm.vendor_server import Reply, VendorServer
 
 

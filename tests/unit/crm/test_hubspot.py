@@ -13,10 +13,10 @@ from urllib.parse import unquote
 
 import pytest
 
-from talkworthy.http import HttpClient
 from talkworthy.crm.hubspot import HubSpotCrmAdapter
 from talkworthy.crm.port import CaseRequest, Contact, LeadRequest, external_key
 from talkworthy.errors import InvalidInputError, PermanentError, RetryableError
+from talkworthy.http import HttpClient
 from tests.unit.crm.vendor_server import Recorded, Reply, VendorServer
 
 OBJECT = r"/crm/v3/objects/(tickets|contacts)/[^/]+"

@@ -13,10 +13,10 @@ from urllib.parse import unquote
 
 import pytest
 
-from talkworthy.http import HttpClient
 from talkworthy.crm.port import CaseRequest, Contact, LeadRequest, external_key
 from talkworthy.crm.salesforce import SalesforceCrmAdapter, soql_quote
 from talkworthy.errors import PermanentError, RetryableError
+from talkworthy.http import HttpClient
 from tests.unit.crm.vendor_server import Recorded, Reply, VendorServer
 
 API = "/services/data/v62.0"

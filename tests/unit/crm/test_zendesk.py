@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from talkworthy.http import HttpClient
 from talkworthy.crm.port import CaseRequest, Contact, LeadRequest, external_key
 from talkworthy.crm.zendesk import ZendeskCrmAdapter
 from talkworthy.errors import PermanentError, RetryableError
+from talkworthy.http import HttpClient
 from tests.unit.crm.vendor_server import Recorded, Reply, VendorServer
 
 TICKETS = "/api/v2/tickets"

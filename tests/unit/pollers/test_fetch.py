@@ -9,8 +9,8 @@ import pytest
 import requests
 
 from talkworthy.catalog.mention import MentionReceived
-from talkworthy.http import HttpClient, RetryPolicy
 from talkworthy.errors import PermanentError, RetryableError
+from talkworthy.http import HttpClient, RetryPolicy
 from talkworthy.pollers.config import FeedConfig
 from talkworthy.pollers.cursor import InMemoryCursorStore
 from talkworthy.pollers.fetch import feed_fetcher

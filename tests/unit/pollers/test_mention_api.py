@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import pytest
 import requests
 
-from talkworthy.http import HttpClient, RetryPolicy
 from talkworthy.errors import PermanentError, RetryableError
+from talkworthy.http import HttpClient, RetryPolicy
 from talkworthy.pollers.mention_api import MentionApiClient, is_newer
 
 PageIds = Callable[[str], list[str]]

@@ -8,8 +8,8 @@ import requests
 
 from talkworthy.catalog.base import Detail
 from talkworthy.catalog.mention import MentionReceived
-from talkworthy.http import HttpClient
 from talkworthy.errors import ConfigurationError, PublishError
+from talkworthy.http import HttpClient
 from talkworthy.pollers.config import FeedConfig, parse_feed_configs
 from talkworthy.pollers.cursor import CursorState, InMemoryCursorStore
 from talkworthy.pollers.mention_api import MentionApiClient
