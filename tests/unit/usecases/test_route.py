@@ -1,0 +1,84 @@
+"""route_mention: rules decide, the contact policy vetoes sales outreach, creation is idempotent."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from mention_builders import NOW, enriched
+
+from talkworthy.catalog import ActionRequested, CaseOpened, LeadFlagged
+from talkworthy.crm import CaseRequest, InMemoryCrm
+from talkworthy.identity import InMemoryIdentityGraph
+from talkworthy.routing import PackagedRules
+from talkworthy.usecases.route import route_mention
+
+RULES = PackagedRules().current()
+
+
+def _graph_with(profile_author: str = "dana") -> tuple[InMemoryIdentityGraph, str]:
+    from talkworthy.catalog import Author
+
+    graph = InMemoryIdentityGraph(clock=lambda: NOW)
+    identity = graph.resolve("twitter", Author(handle=profile_author, email="dana@globex.example"))
+    return graph, identity.profile_id
+
+
+def test_vip_complaint_opens_one_case_with_sla_even_when_redelivered() -> None:
+    graph, profile = _graph_with()
+    crm = InMemoryCrm()
+    event = enriched(intent="complaint", tier="vip", sentiment=-0.7, profile_id=profile)
+    decision, first = route_mention(event, rules=RULES, crm=crm, identities=graph, now=NOW)
+    _, again = route_mention(event, rules=RULES, crm=crm, identities=graph, now=NOW)
+    cases = [d for d in first if isinstance(d, CaseOpened)]
+    assert decision.rule == "key-account-complaint"
+    assert len(cases) == 1
+    assert cases[0].sla_due == NOW + timedelta(hours=1)
+    assert cases[0].priority == "urgent"
+    assert [d.case.record_id for d in again if isinstance(d, CaseOpened)] == [cases[0].case.record_id]
+    assert len(crm.open_cases_for(None, "dana@globex.example")) == 1
+    request = next(d for d in first if isinstance(d, ActionRequested))
+    assert request.target.kind == "case"
+    assert "escalate" in request.actions
+    assert graph.get_profile(profile).support_contacts == 1  # counted once across both deliveries
+
+
+def test_sales_intent_with_an_open_case_is_held_back_and_says_why() -> None:
+    graph, profile = _graph_with()
+    crm = InMemoryCrm()
+    crm.open_case(
+        CaseRequest(
+            idempotency_key="earlier",
+            subject="Billing",
+            description="Billing",
+            contact=None,
+            requester_email="dana@globex.example",
+            priority="normal",
+            origin_channel="email",
+            origin_url=None,
+            tags=(),
+        )
+    )
+    event = enriched(intent="sales_lead", tier="prospect", profile_id=profile, key="standard:msg_2")
+    decision, out = route_mention(event, rules=RULES, crm=crm, identities=graph, now=NOW)
+    assert decision.action == "notify"
+    assert decision.original_action == "flag_lead"
+    assert "open_case:1" in decision.suppressed
+    assert not [d for d in out if isinstance(d, LeadFlagged)]
+    request = next(d for d in out if isinstance(d, ActionRequested))
+    assert request.audience == "#customer-care"
+    assert "open_case:1" in request.facts["Contact policy"]
+
+
+def test_prospect_sales_intent_becomes_a_lead() -> None:
+    graph, profile = _graph_with()
+    event = enriched(intent="sales_lead", tier="prospect", profile_id=profile, key="standard:msg_3")
+    _, out = route_mention(event, rules=RULES, crm=InMemoryCrm(), identities=graph, now=NOW)
+    assert [type(d).__name__ for d in out] == ["LeadFlagged", "ActionRequested"]
+
+
+def test_praise_is_logged_only() -> None:
+    graph, profile = _graph_with()
+    event = enriched(intent="praise", tier="standard", sentiment=0.9, profile_id=profile)
+    decision, out = route_mention(event, rules=RULES, crm=InMemoryCrm(), identities=graph, now=NOW)
+    assert decision.action == "ignore"
+    assert out == []
