@@ -38,6 +38,7 @@ from chalicelib.sources.base import (
 )
 from talkworthy.catalog import ActionTaken, Actor, Target
 from talkworthy.catalog.actions import ActionName
+from talkworthy.notify.blocks import LINK_ACTION_ID
 
 __all__ = ["SlackActionsSource"]
 
@@ -100,10 +101,13 @@ class SlackActionsSource:
         items = []
         for index, action in enumerate(click.actions):
             where = f"payload.actions[{index}]"
+            key = dedupe_key(anchor, action.action_ts)
+            if action.action_id == LINK_ACTION_ID:  # a URL button: Slack opens the link, we only acknowledge
+                items.append(Inbound(key, [], ignored="link button opened; nothing to do"))
+                continue
             if action.action_id not in ACTION_NAMES:
                 allowed = ", ".join(ACTION_NAMES)
                 raise UnusableBodyError(f"{where}.action_id {action.action_id!r} is not one of {allowed}")
-            key = dedupe_key(anchor, action.action_ts)
             with translating(where):
                 taken = ActionTaken(
                     meta=delivery.meta(key),

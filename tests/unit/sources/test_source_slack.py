@@ -84,6 +84,17 @@ def test_dedupe_key_is_stable_across_signings(hooks):
     assert keys == {"1763457290.334109:1763457312.118204"}
 
 
+def test_the_open_link_button_is_acknowledged_and_publishes_nothing(hooks):
+    payload = payload_of(hooks.sample("slack", "block_actions_claim"))
+    payload["actions"][0] = {**payload["actions"][0], "action_id": "open_link", "url": "https://x.com/a/status/1"}
+    payload["actions"][0].pop("value", None)
+
+    [item] = SOURCE.adapt(with_payload(hooks, payload))
+
+    assert item.details == []
+    assert item.ignored == "link button opened; nothing to do"
+
+
 def test_unknown_action_id_is_refused_naming_the_allowed_ones(hooks):
     payload = payload_of(hooks.sample("slack", "block_actions_claim"))
     payload["actions"][0]["action_id"] = "approve_reply"
