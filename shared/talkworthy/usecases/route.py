@@ -40,10 +40,12 @@ def route_mention(
     now: datetime,
 ) -> tuple[Decision, list[Detail]]:
     mention = event.mention
-    profile = identities.get_profile(event.identity.profile_id)
-    open_cases = crm.open_cases_for(event.identity.crm_contact_id, mention.author.email)
-    context = ContactContext(open_cases=len(open_cases), last_support_at=profile.last_support_at, now=now)
-    decision = rules.contact_policy.apply(rules.decide(event), context)
+    decision = rules.decide(event)
+    if decision.is_sales:  # the contact policy only ever vetoes sales outreach; only then is it worth a read
+        profile = identities.get_profile(event.identity.profile_id)
+        open_cases = crm.open_cases_for(event.identity.crm_contact_id, mention.author.email)
+        context = ContactContext(open_cases=len(open_cases), last_support_at=profile.last_support_at, now=now)
+        decision = rules.contact_policy.apply(decision, context)
     out: list[Detail] = []
     target = Target(kind="mention", id=event.meta.event_key)
     actions: list[ActionName] = ["claim", "mark_lead", "link_contact", "dismiss"]
@@ -54,7 +56,7 @@ def route_mention(
                 idempotency_key=event.meta.event_key,
                 subject=f"{event.intent.label.replace('_', ' ').capitalize()} from {who} on {mention.platform}",
                 description=mention.text,
-                contact=_contact_of(crm, mention.author.email),
+                contact=_contact_of(event),
                 requester_email=mention.author.email,
                 priority=decision.priority or "normal",
                 origin_channel=mention.platform,
@@ -125,8 +127,12 @@ def route_mention(
     return decision, out
 
 
-def _contact_of(crm: CrmPort, email: str | None) -> Contact | None:
-    return crm.find_contact_by_email(email) if email else None
+def _contact_of(event: MentionEnriched) -> Contact | None:
+    """The CRM contact enrich already linked (identity resolution), without asking the CRM again."""
+    identity, author = event.identity, event.mention.author
+    if not identity.crm_system or not identity.crm_contact_id:
+        return None
+    return Contact(system=identity.crm_system, contact_id=identity.crm_contact_id, email=author.email, name=author.name)
 
 
 def _request(
