@@ -106,26 +106,18 @@ class Ingress:
     def handle(self, request: HttpRequest) -> IngressResponse:
         response = self._handle(request)
         outcome = response.body.get("status", "error")
-        self._count(
-            request.source if request.source in self._sources else "unknown", f"{outcome}:{response.status}"
-        )
+        self._count(request.source if request.source in self._sources else "unknown", f"{outcome}:{response.status}")
         return response
 
     def _handle(self, request: HttpRequest) -> IngressResponse:
         source = self._sources.get(request.source)
         if source is None:
-            return _reject(
-                404, f"unknown source {request.source!r}; known: {sorted(self._sources)}", request.source
-            )
+            return _reject(404, f"unknown source {request.source!r}; known: {sorted(self._sources)}", request.source)
         if len(request.body) > self._max_body:
-            return _reject(
-                413, f"body is {len(request.body)} bytes; the limit is {self._max_body}", source.name
-            )
+            return _reject(413, f"body is {len(request.body)} bytes; the limit is {self._max_body}", source.name)
         if request.content_type not in source.content_types:
             expected = " or ".join(source.content_types)
-            return _reject(
-                415, f"content type must be {expected}, got {request.content_type or 'none'!r}", source.name
-            )
+            return _reject(415, f"content type must be {expected}, got {request.content_type or 'none'!r}", source.name)
         now = self._clock()
         delivery = InboundDelivery(
             source=request.source,

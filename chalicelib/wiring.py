@@ -102,7 +102,7 @@ class IdempotentPublisher:
         self._publisher = publisher
         self.once = once
 
-    def __call__(self, key: str, item: Inbound, lambda_context: Any = None) -> bool:
+    def __call__(self, key: str, item: Inbound) -> bool:
         details = item.details
 
         def publish() -> dict[str, Any]:
@@ -111,7 +111,7 @@ class IdempotentPublisher:
             return {"published": len(details)}
 
         try:
-            _, ran = self.once.run(key, publish, lambda_context)
+            _, ran = self.once.run(key, publish)
         except AlreadyInProgressError as err:
             raise InProgressError(key) from err
         except (ClientError, BotoCoreError) as err:

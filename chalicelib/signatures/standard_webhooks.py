@@ -37,9 +37,7 @@ def _signature(key: bytes, msg_id: bytes, timestamp: str, body: bytes) -> str:
     return "v1," + hmac_b64(key, msg_id + b"." + timestamp.encode() + b"." + body)
 
 
-def verify_standard_webhooks(
-    req: SignedRequest, secrets: Sequence[str], now: float, tolerance: int = 300
-) -> None:
+def verify_standard_webhooks(req: SignedRequest, secrets: Sequence[str], now: float, tolerance: int = 300) -> None:
     keys = [_key(secret) for secret in usable_secrets(secrets)]
     svix = req.header("webhook-signature") is None and req.header("svix-signature") is not None
     prefix = "svix-" if svix else "webhook-"

@@ -77,9 +77,7 @@ def _as_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-Id = Annotated[
-    str, BeforeValidator(_id_text), StringConstraints(strip_whitespace=True, min_length=1, max_length=500)
-]
+Id = Annotated[str, BeforeValidator(_id_text), StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 IsoTime = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_as_utc)]
 EpochSeconds = Annotated[datetime, BeforeValidator(_epoch_seconds)]
@@ -125,8 +123,9 @@ def json_object(delivery: InboundDelivery) -> dict[str, Any]:
 
 
 class _TextExtractor(HTMLParser):
-    _BLOCKS = frozenset({"p", "div", "br", "li", "ul", "ol", "tr", "blockquote", "pre", "h1", "h2", "h3",
-                         "h4", "h5", "h6", "hr"})
+    _BLOCKS = frozenset(
+        {"p", "div", "br", "li", "ul", "ol", "tr", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "hr"}
+    )
     _SKIPPED = frozenset({"script", "style", "template"})
 
     def __init__(self) -> None:
@@ -172,9 +171,7 @@ def configured_secrets(secrets: SourceSecrets, key: str, source: str) -> list[st
 
 
 def signed_request(delivery: InboundDelivery) -> SignedRequest:
-    return SignedRequest(
-        body=delivery.body, headers=delivery.headers, method=delivery.method, url=delivery.url
-    )
+    return SignedRequest(body=delivery.body, headers=delivery.headers, method=delivery.method, url=delivery.url)
 
 
 def dedupe_key(*parts: object) -> str:

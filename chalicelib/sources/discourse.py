@@ -133,8 +133,7 @@ def _mention(delivery: InboundDelivery, key: str, post: DiscoursePost) -> Mentio
                 text=text,
                 posted_at=post.created_at,
                 in_reply_to=(
-                    None if post.reply_to_post_number is None
-                    else f"{post.topic_id}/{post.reply_to_post_number}"
+                    None if post.reply_to_post_number is None else f"{post.topic_id}/{post.reply_to_post_number}"
                 ),
                 thread_hint=str(post.topic_id),
                 engagement=Engagement(replies=post.reply_count),

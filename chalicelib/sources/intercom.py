@@ -141,9 +141,7 @@ class IntercomSource:
         return [Inbound(note.id, [detail])]
 
 
-def _message(
-    topic: str, conversation: IntercomConversation
-) -> tuple[str, str | None, datetime, IntercomAuthor]:
+def _message(topic: str, conversation: IntercomConversation) -> tuple[str, str | None, datetime, IntercomAuthor]:
     """(post id, HTML body, posted at, author) of the opening message, or of the customer's reply."""
     if topic == "conversation.user.created":
         source = conversation.source
@@ -158,9 +156,7 @@ def _subject(conversation: IntercomConversation) -> str | None:
     return html_to_text(conversation.source.subject or "") or html_to_text(conversation.title or "") or None
 
 
-def _closed(
-    delivery: InboundDelivery, note: IntercomNotification, conversation: IntercomConversation
-) -> Detail:
+def _closed(delivery: InboundDelivery, note: IntercomNotification, conversation: IntercomConversation) -> Detail:
     parts = conversation.conversation_parts.conversation_parts
     closing = next((p for p in reversed(parts) if p.part_type == "close"), None)
     author = conversation.source.author

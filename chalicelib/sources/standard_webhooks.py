@@ -159,9 +159,7 @@ def _mention(delivery: InboundDelivery, key: str, data: MentionData) -> MentionR
         )
 
 
-def _behavior(
-    delivery: InboundDelivery, key: str, kind: BehaviorKind, data: BehaviorData
-) -> BehaviorObserved:
+def _behavior(delivery: InboundDelivery, key: str, kind: BehaviorKind, data: BehaviorData) -> BehaviorObserved:
     if data.amount is not None and data.currency is None:
         raise UnusableBodyError("data.currency is required when data.amount is given")
     with translating("data"):

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from pydantic_settings import BaseSettings
 
-from talkworthy.clients import aws_client
+from talkworthy.clients import aws_client, dynamodb_table
 from talkworthy.errors import ConfigurationError
 
 __all__ = ["crm", "identity_graph", "publisher", "settings", "thread_store"]
@@ -28,12 +28,6 @@ def settings(model: type[S]) -> S:
         raise ConfigurationError(f"{model.__name__}: {err}") from err
 
 
-def _table(name: str) -> Any:
-    import boto3
-
-    return boto3.resource("dynamodb").Table(name)
-
-
 @functools.cache
 def publisher(bus_name: str) -> Any:
     from talkworthy.publishing import EventBridgePublisher
@@ -42,16 +36,11 @@ def publisher(bus_name: str) -> Any:
 
 
 @functools.cache
-def mesh_table(name: str) -> Any:
-    return _table(name)
-
-
-@functools.cache
 def crm(system: str, table: str, secret_arn: str) -> Any:
     if system == "dynamodb":
         from talkworthy.crm.dynamodb import DynamoDbCrm
 
-        return DynamoDbCrm(_table(table))
+        return DynamoDbCrm(dynamodb_table(table))
     if not secret_arn:
         raise ConfigurationError(f"CRM_SYSTEM={system} needs CRM_SECRET_ARN with its credentials")
     creds = json.loads(aws_client("secretsmanager").get_secret_value(SecretId=secret_arn)["SecretString"])
@@ -74,14 +63,14 @@ def crm(system: str, table: str, secret_arn: str) -> Any:
 def identity_graph(table: str) -> Any:
     from talkworthy.identity import DynamoDbIdentityGraph
 
-    return DynamoDbIdentityGraph(mesh_table(table))
+    return DynamoDbIdentityGraph(dynamodb_table(table))
 
 
 @functools.cache
 def thread_store(table: str) -> Any:
     from talkworthy.identity import DynamoDbThreadStore
 
-    return DynamoDbThreadStore(mesh_table(table))
+    return DynamoDbThreadStore(dynamodb_table(table))
 
 
 @functools.cache
@@ -108,7 +97,7 @@ def chat(api_url: str, token: str, table: str) -> Any:
     from talkworthy.notify import DynamoDbChannelPacer, PacedChat, SlackChatAdapter
 
     adapter = SlackChatAdapter(WebClient(token=token, base_url=api_url))
-    return PacedChat(adapter, DynamoDbChannelPacer(mesh_table(table)))
+    return PacedChat(adapter, DynamoDbChannelPacer(dynamodb_table(table)))
 
 
 @functools.cache
@@ -168,4 +157,4 @@ def mention_api(token: str, base_url: str) -> Any:
 def cursor_store(table: str) -> Any:
     from talkworthy.pollers import DynamoDbCursorStore
 
-    return DynamoDbCursorStore(mesh_table(table))
+    return DynamoDbCursorStore(dynamodb_table(table))

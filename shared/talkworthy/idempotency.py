@@ -28,9 +28,7 @@ class Once(Protocol):
 
 
 class DynamoDbOnce:
-    def __init__(
-        self, table_name: str, client: Any, *, expires_after_seconds: int, lambda_context: Any = None
-    ) -> None:
+    def __init__(self, table_name: str, client: Any, *, expires_after_seconds: int, lambda_context: Any = None) -> None:
         from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig
 
         self._store = DynamoDBPersistenceLayer(table_name=table_name, boto3_client=client)
@@ -48,9 +46,7 @@ class DynamoDbOnce:
         from aws_lambda_powertools.utilities.idempotency import idempotent_function
         from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
 
-        @idempotent_function(
-            data_keyword_argument="request", persistence_store=self._store, config=self.config
-        )
+        @idempotent_function(data_keyword_argument="request", persistence_store=self._store, config=self.config)
         def guarded(request: dict[str, str]) -> dict[str, Any]:
             return effect()
 

@@ -10,9 +10,7 @@ from talkworthy.catalog.base import Detail, _Model
 
 __all__ = ["ActionRequested", "ActionTaken", "Actor", "Target"]
 
-ActionName = Literal[
-    "claim", "escalate", "mark_lead", "link_contact", "dismiss", "accept", "merge", "decline"
-]
+ActionName = Literal["claim", "escalate", "mark_lead", "link_contact", "dismiss", "accept", "merge", "decline"]
 
 
 class Target(_Model):

@@ -73,9 +73,7 @@ class DynamoDbCrm:
         tier: str | None = None,
         owner: str | None = None,
     ) -> Contact:
-        contact = Contact(
-            system=SYSTEM, contact_id=contact_id, email=email, name=name, tier=tier, owner=owner
-        )
+        contact = Contact(system=SYSTEM, contact_id=contact_id, email=email, name=name, tier=tier, owner=owner)
         item: dict[str, Any] = {"pk": f"CONTACT#{contact_id}", "sk": "CONTACT", "kind": "contact"}
         item.update({k: v for k, v in contact.model_dump(exclude={"system"}).items() if v is not None})
         if email:
@@ -130,11 +128,7 @@ class DynamoDbCrm:
             "created_at": now,
             **req.model_dump(exclude_none=True),
         }
-        person = (
-            req.email.strip().lower()
-            if req.email
-            else (f"{req.platform}:{req.handle}" if req.handle else None)
-        )
+        person = req.email.strip().lower() if req.email else (f"{req.platform}:{req.handle}" if req.handle else None)
         if person:
             item.update(gsi1pk=f"LEADS#{person}", gsi1sk=f"LEAD#{now}#{lead_id}")
         existing = self._create_once(f"LEADKEY#{req.idempotency_key}", "lead_id", lead_id, item)
@@ -200,9 +194,7 @@ class DynamoDbCrm:
         except ClientError as err:
             reasons = err.response.get("CancellationReasons") or []
             if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
-                found = self._call(
-                    self._table.get_item, Key={"pk": guard_pk, "sk": "KEY"}, ConsistentRead=True
-                )
+                found = self._call(self._table.get_item, Key={"pk": guard_pk, "sk": "KEY"}, ConsistentRead=True)
                 return str(found["Item"][id_attr])
             if any(reason.get("Code") == "TransactionConflict" for reason in reasons):
                 raise RetryableError("DynamoDB transaction conflict on the idempotency key") from err

@@ -39,9 +39,7 @@ class InMemoryCrm:
         tier: str | None = None,
         owner: str | None = None,
     ) -> Contact:
-        contact = Contact(
-            system=self.system, contact_id=contact_id, email=email, name=name, tier=tier, owner=owner
-        )
+        contact = Contact(system=self.system, contact_id=contact_id, email=email, name=name, tier=tier, owner=owner)
         self.contacts[contact_id] = contact
         return contact
 

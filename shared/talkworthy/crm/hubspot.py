@@ -97,9 +97,7 @@ class HubSpotCrmAdapter:
             result = self._upsert("tickets", key, TICKET_KEY, properties)
             ticket_id, created = str(result["id"]), bool(result.get("new"))
         if req.contact is not None and req.contact.system == SYSTEM:
-            path = (
-                f"/crm/v4/objects/tickets/{ticket_id}/associations/default/contacts/{req.contact.contact_id}"
-            )
+            path = f"/crm/v4/objects/tickets/{ticket_id}/associations/default/contacts/{req.contact.contact_id}"
             self._call("PUT", path)
         return CaseRef(system=SYSTEM, case_id=ticket_id, url=self._url("0-5", ticket_id), created=created)
 
@@ -136,17 +134,13 @@ class HubSpotCrmAdapter:
         ]
         found = self._search("tickets", filters, ["subject", "hs_pipeline_stage"], limit=100)
         return [
-            CaseRef(
-                system=SYSTEM, case_id=str(row["id"]), url=self._url("0-5", str(row["id"])), created=False
-            )
+            CaseRef(system=SYSTEM, case_id=str(row["id"]), url=self._url("0-5", str(row["id"])), created=False)
             for row in found
         ]
 
     # -- REST -----------------------------------------------------------------------------------
 
-    def _read(
-        self, object_type: str, value: str, id_property: str, properties: list[str]
-    ) -> dict[str, Any] | None:
+    def _read(self, object_type: str, value: str, id_property: str, properties: list[str]) -> dict[str, Any] | None:
         response = self._call(
             "GET",
             f"/crm/v3/objects/{object_type}/{quote(value, safe='')}",
@@ -155,9 +149,7 @@ class HubSpotCrmAdapter:
         )
         return None if response.status_code == 404 else dict(response.json())
 
-    def _upsert(
-        self, object_type: str, value: str, id_property: str, properties: dict[str, str]
-    ) -> dict[str, Any]:
+    def _upsert(self, object_type: str, value: str, id_property: str, properties: dict[str, str]) -> dict[str, Any]:
         body = {"inputs": [{"id": value, "idProperty": id_property, "properties": properties}]}
         result = self._call("POST", f"/crm/v3/objects/{object_type}/batch/upsert", json=body).json()
         if result.get("errors") or not result.get("results"):

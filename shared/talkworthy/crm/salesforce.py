@@ -105,9 +105,7 @@ class SalesforceCrmAdapter:
         if req.requester_email:
             body["SuppliedEmail"] = req.requester_email
         record_id, created = self._create_once("Case", external_key(req.idempotency_key), body)
-        return CaseRef(
-            system=SYSTEM, case_id=record_id, url=self._record_url("Case", record_id), created=created
-        )
+        return CaseRef(system=SYSTEM, case_id=record_id, url=self._record_url("Case", record_id), created=created)
 
     def flag_lead(self, req: LeadRequest) -> LeadRef:
         who = req.name or req.handle or req.email or "Unknown"
@@ -121,9 +119,7 @@ class SalesforceCrmAdapter:
         if req.email:
             body["Email"] = req.email
         record_id, created = self._create_once("Lead", external_key(req.idempotency_key), body)
-        return LeadRef(
-            system=SYSTEM, lead_id=record_id, url=self._record_url("Lead", record_id), created=created
-        )
+        return LeadRef(system=SYSTEM, lead_id=record_id, url=self._record_url("Lead", record_id), created=created)
 
     def open_cases_for(self, contact_id: str | None, email: str | None) -> list[CaseRef]:
         who = [f"ContactId = {soql_quote(contact_id)}"] if contact_id else []

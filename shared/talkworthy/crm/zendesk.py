@@ -33,9 +33,7 @@ OPEN_STATUSES = ("new", "open", "pending", "hold")
 
 
 class ZendeskCrmAdapter:
-    def __init__(
-        self, subdomain_url: str, email: str, api_token: str, http: HttpClient | None = None
-    ) -> None:
+    def __init__(self, subdomain_url: str, email: str, api_token: str, http: HttpClient | None = None) -> None:
         self._base = subdomain_url.rstrip("/")
         self._auth = (f"{email}/token", api_token)
         self._http = http or HttpClient()
@@ -75,9 +73,7 @@ class ZendeskCrmAdapter:
         who = req.name or req.handle or req.email or "someone"
         ticket: dict[str, Any] = {
             "subject": f"Sales lead: {who} on {req.platform}",
-            "comment": {
-                "body": _with_footer(req.note or "Flagged as a sales lead.", req.platform, req.source_url)
-            },
+            "comment": {"body": _with_footer(req.note or "Flagged as a sales lead.", req.platform, req.source_url)},
             "type": "task",
             "priority": "normal",
             "tags": ["talkworthy", LEAD_TAG, _tag(req.platform)],

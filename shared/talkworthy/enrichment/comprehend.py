@@ -22,9 +22,7 @@ __all__ = [
 ]
 
 COMPREHEND_MAX_BYTES: Final = 5000
-COMPREHEND_LANGUAGES: Final = frozenset(
-    {"ar", "de", "en", "es", "fr", "hi", "it", "ja", "ko", "pt", "zh", "zh-TW"}
-)
+COMPREHEND_LANGUAGES: Final = frozenset({"ar", "de", "en", "es", "fr", "hi", "it", "ja", "ko", "pt", "zh", "zh-TW"})
 _RETRYABLE_CODES: Final = frozenset(
     {
         "ThrottlingException",

@@ -100,9 +100,7 @@ def _example(item: object) -> Example:
         raise InvalidInputError(f"expected {{text, label}}, got {item!r}")
     text, label = item.get("text"), item.get("label")
     if not isinstance(text, str) or not text.strip() or label not in INTENT_LABELS:
-        raise InvalidInputError(
-            f"bad example (text must be non-empty, label one of {INTENT_LABELS}): {item!r}"
-        )
+        raise InvalidInputError(f"bad example (text must be non-empty, label one of {INTENT_LABELS}): {item!r}")
     return Example(text=text, label=label)
 
 

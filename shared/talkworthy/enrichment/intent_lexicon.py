@@ -32,9 +32,7 @@ class Cue(NamedTuple):
         return "|".join(parts)
 
 
-_CANT = (
-    r"(?:can't|cannot|can not|unable to|couldn't|not able to|won't let me|(?:nobody|no one|none of us) can)"
-)
+_CANT = r"(?:can't|cannot|can not|unable to|couldn't|not able to|won't let me|(?:nobody|no one|none of us) can)"
 _VERBS = (
     r"(?:log ?-?in|login|sign ?-?in|signin|access|connect|sync|export|import|upload|download|save|open|load|"
     r"reset|find|see|get (?:in|into|past)|create|delete|edit|invite|pay|update|install|add|remove|use)"

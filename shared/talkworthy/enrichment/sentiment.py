@@ -103,9 +103,7 @@ class VaderSentimentAnalyzer:
         )
 
 
-def select_sentiment_analyzer(
-    provider: str, comprehend_client_factory: Callable[[], Any]
-) -> SentimentAnalyzer:
+def select_sentiment_analyzer(provider: str, comprehend_client_factory: Callable[[], Any]) -> SentimentAnalyzer:
     """The analyzer named by settings: ``"vader"`` or ``"comprehend"`` (case-insensitive).
 
     The factory is called only for Comprehend, so the VADER path never builds an AWS client.

@@ -53,9 +53,7 @@ _MAX_CRM_LOOKUPS = 3
 
 
 def _link(kind: LinkKind, ref: str, evidence: list[str], confidence: float, at: datetime) -> Link:
-    return Link(
-        kind=kind, value=ref.split(":", 1)[1], evidence=evidence, confidence=confidence, created_at=at
-    )
+    return Link(kind=kind, value=ref.split(":", 1)[1], evidence=evidence, confidence=confidence, created_at=at)
 
 
 @dataclass(frozen=True)
@@ -165,9 +163,7 @@ class StoredIdentityGraph(Curation):
         unchanged = None if fresh else owner
         return _Choice(owner.profile_id, evidence, confidence, False, fresh, unchanged)
 
-    def _suggest(
-        self, owner: StoredProfile, other: StoredProfile, handle: str, email: str, now: datetime
-    ) -> None:
+    def _suggest(self, owner: StoredProfile, other: StoredProfile, handle: str, email: str, now: datetime) -> None:
         if any(c.profile_id == other.profile_id for c in owner.profile.candidates):
             return
         evidence = [
@@ -182,9 +178,7 @@ class StoredIdentityGraph(Curation):
 
     # -- CRM ---------------------------------------------------------------------------------------
 
-    def _link_crm(
-        self, stored: StoredProfile, lookup: CrmLookup, email: str | None, fresh: bool
-    ) -> StoredProfile:
+    def _link_crm(self, stored: StoredProfile, lookup: CrmLookup, email: str | None, fresh: bool) -> StoredProfile:
         profile, now = stored.profile, self._clock()
         if profile.crm_contact_id or not profile.emails:
             return stored
@@ -200,9 +194,7 @@ class StoredIdentityGraph(Curation):
             value = f"{contact.system}/{contact.contact_id}"
             if f"crm:{value}" in stored.rejected:
                 continue
-            link = _link(
-                "crm", f"crm:{value}", [f"crm:{value} by email", email_ref(address)], CRM_CONFIDENCE, now
-            )
+            link = _link("crm", f"crm:{value}", [f"crm:{value} by email", email_ref(address)], CRM_CONFIDENCE, now)
             self._store.set_crm(profile.profile_id, link, contact.tier)
             return self._require(profile.profile_id)
         self._store.mark_crm_checked(profile.profile_id, now)

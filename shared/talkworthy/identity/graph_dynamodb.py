@@ -81,9 +81,7 @@ class DynamoDbProfileStore:
         return transact(self._table, actions) is None
 
     def mark_crm_checked(self, profile_id: str, at: datetime) -> None:
-        self._update(
-            head_key(profile_id), "SET crm_checked_at = :at", {":at": utc_iso(at)}, "attribute_exists(pk)"
-        )
+        self._update(head_key(profile_id), "SET crm_checked_at = :at", {":at": utc_iso(at)}, "attribute_exists(pk)")
 
     def add_candidate(self, profile_id: str, candidate: MergeCandidate) -> None:
         call(self._table.put_item, Item=candidate_item(profile_id, candidate))
@@ -93,14 +91,10 @@ class DynamoDbProfileStore:
         values = {":t": True, ":a": actor}
         return self._update(key, "SET confirmed = :t, confirmed_by = :a", values, "attribute_exists(pk)")
 
-    def remove_link(
-        self, profile_id: str, link: Link, *, reject: bool, actor: str | None, at: datetime
-    ) -> bool:
+    def remove_link(self, profile_id: str, link: Link, *, reject: bool, actor: str | None, at: datetime) -> bool:
         actions = [delete({"pk": pk(profile_id), "sk": f"LINK#{link.ref}"}, "attribute_exists(pk)")]
         if link.kind == "crm":
-            actions.append(
-                update(head_key(profile_id), "REMOVE crm_system, crm_contact_id, tier, gsi1pk, gsi1sk")
-            )
+            actions.append(update(head_key(profile_id), "REMOVE crm_system, crm_contact_id, tier, gsi1pk, gsi1sk"))
         else:
             actions.append(delete(index_key(link.ref), "profile_id = :p", {":p": profile_id}))
         if reject:
@@ -180,9 +174,7 @@ class DynamoDbProfileStore:
         return item
 
     def _partition(self, profile_id: str) -> list[dict[str, Any]]:
-        return list(
-            query_all(self._table, KeyConditionExpression=Key("pk").eq(pk(profile_id)), ConsistentRead=True)
-        )
+        return list(query_all(self._table, KeyConditionExpression=Key("pk").eq(pk(profile_id)), ConsistentRead=True))
 
     def _update(self, key: dict[str, str], expression: str, values: dict[str, Any], condition: str) -> bool:
         return conditional(

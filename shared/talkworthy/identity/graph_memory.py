@@ -116,9 +116,7 @@ class InMemoryProfileStore:
             row.links[ref] = link.model_copy(update={"confirmed": True, "confirmed_by": actor})
             return True
 
-    def remove_link(
-        self, profile_id: str, link: Link, *, reject: bool, actor: str | None, at: datetime
-    ) -> bool:
+    def remove_link(self, profile_id: str, link: Link, *, reject: bool, actor: str | None, at: datetime) -> bool:
         with self._lock:
             row = self._rows.get(profile_id)
             if row is None or row.links.pop(link.ref, None) is None:

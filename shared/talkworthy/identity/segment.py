@@ -54,11 +54,7 @@ def crm_tier(vendor_tier: str | None, tiers: Mapping[str, CrmTier] = DEFAULT_TIE
 
 def segment_for(profile: Profile | None, tiers: Mapping[str, CrmTier] = DEFAULT_TIERS) -> Segment:
     if profile is None or not (
-        profile.handles
-        or profile.emails
-        or profile.crm_contact_id
-        or profile.mention_count
-        or profile.support_contacts
+        profile.handles or profile.emails or profile.crm_contact_id or profile.mention_count or profile.support_contacts
     ):
         return Segment(tier="unknown", source="default")
     if profile.crm_contact_id:

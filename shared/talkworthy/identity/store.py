@@ -44,9 +44,7 @@ class ProfileStore(Protocol):
 
     def confirm(self, profile_id: str, ref: str, actor: str | None) -> bool: ...
 
-    def remove_link(
-        self, profile_id: str, link: Link, *, reject: bool, actor: str | None, at: datetime
-    ) -> bool:
+    def remove_link(self, profile_id: str, link: Link, *, reject: bool, actor: str | None, at: datetime) -> bool:
         """Take the link off the profile (a CRM link clears the CRM fields).
 
         With ``reject`` the ref is remembered as *not this person*, so the automatic rules never

@@ -77,9 +77,7 @@ def thread_id_for(platform: str, post_id: str) -> str:
 
 def normalise_url(url: str) -> str:
     parts = urlsplit(url)
-    query = [
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.lower().startswith("utm_")
-    ]
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.lower().startswith("utm_")]
     path = parts.path.rstrip("/")
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, urlencode(query), ""))
 
@@ -90,9 +88,7 @@ class IndexedThreadStore:
     def __init__(self, index: ThreadIndex) -> None:
         self._index = index
 
-    def assign_thread(
-        self, mention: Mention, profile_id: str, topic: str, window: timedelta = DEFAULT_WINDOW
-    ) -> str:
+    def assign_thread(self, mention: Mention, profile_id: str, topic: str, window: timedelta = DEFAULT_WINDOW) -> str:
         platform, at = mention.platform.lower(), mention.posted_at
         post_key = f"post:{platform}/{mention.post_id}"
         hint_key = f"hint:{platform}/{mention.thread_hint}" if mention.thread_hint else None
@@ -110,9 +106,7 @@ class IndexedThreadStore:
         topic_thread = None
         if thread is None:
             rank = 4
-            topic_thread = self._index.claim_topic(
-                topic_key, thread_id_for(platform, mention.post_id), at, window
-            )
+            topic_thread = self._index.claim_topic(topic_key, thread_id_for(platform, mention.post_id), at, window)
             thread = topic_thread
         for key_rank, key in ((2, hint_key), (3, url_key)):
             if key is None:

@@ -106,9 +106,7 @@ def _button(action: ActionName, value: str, target: Target) -> Block:
         button["style"] = "danger"
         button["confirm"] = {
             "title": _plain(f"{label}?", MAX_CONFIRM_TITLE),
-            "text": _plain(
-                f"{label} {target.kind} {target.id}? This cannot be undone from Slack.", MAX_CONFIRM_TEXT
-            ),
+            "text": _plain(f"{label} {target.kind} {target.id}? This cannot be undone from Slack.", MAX_CONFIRM_TEXT),
             "confirm": _plain(label, 30),
             "deny": _plain("Cancel", 30),
             "style": "danger",
@@ -138,8 +136,7 @@ def _field(label: str, value: str) -> Block:
 def _fact_sections(facts: Mapping[str, str]) -> list[Block]:
     fields = [_field(label, value) for label, value in facts.items()]
     return [
-        {"type": "section", "fields": fields[start : start + MAX_FIELDS]}
-        for start in range(0, len(fields), MAX_FIELDS)
+        {"type": "section", "fields": fields[start : start + MAX_FIELDS]} for start in range(0, len(fields), MAX_FIELDS)
     ]
 
 
@@ -155,9 +152,7 @@ def render_slack(req: ActionRequested) -> tuple[str, list[Block]]:
         }
     blocks: list[Block] = [headline]
     if req.body.strip():
-        blocks.append(
-            {"type": "section", "text": {"type": "mrkdwn", "text": fit(req.body, MAX_SECTION_TEXT)}}
-        )
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": fit(req.body, MAX_SECTION_TEXT)}})
     actions = _actions_block(req)
     room = MAX_BLOCKS - len(blocks) - (1 if actions else 0)
     blocks.extend(_fact_sections(req.facts)[:room])
@@ -166,9 +161,7 @@ def render_slack(req: ActionRequested) -> tuple[str, list[Block]]:
     return fit(req.headline, MAX_FALLBACK), blocks
 
 
-def render_resolved(
-    original_blocks: Sequence[Block], note: str, *, user_id: str | None = None
-) -> list[Block]:
+def render_resolved(original_blocks: Sequence[Block], note: str, *, user_id: str | None = None) -> list[Block]:
     """The same message with its buttons replaced by a line such as "Claimed by @alice".
 
     ``note`` is escaped; pass ``user_id`` (``U…``) to end the line with a real Slack mention.

@@ -121,8 +121,7 @@ def render_email(req: ActionRequested, links: Mapping[str, str]) -> tuple[str, s
 
     esc = html_lib.escape
     facts = "".join(
-        f'<tr><th align="left" style="padding:2px 12px 2px 0;color:#616061">{esc(label)}</th>'
-        f"<td>{esc(value)}</td></tr>"
+        f'<tr><th align="left" style="padding:2px 12px 2px 0;color:#616061">{esc(label)}</th><td>{esc(value)}</td></tr>'
         for label, value in req.facts.items()
     )
     buttons = "".join(

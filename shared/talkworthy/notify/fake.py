@@ -63,9 +63,7 @@ class RecordingChat:
 
     def respond(self, response_url: str, text: str, blocks: Sequence[Block], replace_original: bool) -> None:
         self._record(
-            ChatCall(
-                "respond", text, _copy(blocks), response_url=response_url, replace_original=replace_original
-            )
+            ChatCall("respond", text, _copy(blocks), response_url=response_url, replace_original=replace_original)
         )
 
 

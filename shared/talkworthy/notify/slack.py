@@ -26,9 +26,7 @@ __all__ = ["RETRYABLE_ERRORS", "ChatPort", "MessageRef", "SlackChatAdapter"]
 
 Block = dict[str, Any]
 
-RETRYABLE_ERRORS = frozenset(
-    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
-)
+RETRYABLE_ERRORS = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
 """Slack ``error`` codes worth another try. Everything else that Slack refuses is permanent:
 ``channel_not_found``, ``not_in_channel``, ``invalid_auth``, ``not_authed``, ``is_archived``,
 ``invalid_blocks``, ``msg_too_long``, ``message_not_found``, ``expired_url``, ... A 429 or a 5xx is
@@ -58,9 +56,7 @@ class ChatPort(Protocol):
 
     def update(self, ref: MessageRef, text: str, blocks: Sequence[Block]) -> None: ...
 
-    def respond(
-        self, response_url: str, text: str, blocks: Sequence[Block], replace_original: bool
-    ) -> None: ...
+    def respond(self, response_url: str, text: str, blocks: Sequence[Block], replace_original: bool) -> None: ...
 
 
 def _failure(operation: str, status: int, code: str, retry_after: float | None) -> Exception:
@@ -134,9 +130,7 @@ class SlackChatAdapter:
             code = str(json.loads(response.body).get("error", "unknown"))
         except (ValueError, AttributeError):
             code = response.body.strip()[:100] or "unknown"
-        raise _failure(
-            "response_url", response.status_code, code, slack_retry.retry_after_seconds(response.headers)
-        )
+        raise _failure("response_url", response.status_code, code, slack_retry.retry_after_seconds(response.headers))
 
     def _call(self, operation: str, method: Callable[..., SlackResponse], **kwargs: Any) -> SlackResponse:
         from slack_sdk.errors import SlackApiError, SlackRequestError
@@ -157,6 +151,4 @@ class SlackChatAdapter:
         response = err.response
         data = response.data if isinstance(response.data, dict) else {}
         code = str(data.get("error") or "unknown")
-        return _failure(
-            operation, response.status_code, code, slack_retry.retry_after_seconds(response.headers)
-        )
+        return _failure(operation, response.status_code, code, slack_retry.retry_after_seconds(response.headers))

@@ -41,9 +41,7 @@ _THROTTLED = frozenset(
         "InternalServerError",
     }
 )
-_MISCONFIGURED = frozenset(
-    {"ResourceNotFoundException", "AccessDeniedException", "UnrecognizedClientException"}
-)
+_MISCONFIGURED = frozenset({"ResourceNotFoundException", "AccessDeniedException", "UnrecognizedClientException"})
 
 
 @dataclass(frozen=True)
@@ -60,9 +58,7 @@ class CursorStore(Protocol):
     def put(self, feed_id: str, cursor: str | None, seen_ids: Sequence[str]) -> None: ...
 
 
-def bound_seen_ids(
-    seen_ids: Sequence[str], max_seen: int, max_bytes: int = MAX_SEEN_BYTES
-) -> tuple[str, ...]:
+def bound_seen_ids(seen_ids: Sequence[str], max_seen: int, max_bytes: int = MAX_SEEN_BYTES) -> tuple[str, ...]:
     """Unique ids, first (newest) occurrence kept, at most ``max_seen`` of them and ``max_bytes`` in all."""
     kept: list[str] = []
     seen: set[str] = set()

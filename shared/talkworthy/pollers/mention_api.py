@@ -31,9 +31,7 @@ logger = logging.getLogger(__name__)
 
 API_VERSION = "1.19"
 SOURCE_TOOL = "mention"
-_SOCIAL = frozenset(
-    {"twitter", "facebook", "instagram", "reddit", "linkedin", "youtube", "tiktok", "pinterest"}
-)
+_SOCIAL = frozenset({"twitter", "facebook", "instagram", "reddit", "linkedin", "youtube", "tiktok", "pinterest"})
 _WEB = frozenset({"web", "news", "blogs", "blog", "forums", "images", "reviews", "podcasts"})
 
 
@@ -105,9 +103,7 @@ class MentionApiClient:
                     found.setdefault(mention_id, item)
             next_url = None if reached_known or not items else self._more_url(payload)
         if next_url is not None:
-            logger.warning(
-                "alert %s: stopped after %d pages, older new mentions not fetched", alert_id, pages
-            )
+            logger.warning("alert %s: stopped after %d pages, older new mentions not fetched", alert_id, pages)
         mentions = [mention for mention in map(to_mention, found.values()) if mention is not None]
         newest = max(found, key=_id_key, default=None)
         return MentionBatch(

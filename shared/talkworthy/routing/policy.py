@@ -78,8 +78,7 @@ class ContactPolicy(BaseModel):
             return decision
         fallback = self.care_fallback
         explanation = (
-            f"{decision.explanation} Sales outreach held back ({', '.join(reasons)}): "
-            f"{fallback.describe()} instead."
+            f"{decision.explanation} Sales outreach held back ({', '.join(reasons)}): {fallback.describe()} instead."
         )
         return fallback.decide(
             decision.rule,
