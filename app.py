@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from chalice import Chalice, Response
+from chalice.app import Request
 
 from chalicelib.openapi import openapi_document
 from chalicelib.wiring import ingress, respond, to_http_request
@@ -14,6 +16,15 @@ app = Chalice(app_name="talkworthy-ingress")
 # Empty: Chalice then skips its own content-type check, and the pipeline answers 415 with the
 # content type each source expects, in the same JSON shape as every other rejection.
 WEBHOOK_CONTENT_TYPES: list[str] = []
+
+
+@app.middleware("http")
+def json_content_type(request: Request, get_response: Callable[[Request], Response]) -> Response:
+    """Every answer is JSON. Say so: an HTTP API sends text/plain when the Lambda names no type."""
+    response = get_response(request)
+    if not any(name.lower() == "content-type" for name in response.headers):
+        response.headers["Content-Type"] = "application/json"
+    return response
 
 
 def _webhook(source: str, path_params: dict[str, str]) -> Response:

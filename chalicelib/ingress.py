@@ -1,7 +1,7 @@
 """The ingress pipeline, the same for every push source.
 
-verify (raw bytes) → replay window → adapt to canonical events → archive the raw delivery in S3
-→ publish once per provider dedupe key (Powertools idempotency on DynamoDB) → answer:
+verify (raw bytes) → replay window → adapt to canonical events → archive the raw delivery
+(Firehose to S3) → publish once per provider dedupe key (Powertools idempotency on DynamoDB) → answer:
 202 accepted, 200 recognised duplicate (nothing republished). Every rejection is a 4xx with a
 JSON reason and publishes nothing; only a failing dependency answers 5xx, so the sender retries.
 """
@@ -34,6 +34,9 @@ __all__ = [
     "SecretsSource",
 ]
 
+# Every accepted delivery must fit one archive record (Firehose: 1,000 KiB). Base64 makes 256 KiB
+# 342 KiB, and the HTTP API caps the request line and header values at 10,240 bytes together (60 KiB
+# at worst once JSON-escaped), so a record stays under half the limit (tests/unit/test_raw_archive_record.py).
 MAX_BODY_BYTES = 256 * 1024
 
 
@@ -64,7 +67,11 @@ class SecretsSource(Protocol):
 
 
 class RawArchive(Protocol):
-    def store(self, delivery: InboundDelivery) -> str: ...
+    def store(self, delivery: InboundDelivery) -> str:
+        """Keep the delivery as received; return the archive's id for it (answered as ``archived``).
+
+        Raises ``RetryableError`` when the archive cannot take it now.
+        """
 
 
 class PublishOnce(Protocol):
@@ -140,7 +147,7 @@ class Ingress:
         except UnusableBodyError as err:
             return _reject(422, err.reason, source.name)
         try:
-            archive_key = self._archive.store(delivery)
+            archive_id = self._archive.store(delivery)
             fresh = [item for item in items if self._publish_once(f"{source.name}:{item.dedupe_key}", item)]
         except RetryableError as err:
             return IngressResponse(
@@ -163,7 +170,7 @@ class Ingress:
             "status": "accepted" if fresh else "duplicate",
             "source": source.name,
             "delivery": request.request_id,
-            "archived": archive_key,
+            "archived": archive_id,
             "items": len(items),
             "published": published,
             "ignored": [item.ignored for item in items if item.ignored],

@@ -34,7 +34,7 @@ DEDUPE_SECONDS = 7 * 24 * 3600  # longer than any sender's retry schedule (Stand
 
 class IngressSettings(BaseSettings):
     event_bus_name: str
-    raw_bucket: str
+    raw_delivery_stream: str
     idempotency_table: str
     webhook_secrets_arn: str
     public_base_url: str = ""
@@ -66,33 +66,39 @@ class SecretsManagerSecrets:
         return {key: list(values) for key, values in entry.items()}
 
 
-class S3RawArchive:
-    def __init__(self, client: Any, bucket: str) -> None:
+def raw_delivery_record(delivery: InboundDelivery) -> bytes:
+    """The delivery as received, as one JSON Lines record; the body base64-encoded byte for byte."""
+    document = {
+        "source": delivery.source,
+        "received_at": delivery.received_at.isoformat(),
+        "correlation_id": delivery.correlation_id,
+        "method": delivery.method,
+        "url": delivery.url,
+        "headers": dict(delivery.headers),
+        "body_base64": base64.b64encode(delivery.body).decode(),
+    }
+    return json.dumps(document).encode() + b"\n"
+
+
+class FirehoseRawArchive:
+    """One PutRecord per delivery to a DirectPut Firehose stream.
+
+    Firehose buffers the records into gzipped JSON Lines objects under ``raw/YYYY/MM/DD/HH/`` (UTC
+    arrival hour) in the raw-deliveries bucket; ``correlation_id`` finds a delivery's line.
+    """
+
+    def __init__(self, client: Any, stream_name: str) -> None:
         self._client = client
-        self._bucket = bucket
+        self._stream = stream_name
 
     def store(self, delivery: InboundDelivery) -> str:
-        day = delivery.received_at.strftime("%Y/%m/%d")
-        key = f"raw/{delivery.source}/{day}/{delivery.correlation_id}.json"
-        document = {
-            "source": delivery.source,
-            "received_at": delivery.received_at.isoformat(),
-            "correlation_id": delivery.correlation_id,
-            "method": delivery.method,
-            "url": delivery.url,
-            "headers": dict(delivery.headers),
-            "body_base64": base64.b64encode(delivery.body).decode(),
-        }
         try:
-            self._client.put_object(
-                Bucket=self._bucket,
-                Key=key,
-                Body=json.dumps(document).encode(),
-                ContentType="application/json",
+            answer = self._client.put_record(
+                DeliveryStreamName=self._stream, Record={"Data": raw_delivery_record(delivery)}
             )
         except (ClientError, BotoCoreError) as err:
             raise RetryableError(f"raw archive write failed: {err}") from err
-        return key
+        return str(answer["RecordId"])
 
 
 class IdempotentPublisher:
@@ -149,7 +155,7 @@ def ingress() -> tuple[Ingress, IdempotentPublisher]:
         SecretsManagerSecrets(
             config.webhook_secrets_arn, parameters.SecretsProvider(boto3_client=aws_client("secretsmanager"))
         ),
-        S3RawArchive(aws_client("s3"), config.raw_bucket),
+        FirehoseRawArchive(aws_client("firehose"), config.raw_delivery_stream),
         publish_once,
         clock=time.time,
         count=_count(config.metrics_namespace),
@@ -161,11 +167,13 @@ def to_http_request(request: Request, source: str, path: str, path_params: Mappi
     headers = {name.lower(): value for name, value in request.headers.items()}
     context = request.context or {}
     base = settings().public_base_url.rstrip("/")
-    if not base:  # the URL API Gateway was called on: https://{id}.execute-api.{region}.amazonaws.com/{stage}
+    if not base:  # the URL API Gateway was called on: https://{id}.execute-api.{region}.amazonaws.com[/{stage}]
         host = headers.get("host", context.get("domainName", "localhost"))
         stage = context.get("stage", "")
         scheme = headers.get("x-forwarded-proto", "http")
-        base = f"{scheme}://{host}" + (f"/{stage}" if stage and "execute-api" in host else "")
+        # An HTTP API's $default stage is served at the root of the URL, without a stage segment.
+        in_path = stage and stage != "$default" and "execute-api" in host
+        base = f"{scheme}://{host}" + (f"/{stage}" if in_path else "")
     query = "&".join(f"{k}={v}" for k, v in (request.query_params or {}).items())
     return HttpRequest(
         method=request.method,

@@ -23,9 +23,9 @@ __all__ = ["ingress_costs", "mention_costs"]
 PerCall = Callable[[Callable[[], object]], float]
 DEV = json.loads((REPO_ROOT / "infra" / "local" / "dev-secrets.json").read_text())["webhooks"]
 
-# us-east-1 list prices (PERFORMANCE.md); REST API because the ingress is an API Gateway REST API.
+# us-east-1 list prices (PERFORMANCE.md); HTTP API, the ingress's API Gateway.
 PRICE = {
-    "api_rest_per_request": 3.50e-6,
+    "api_http_per_request": 1.00e-6,
     "eventbridge_per_event": 1.00e-6,
     "sqs_per_request": 0.40e-6,
     "lambda_per_request": 0.20e-6,
@@ -48,9 +48,9 @@ class _NullEvents:
         return {"FailedEntryCount": 0, "Entries": [{"EventId": "x"} for _ in Entries]}
 
 
-class _NullS3:
-    def put_object(self, **_: Any) -> dict[str, Any]:
-        return {}
+class _NullFirehose:
+    def put_record(self, **_: Any) -> dict[str, Any]:
+        return {"RecordId": "bench"}
 
 
 class _AlwaysRun:
@@ -68,7 +68,7 @@ class _DevSecrets:
 def ingress_costs(per_call: PerCall) -> dict[str, Any]:
     from chalicelib.ingress import HttpRequest, Ingress
     from chalicelib.sources import SOURCES
-    from chalicelib.wiring import IdempotentPublisher, S3RawArchive
+    from chalicelib.wiring import FirehoseRawArchive, IdempotentPublisher
     from infra.samples import signed_request
     from talkworthy.publishing import EventBridgePublisher
 
@@ -80,7 +80,7 @@ def ingress_costs(per_call: PerCall) -> dict[str, Any]:
     faked = Ingress(
         SOURCES,
         _DevSecrets(),
-        S3RawArchive(_NullS3(), "bench"),
+        FirehoseRawArchive(_NullFirehose(), "bench"),
         IdempotentPublisher(EventBridgePublisher(_NullEvents(), "bench"), _AlwaysRun()),  # type: ignore[arg-type]
         clock=time.time,
         count=lambda *_: None,
@@ -246,7 +246,7 @@ def _cost_model(cpu_seconds_enrich_route: float) -> dict[str, Any]:
     # handler time: measured CPU plus 10 ms per AWS call (in-region latency), ingress's own ~30 ms
     seconds = cpu_seconds_enrich_route + 0.010 * io_calls + 0.030
     cost = {
-        "api_gateway": PRICE["api_rest_per_request"],
+        "api_gateway": PRICE["api_http_per_request"],
         "eventbridge": events * PRICE["eventbridge_per_event"],
         "sqs": deliveries * (1 + 2 / 5) * PRICE["sqs_per_request"],
         "lambda_requests": invocations * PRICE["lambda_per_request"],

@@ -156,6 +156,8 @@ class _Provisioner:
         elif kind == "AWS::CloudWatch::Alarm":
             self.client("cloudwatch").put_metric_alarm(**props)
             attrs = {"Ref": props["AlarmName"], "Arn": self.arn("cloudwatch", f"alarm:{props['AlarmName']}")}
+        elif kind == "AWS::KinesisFirehose::DeliveryStream":
+            attrs = self._delivery_stream(logical_id, props)
         elif kind == "AWS::Scheduler::ScheduleGroup":
             arn = self.client("scheduler").create_schedule_group(Name=props["Name"])["ScheduleGroupArn"]
             self.schedule_groups.append(props["Name"])
@@ -205,6 +207,16 @@ class _Provisioner:
         arn = self.arn("dynamodb", f"table/{props['TableName']}")
         return {"Ref": props["TableName"], "Arn": arn}
 
+    def _delivery_stream(self, logical_id: str, props: dict[str, Any]) -> dict[str, Any]:
+        """The properties are CreateDeliveryStream's parameters (boto3 rejects any it does not know).
+
+        moto writes one S3 object per PutRecord at once: no buffering, compression or file extension.
+        """
+        name = props.get("DeliveryStreamName", f"{self.r.stack_name}-{logical_id}")
+        args = {key: value for key, value in props.items() if key != "DeliveryStreamName"}
+        arn = self.client("firehose").create_delivery_stream(DeliveryStreamName=name, **args)["DeliveryStreamARN"]
+        return {"Ref": name, "Arn": arn}
+
     def _function(self, logical_id: str, props: dict[str, Any]) -> dict[str, Any]:
         merged = {**self.r.resolve(self.globals), **props}
         env = {
@@ -242,7 +254,7 @@ class _Provisioner:
                         ev["Schedule" if event["Type"] == "Schedule" else "ScheduleExpression"],
                     )
                 )
-            elif event["Type"] == "Api":
+            elif event["Type"] in {"Api", "HttpApi"}:
                 spec.routes.append(ApiRoute(ev["Path"], ev["Method"].upper()))
             else:
                 raise ValueError(f"{logical_id}: event type {event['Type']} is not run locally")

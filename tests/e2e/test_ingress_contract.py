@@ -3,6 +3,8 @@ duplicates are harmless."""
 
 from __future__ import annotations
 
+import base64
+import json
 import time
 
 import pytest
@@ -66,3 +68,20 @@ def test_same_delivery_100_times_yields_one_event(mesh: LocalMesh) -> None:
 def test_openapi_is_served(mesh: LocalMesh) -> None:
     document = requests.get(f"{mesh.ingress_url}/openapi.json", timeout=10).json()
     assert "/webhooks/{source}" in document["paths"]
+
+
+def test_accepted_deliveries_are_archived_in_the_raw_bucket_through_firehose(mesh: LocalMesh) -> None:
+    from infra.samples import signed_request
+
+    path, headers, body = signed_request(MENTION, mesh.secrets["webhooks"], "", time.time(), "msg_archive_e2e")
+    answer = requests.post(f"{mesh.ingress_url}{path}", data=body, headers=headers, timeout=10).json()
+    assert answer["status"] == "accepted"
+    assert answer["archived"]  # the Firehose RecordId
+
+    # moto's Firehose writes each record at once, uncompressed, under raw/YYYY/MM/DD/HH/
+    s3, bucket = mesh.session.client("s3"), mesh.stack.attr("RawDeliveriesBucket")
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix="raw/").get("Contents", [])]
+    lines = [line for key in keys for line in s3.get_object(Bucket=bucket, Key=key)["Body"].read().splitlines()]
+    [record] = [r for r in map(json.loads, lines) if r["correlation_id"] == answer["delivery"]]
+    assert base64.b64decode(record["body_base64"]) == body
+    assert record["source"] == "standard"

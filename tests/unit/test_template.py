@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -54,15 +55,40 @@ def test_every_rule_target_has_a_dead_letter_queue() -> None:
             assert "DeadLetterConfig" in target
 
 
-def test_api_events_mirror_the_chalice_routes() -> None:
+def test_http_api_events_mirror_the_chalice_routes() -> None:
     from app import app
 
-    declared = {
-        (e["Properties"]["Path"], e["Properties"]["Method"].upper())
-        for e in FUNCTIONS["IngressFunction"]["Properties"]["Events"].values()
-    }
+    events = FUNCTIONS["IngressFunction"]["Properties"]["Events"].values()
+    assert {e["Type"] for e in events} == {"HttpApi"}
+    assert {e["Properties"]["PayloadFormatVersion"] for e in events} == {"1.0"}  # the proxy event Chalice reads
+    declared = {(e["Properties"]["Path"], e["Properties"]["Method"].upper()) for e in events}
     routes = {(path, method) for path, entries in app.routes.items() for method in entries}
     assert declared == routes
+
+
+def test_raw_deliveries_reach_the_bucket_through_firehose_only() -> None:
+    stream = RESOURCES["RawDeliveriesStream"]["Properties"]
+    destination = stream["ExtendedS3DestinationConfiguration"]
+    assert stream["DeliveryStreamType"] == "DirectPut"
+    assert stream["DeliveryStreamEncryptionConfigurationInput"]["KeyType"]
+    assert destination["BucketARN"] == {"Fn::GetAtt": ["RawDeliveriesBucket", "Arn"]}
+    assert destination["CompressionFormat"] == "GZIP"
+    assert "!{firehose:error-output-type}" in destination["ErrorOutputPrefix"]
+    assert RESOURCES["RawDeliveriesBucket"]["Properties"]["LifecycleConfiguration"]["Rules"][0]["ExpirationInDays"]
+
+    role = RESOURCES[destination["RoleARN"]["Fn::GetAtt"][0]]["Properties"]
+    statements = [s for policy in role["Policies"] for s in policy["PolicyDocument"]["Statement"]]
+    assert all(action.startswith("s3:") for s in statements for action in s["Action"])
+    assert all("RawDeliveriesBucket" in json.dumps(s["Resource"]) for s in statements)
+
+    ingress = FUNCTIONS["IngressFunction"]["Properties"]
+    assert ingress["Environment"]["Variables"]["RAW_DELIVERY_STREAM"] == {"Ref": "RawDeliveriesStream"}
+    assert {
+        "Effect": "Allow",
+        "Action": "firehose:PutRecord",
+        "Resource": {"Fn::GetAtt": ["RawDeliveriesStream", "Arn"]},
+    } in [s for policy in ingress["Policies"] for s in policy.get("Statement", [])]
+    assert not [policy for policy in ingress["Policies"] if any(name.startswith("S3") for name in policy)]
 
 
 def test_secrets_are_noecho_parameters() -> None:
