@@ -9,32 +9,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
-from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from infra.cost_model import Meter, Usage, monthly_cost, topology_floor
 from infra.local.template import REPO_ROOT
 
 __all__ = ["ingress_costs", "mention_costs"]
 
 PerCall = Callable[[Callable[[], object]], float]
 DEV = json.loads((REPO_ROOT / "infra" / "local" / "dev-secrets.json").read_text())["webhooks"]
-
-# us-east-1 list prices (PERFORMANCE.md); HTTP API, the ingress's API Gateway.
-PRICE = {
-    "api_http_per_request": 1.00e-6,
-    "eventbridge_per_event": 1.00e-6,
-    "sqs_per_request": 0.40e-6,
-    "lambda_per_request": 0.20e-6,
-    "lambda_per_gb_second_arm64": 0.0000133334,
-    "ddb_per_write": 0.625e-6,
-    "ddb_per_read": 0.125e-6,
-    "s3_per_put": 5.0e-6,
-}
-MEMORY_GB = 0.25
 
 
 def _sample(name: str) -> Any:
@@ -185,84 +173,78 @@ def mention_costs(per_call: PerCall) -> dict[str, Any]:
     return figures
 
 
-def _count_aws_calls() -> tuple[Counter[str], int, Counter[str]]:
-    """Run the demo's mentions through the local mesh, counting every AWS API call by operation."""
-    import botocore.client
+def _returning(sample: Any) -> Any:
+    """The same author again: a new post of theirs (new id and URL) in a new delivery."""
+    body = json.loads(sample.body)
+    data = body["data"]
+    data["post_id"] = f"{data['post_id']}-again"
+    if data.get("url"):
+        data["url"] = f"{data['url']}-again"
+    return dataclasses.replace(sample, name=f"{sample.name} (returning)", body=json.dumps(body).encode())
 
+
+def _scenario_usage() -> dict[str, dict[str, Usage]]:
+    """Each demo mention through the local mesh, alone, first from a new author then from the same
+    author again: the billable usage of each, from the AWS calls the mesh really made."""
     from infra.demo import SCENARIOS, seed, send_sample
     from infra.local.mesh import LocalMesh, MeshConfig
     from infra.samples import load_webhook_samples
-
-    calls: Counter[str] = Counter()
-    original = botocore.client.BaseClient._make_api_call
-
-    def counting(self: Any, operation: str, params: dict[str, Any]) -> Any:
-        calls[f"{self.meta.service_model.service_name}:{operation}"] += 1
-        if operation == "PutEvents":
-            calls["events:entries"] += len(params.get("Entries", []))
-        return original(self, operation, params)
 
     mentions = [
         s
         for s in load_webhook_samples() + load_webhook_samples(REPO_ROOT / "events" / "demo" / "webhooks")
         if s.source == "standard" and s.name.startswith(("mention", "prospect", "idea", "praise", "sales"))
     ]
-    with LocalMesh(MeshConfig(ingress_port=0, trace_stream=None)) as mesh:
+    usage: dict[str, dict[str, Usage]] = {}
+    meter = Meter()
+    # INFO: the deployed default (LogLevel), so the log volume counted is what CloudWatch would bill
+    with LocalMesh(MeshConfig(ingress_port=0, trace_stream=None, log_level="INFO")) as mesh:
         seed(mesh, SCENARIOS)
         mesh.wait_idle()
-        botocore.client.BaseClient._make_api_call = counting
-        try:
+        with meter.watching():
             for sample in mentions:
-                send_sample(mesh.ingress_url, sample, mesh.secrets["webhooks"])
-            mesh.wait_idle(timeout=120)
-        finally:
-            botocore.client.BaseClient._make_api_call = original
-        consumed = Counter({k: v for k, v in mesh.trace.events.items()})
-    return calls, len(mentions), consumed
+                for visit, delivery in (("first", sample), ("returning", _returning(sample))):
+                    before = meter.snapshot()
+                    delivered, slack = sum(mesh.trace.events.values()), len(mesh.sink.messages())
+                    slack_limited = mesh.sink.rate_limited_count
+                    assert send_sample(mesh.ingress_url, delivery, mesh.secrets["webhooks"]).status_code == 202
+                    mesh.wait_idle(timeout=120)
+                    meter.usage.api_requests += 1
+                    meter.usage.ingress_invocations += 1
+                    meter.usage.consumer_deliveries += sum(mesh.trace.events.values()) - delivered
+                    meter.usage.slack_calls += (
+                        len(mesh.sink.messages()) - slack + mesh.sink.rate_limited_count - slack_limited
+                    )
+                    usage.setdefault(sample.name, {})[visit] = meter.snapshot() - before
+    return usage
 
 
-_WRITES = {"PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem"}
-_READS = {"GetItem", "Query", "BatchGetItem", "TransactGetItems"}
-# Local-only calls the mesh itself makes (polling, observer), not what Lambda would bill.
-_RUNTIME_ONLY = {
-    "sqs:ReceiveMessage",
-    "sqs:DeleteMessageBatch",
-    "sqs:GetQueueAttributes",
-    "sqs:CreateQueue",
-    "scheduler:ListSchedules",
-    "scheduler:GetSchedule",
-}
-
-
-def _cost_model(cpu_seconds_enrich_route: float) -> dict[str, Any]:
-    calls, mentions, consumed = _count_aws_calls()
-    per = {key: value / mentions for key, value in calls.items()}
-    ddb_writes = sum(v for k, v in per.items() if k.split(":")[0] == "dynamodb" and k.split(":")[1] in _WRITES)
-    ddb_reads = sum(v for k, v in per.items() if k.split(":")[0] == "dynamodb" and k.split(":")[1] in _READS)
-    events = per.get("events:entries", 0.0)
-    deliveries = sum(consumed.values()) / mentions  # events that reached a consumer queue
-    invocations = 1 + deliveries / 5  # ingress + consumers at an average SQS batch of 5
-    io_calls = sum(v for k, v in per.items() if k not in _RUNTIME_ONLY and not k.startswith("events:entries"))
-    # handler time: measured CPU plus 10 ms per AWS call (in-region latency), ingress's own ~30 ms
-    seconds = cpu_seconds_enrich_route + 0.010 * io_calls + 0.030
-    cost = {
-        "api_gateway": PRICE["api_http_per_request"],
-        "eventbridge": events * PRICE["eventbridge_per_event"],
-        "sqs": deliveries * (1 + 2 / 5) * PRICE["sqs_per_request"],
-        "lambda_requests": invocations * PRICE["lambda_per_request"],
-        "lambda_compute": seconds * MEMORY_GB * PRICE["lambda_per_gb_second_arm64"],
-        "dynamodb": ddb_writes * PRICE["ddb_per_write"] + ddb_reads * PRICE["ddb_per_read"],
-        "s3_archive": per.get("s3:PutObject", 0.0) * PRICE["s3_per_put"],
+def _cost_model(cpu_seconds: float) -> dict[str, Any]:
+    """Cost per 1 M mentions: each demo scenario, first contact and returning author, their mean
+    (the demo's mix: five of six mentions need a person), and the topology's own floor."""
+    by_scenario = _scenario_usage()
+    scenarios = {
+        name: {visit: round(sum(monthly_cost(u, cpu_seconds).values()) * 1e6, 2) for visit, u in visits.items()}
+        for name, visits in by_scenario.items()
     }
-    return {
-        "mentions_measured": mentions,
-        "per_mention_events_published": round(events, 2),
-        "per_mention_consumer_deliveries": round(deliveries, 2),
-        "per_mention_dynamodb_writes": round(ddb_writes, 2),
-        "per_mention_dynamodb_reads": round(ddb_reads, 2),
-        "per_mention_aws_calls": round(io_calls, 2),
-        "per_mention_modelled_handler_seconds": round(seconds, 4),
-        **{f"cost_per_1m_usd_{name}": round(value * 1e6, 2) for name, value in cost.items()},
-        "cost_per_1m_usd_total": round(sum(cost.values()) * 1e6, 2),
-        "cost_goal_usd": 5.0,
-    }
+    figures: dict[str, Any] = {"cost_per_1m_usd_by_scenario": scenarios}
+    for visit in ("first", "returning"):
+        runs = [visits[visit] for visits in by_scenario.values()]
+        mean = sum(runs, Usage()).per(len(runs))
+        cost = monthly_cost(mean, cpu_seconds)
+        figures[f"per_mention_{visit}"] = {
+            "events_published": round(mean.events, 2),
+            "consumer_deliveries": round(mean.consumer_deliveries, 2),
+            "dynamodb_wcu": round(mean.wcu, 2),
+            "dynamodb_rcu": round(mean.rcu, 2),
+            "aws_calls": round(mean.aws_calls, 2),
+            "slack_calls": round(mean.slack_calls, 2),
+            "log_bytes": round(mean.log_bytes),
+        }
+        figures[f"cost_per_1m_usd_{visit}"] = {name: round(v * 1e6, 2) for name, v in cost.items()}
+        figures[f"cost_per_1m_usd_{visit}_total"] = round(sum(cost.values()) * 1e6, 2)
+    floor = topology_floor()
+    figures["cost_per_1m_usd_topology_floor"] = {name: round(v * 1e6, 2) for name, v in floor.items()}
+    figures["cost_per_1m_usd_topology_floor_total"] = round(sum(floor.values()) * 1e6, 2)
+    figures["cost_goal_usd"] = 5.0
+    return figures
