@@ -119,7 +119,8 @@ class DynamoDbChannelPacer:
     def _reserve_once(
         self, key: dict[str, str], now: float, horizon: float | None, expires_at: int, channel: str
     ) -> float | None:
-        failed = self._table.meta.client.exceptions.ConditionalCheckFailedException
+        from botocore.exceptions import ClientError
+
         try:
             self._table.update_item(
                 Key=key,
@@ -132,8 +133,9 @@ class DynamoDbChannelPacer:
                 },
             )
             return now
-        except failed:
-            pass
+        except ClientError as err:
+            if not _condition_failed(err):
+                raise
         condition = "next_at > :now" + (" AND next_at <= :limit" if horizon is not None else "")
         values: dict[str, Any] = {":step": _num(self.interval), ":now": _num(now), ":exp": expires_at}
         if horizon is not None:
@@ -147,12 +149,20 @@ class DynamoDbChannelPacer:
                 ReturnValues="UPDATED_NEW",
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
-        except failed as err:
+        except ClientError as err:
+            if not _condition_failed(err):
+                raise
             raw = err.response.get("Item", {}).get("next_at", {}).get("N")
             if raw is not None and float(raw) > now:
                 raise _busy(channel, float(raw), now) from None
             return None  # went idle (or expired) between the two writes: start again
         return float(response["Attributes"]["next_at"] - _num(self.interval))
+
+
+def _condition_failed(err: Any) -> bool:
+    # by code, not by the client's modelled exception class: a client's exception classes are built
+    # lazily, and threads sharing a fresh client can each get their own copy of the class
+    return bool(err.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException")
 
 
 class PacedChat:
