@@ -18,18 +18,24 @@ from talkworthy.enrichment.intent import INTENT_LABELS, IntentResult
 from talkworthy.errors import InvalidInputError
 
 EVAL_SET = Path(__file__).resolve().parents[1] / "data" / "intent_eval.yaml"
+HOLDOUT_SET = Path(__file__).resolve().parents[1] / "data" / "intent_holdout.yaml"
 
 # Floors, set just below the FIRST honest run of the classifier (v1.0 rules + VADER sentiment, before
 # any tuning): macro-F1 0.877, lowest per-class recall 0.844 (sales_lead and idea), accuracy 0.875.
 # They guard against regressions below the untuned level while leaving room for general cue changes:
 # with 32 posts per class one post is 0.031 recall, so 0.80 tolerates about one more miss per class than
-# the first run. These numbers are optimistic: the set and the cues share an author. On 70 posts
-# written after the rules were frozen, the classifier scored about 0.51 accuracy and macro-F1 (see the
-# enrichment hand-off note). Do not raise the floors to what a tuned run reaches on this same set.
+# the first run. These numbers are optimistic: the set and the cues share an author; the blind
+# held-out set below says what to expect on posts the cues were not written from. Do not raise the
+# floors to what a tuned run reaches on this same set.
 MACRO_F1_FLOOR = 0.85
 RECALL_FLOOR = 0.80
 MIN_PER_CLASS = 25
 MIN_TOTAL = 210
+# The held-out set (140 posts, 20 per class) was written blind to the cues by another author. Its
+# first run, with the rules as they were: accuracy 0.664, macro-F1 0.663; weakest recall complaint
+# 0.40, idea 0.50 (posts with no cue fall to "other"). This is the figure to expect on real traffic.
+# The floor guards that level; never tune cues on these posts, or the figure stops meaning anything.
+HOLDOUT_MACRO_F1_FLOOR = 0.62
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +66,18 @@ def test_macro_f1_is_above_floor(report: EvaluationReport) -> None:
 @pytest.mark.parametrize("label", INTENT_LABELS)
 def test_recall_of_every_class_is_above_floor(report: EvaluationReport, label: str) -> None:
     assert report.per_class[label].recall >= RECALL_FLOOR, report.table()
+
+
+def test_blind_holdout_stays_at_its_first_measured_level() -> None:
+    holdout = load_examples(HOLDOUT_SET)
+    counts = Counter(example.label for example in holdout)
+    result = evaluate(holdout)
+    print(f"\n\nIntent evaluation on {HOLDOUT_SET.name} (blind)\n{result.table()}\n")
+
+    assert set(counts) == set(INTENT_LABELS), counts
+    assert min(counts.values()) >= 20, counts
+    assert not {e.text for e in holdout} & {e.text for e in load_examples(EVAL_SET)}, "holdout overlaps the eval set"
+    assert result.macro_f1 >= HOLDOUT_MACRO_F1_FLOOR, result.table()
 
 
 def test_report_is_consistent(report: EvaluationReport, examples: list[Example]) -> None:

@@ -29,7 +29,8 @@ tie, 0.63 for a one-point lead, 0.86 for two.
 
 ``cues`` lists what supported the chosen label; ``evidence`` lists every label's cues (including
 ``negated:"..."`` cues that were dropped), so a Slack message can say why.
-Measured quality: see ``tests/unit/test_intent_eval.py`` (and its caveat about shared authorship).
+Measured quality: see ``tests/unit/test_intent_eval.py``: macro-F1 0.96 on the set the cues were written
+from, 0.66 on a blind held-out set (the figure to expect on real traffic).
 """
 
 from __future__ import annotations
