@@ -5,7 +5,8 @@ what each is billed on, the way the service bills it:
 
 - DynamoDB on demand: capacity units, not calls. A write is 1 WCU per started KB of the item (an
   ``UpdateItem`` that returns no attributes counts 1: the mesh's updated items are small); each
-  item of a ``TransactWriteItems`` costs 2 (condition checks too). A read is 1 RCU per started 4 KB when
+  item of a ``TransactWriteItems`` costs 2 (condition checks too); an item that carries the GSI's
+  key is written to the index too, and costs as much again. A read is 1 RCU per started 4 KB when
   strongly consistent, half of that when eventually consistent (GSIs always are); a ``Query``
   sums the items it returns. Sizes use DynamoDB's rule: attribute names plus values.
 - EventBridge: one event per ``PutEvents`` entry (per started 64 KB).
@@ -61,6 +62,7 @@ SLACK_CALL_SECONDS = 0.150
 PLATFORM_LOG_BYTES = 350  # START, END and REPORT lines per invocation
 FIREHOSE_BUFFER_BYTES = 5 * 1024 * 1024
 _GB = 1024**3
+INDEX_KEY = "gsi1pk"  # the mesh's and the CRM's tables both have one GSI, gsi1, projecting all attributes
 
 # What the local runtime itself calls (polling queues, watching schedules); Lambda's event source
 # mapping and Scheduler do this in the cloud, billed per delivery below.
@@ -109,7 +111,11 @@ def item_size(item: Mapping[str, Any]) -> int:
 
 
 def _write_units(item: Mapping[str, Any] | None) -> int:
-    return max(1, math.ceil(item_size(item) / 1024)) if item else 1
+    """Units for one item written: per started KB, once more if it is in the index (gsi1, all projected)."""
+    if not item:
+        return 1
+    units = max(1, math.ceil(item_size(item) / 1024))
+    return units * 2 if INDEX_KEY in item else units
 
 
 def _read_units(items: list[Mapping[str, Any]], consistent: bool) -> float:

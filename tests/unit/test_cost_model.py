@@ -25,6 +25,10 @@ def test_a_write_costs_one_unit_per_started_kilobyte() -> None:
     assert dynamodb_units("PutItem", {"Item": big}, {}) == (2, 0)
 
 
+def test_an_item_in_the_index_is_written_twice() -> None:
+    assert dynamodb_units("PutItem", {"Item": {"pk": {"S": "x"}, "gsi1pk": {"S": "y"}}}, {}) == (2, 0)
+
+
 def test_every_item_of_a_transaction_costs_double() -> None:
     items = [{"Put": {"Item": {"pk": {"S": "a"}}}}, {"Update": {"Key": {"pk": {"S": "b"}}}}, {"ConditionCheck": {}}]
     assert dynamodb_units("TransactWriteItems", {"TransactItems": items}, {}) == (6, 0)
