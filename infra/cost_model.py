@@ -8,7 +8,8 @@ what each is billed on, the way the service bills it:
   item of a ``TransactWriteItems`` costs 2 (condition checks too); an item that carries the GSI's
   key is written to the index too, and costs as much again. A read is 1 RCU per started 4 KB when
   strongly consistent, half of that when eventually consistent (GSIs always are); a ``Query``
-  sums the items it returns. Sizes use DynamoDB's rule: attribute names plus values.
+  sums the items it returns; a key not found still costs a read, and a refused conditional write
+  the units it would have written. Sizes use DynamoDB's rule: attribute names plus values.
 - EventBridge: one event per ``PutEvents`` entry (per started 64 KB).
 - Data Firehose: per record, rounded up to 5 KB; S3 ``PutObject``: per request.
 
@@ -142,12 +143,13 @@ def dynamodb_units(operation: str, params: Mapping[str, Any], response: Mapping[
         return 0.0, _read_units([item] if item else [], consistent)
     if operation == "Query":
         return 0.0, _read_units(response.get("Items", []), consistent)
-    if operation == "BatchGetItem":
-        tables = params["RequestItems"]
+    if operation == "BatchGetItem":  # every key asked for is a read, found or not
         units = 0.0
-        for table, items in response.get("Responses", {}).items():
-            strong = bool(tables.get(table, {}).get("ConsistentRead"))
-            units += sum(_read_units([i], strong) for i in items)
+        for table, request in params["RequestItems"].items():
+            found = response.get("Responses", {}).get(table, [])
+            strong = bool(request.get("ConsistentRead"))
+            units += sum(_read_units([i], strong) for i in found)
+            units += (len(request["Keys"]) - len(found)) * _read_units([], strong)
         return 0.0, units
     if operation == "TransactGetItems":
         return 0.0, 2.0 * len(params["TransactItems"])
@@ -266,13 +268,19 @@ class Meter:
     @contextmanager
     def watching(self) -> Iterator[Meter]:
         import botocore.client
+        from botocore.exceptions import ClientError
 
         original = botocore.client.BaseClient._make_api_call
         meter = self
 
         def metered(client: Any, operation: str, params: dict[str, Any]) -> Any:
-            response = original(client, operation, params)
-            meter._record(client.meta.service_model.service_name, operation, params, response)
+            service = client.meta.service_model.service_name
+            try:
+                response = original(client, operation, params)
+            except ClientError:  # a refused conditional write or a cancelled transaction is billed too
+                meter._record(service, operation, params, {})
+                raise
+            meter._record(service, operation, params, response)
             return response
 
         botocore.client.BaseClient._make_api_call = metered

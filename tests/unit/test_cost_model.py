@@ -43,9 +43,17 @@ def test_eventually_consistent_reads_cost_half_and_queries_sum_their_items() -> 
     assert dynamodb_units("Query", {"ConsistentRead": True, "IndexName": "gsi1"}, {"Items": [item]}) == (0, 0.5)
 
 
+def test_keys_a_batch_get_does_not_find_still_cost_a_read() -> None:
+    params = {"RequestItems": {"t": {"Keys": [{"pk": {"S": "a"}}, {"pk": {"S": "b"}}], "ConsistentRead": True}}}
+    response = {"Responses": {"t": [{"pk": {"S": "a"}}]}}
+    assert dynamodb_units("BatchGetItem", params, response) == (0, 2)
+
+
 @mock_aws
 def test_the_meter_counts_what_boto3_really_sends(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    fake = {"AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "t", "AWS_SECRET_ACCESS_KEY": "t"}
+    for name, value in fake.items():
+        monkeypatch.setenv(name, value)
     ddb = boto3.client("dynamodb")
     ddb.create_table(
         TableName="t",
@@ -58,10 +66,12 @@ def test_the_meter_counts_what_boto3_really_sends(monkeypatch: pytest.MonkeyPatc
     with meter.watching():
         ddb.put_item(TableName="t", Item={"pk": {"S": "a"}})
         ddb.get_item(TableName="t", Key={"pk": {"S": "a"}})
+        with pytest.raises(ddb.exceptions.ConditionalCheckFailedException):
+            ddb.put_item(TableName="t", Item={"pk": {"S": "a"}}, ConditionExpression="attribute_not_exists(pk)")
         events.put_events(Entries=[{"Source": "s", "DetailType": "d", "Detail": "{}"}] * 3)
     usage = meter.snapshot()
-    assert (usage.wcu, usage.rcu, usage.events, usage.aws_calls) == (1, 0.5, 3, 3)
-    assert usage.calls == {"dynamodb:PutItem": 1, "dynamodb:GetItem": 1, "events:PutEvents": 1}
+    assert (usage.wcu, usage.rcu, usage.events, usage.aws_calls) == (2, 0.5, 3, 4)  # the refused put is billed
+    assert usage.calls == {"dynamodb:PutItem": 2, "dynamodb:GetItem": 1, "events:PutEvents": 1}
 
 
 def test_usage_differences_and_means() -> None:
