@@ -25,25 +25,52 @@ from talkworthy.identity import (
     DynamoDbIdentityGraph,
     DynamoDbThreadStore,
     IdentityGraph,
+    IndexedThreadStore,
     InMemoryIdentityGraph,
+    InMemoryThreadStore,
     ThreadStore,
 )
-from tests.unit.identity.test_graph_rules import Clock, FakeCrm, GraphRuleTests, MakeGraph, author
-from tests.unit.identity.test_threads import ThreadRuleTests, mention
+from talkworthy.identity.threads_dynamodb import DynamoDbThreadIndex
+from tests.unit.identity.test_graph_rules import T0, Clock, FakeCrm, GraphRuleTests, MakeGraph, author
+from tests.unit.identity.test_threads import MENTIONS, Lagging, ThreadRuleTests, history, mention
 
 _names = itertools.count(1)
 
 
 class Calls:
-    """Every DynamoDB operation the code under test sent, by name; a Scan fails on the spot."""
+    """Every DynamoDB operation the code under test sent, by name (and its parameters); a Scan
+    fails on the spot."""
 
     def __init__(self) -> None:
         self.names: list[str] = []
+        self.params: list[tuple[str, dict[str, Any]]] = []
 
     def __call__(self, model: Any, **_: Any) -> None:
         self.names.append(model.name)
         if model.name == "Scan":
             raise AssertionError("the identity code must never Scan the mesh table")
+
+    def record(self, params: dict[str, Any], model: Any, **_: Any) -> None:
+        self.params.append((model.name, dict(params)))
+
+    def clear(self) -> None:
+        self.names.clear()
+        self.params.clear()
+
+    def writes(self) -> list[str]:
+        return sorted(name for name in self.names if name in _WRITES)
+
+    def consistent(self, name: str) -> list[bool]:
+        """Per call named ``name``: whether it asked for a strongly consistent read."""
+        flags = []
+        for called, params in self.params:
+            if called == name:
+                table = params.get("RequestItems", {})
+                flags.append(bool(next(iter(table.values()), params).get("ConsistentRead")))
+        return flags
+
+
+_WRITES = {"PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem"}
 
 
 @pytest.fixture
@@ -56,6 +83,7 @@ def make_table(aws: boto3.Session, calls: Calls) -> Iterator[Callable[[], Any]]:
     dynamodb = aws.resource("dynamodb")
     client = dynamodb.meta.client
     client.meta.events.register("before-call.dynamodb", calls)
+    client.meta.events.register("provide-client-params.dynamodb", calls.record)
 
     def make() -> Any:
         name = f"mesh-{next(_names)}"
@@ -83,7 +111,7 @@ def make_table(aws: boto3.Session, calls: Calls) -> Iterator[Callable[[], Any]]:
         client.update_time_to_live(
             TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"}
         )
-        calls.names.clear()  # count only what the code under test does
+        calls.clear()  # count only what the code under test does
         return dynamodb.Table(name)
 
     yield make
@@ -91,14 +119,25 @@ def make_table(aws: boto3.Session, calls: Calls) -> Iterator[Callable[[], Any]]:
 
 
 @pytest.fixture
-def serial_writes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """DynamoDB checks a condition and writes atomically; moto does not lock between the two.
+def serial_calls(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DynamoDB checks a condition and writes atomically, and reads an item atomically; moto does
+    not lock between the two, and updates a stored map (a profile's ``links``) in place while
+    another thread's read may be walking it.
 
-    Without this lock two threads could both pass moto's ``attribute_not_exists``: a race in the
-    emulator, not in DynamoDB. Closing it tests the graph's own race handling under real threads.
+    Without this lock two threads could both pass moto's ``attribute_not_exists``, or a read could
+    fail half-way: races in the emulator, not in DynamoDB. Closing them (one call at a time) tests
+    the graph's own race handling, which is between calls, under real threads.
     """
     lock = threading.RLock()
-    for name in ("put_item", "update_item", "delete_item", "transact_write_items"):
+    for name in (
+        "put_item",
+        "update_item",
+        "delete_item",
+        "transact_write_items",
+        "get_item",
+        "query",
+        "batch_get_item",
+    ):
         original = getattr(DynamoDBBackend, name)
 
         def locked(self: DynamoDBBackend, *args: Any, __original: Any = original, **kwargs: Any) -> Any:
@@ -118,6 +157,14 @@ class TestDynamoDbThreads(ThreadRuleTests):
     @pytest.fixture
     def make_store(self, make_table: Callable[[], Any]) -> Callable[[], ThreadStore]:
         return lambda: DynamoDbThreadStore(make_table())
+
+
+class TestDynamoDbThreadsWithStaleGlances(ThreadRuleTests):
+    """Every glance stale: the rules then run on refusals (put-if-absent, topic conditions) alone."""
+
+    @pytest.fixture
+    def make_store(self, make_table: Callable[[], Any]) -> Callable[[], ThreadStore]:
+        return lambda: IndexedThreadStore(Lagging(DynamoDbThreadIndex(make_table())))
 
 
 def _race(count: int, work: Callable[[], str]) -> list[str]:
@@ -141,7 +188,7 @@ def _race(count: int, work: Callable[[], str]) -> list[str]:
     return results
 
 
-@pytest.mark.usefixtures("serial_writes")
+@pytest.mark.usefixtures("serial_calls")
 def test_concurrent_first_mentions_create_one_profile(
     aws: boto3.Session, make_table: Callable[[], Any]
 ) -> None:
@@ -159,7 +206,7 @@ def test_concurrent_first_mentions_create_one_profile(
     assert graph.get_profile(results[0]).emails == ["race@x.example"]
 
 
-@pytest.mark.usefixtures("serial_writes")
+@pytest.mark.usefixtures("serial_calls")
 def test_concurrent_mentions_of_one_platform_thread_share_it(make_table: Callable[[], Any]) -> None:
     store = DynamoDbThreadStore(make_table())
     posts = iter(range(100, 108))
@@ -175,16 +222,185 @@ def test_concurrent_mentions_of_one_platform_thread_share_it(make_table: Callabl
     assert len(set(_race(8, assign))) == 1
 
 
-def test_resolving_a_known_author_costs_two_gets_and_one_query(
+@pytest.mark.usefixtures("serial_calls")
+def test_concurrent_first_mentions_of_a_handle_alone_create_one_profile(
+    aws: boto3.Session, make_table: Callable[[], Any]
+) -> None:
+    table = make_table()
+    graph = DynamoDbIdentityGraph(table)
+    results = _race(8, lambda: graph.resolve("twitter", author("solo")).profile_id)
+    assert len(set(results)) == 1
+    assert _profile_items(aws, table) == [f"PROFILE#{results[0]}"]  # losers leave nothing behind
+
+
+@pytest.mark.usefixtures("serial_calls")
+def test_concurrent_first_mentions_sharing_an_email_converge(
+    aws: boto3.Session, make_table: Callable[[], Any]
+) -> None:
+    table = make_table()
+    graph = DynamoDbIdentityGraph(table)
+    crm = FakeCrm(Contact(system="hubspot", contact_id="77", email="team@x.example", tier="Gold"))
+    handles = iter(range(6))
+    lock = threading.Lock()
+
+    def resolve() -> str:
+        with lock:
+            handle = f"member{next(handles)}"
+        return graph.resolve("twitter", author(handle, "team@x.example"), crm.find_contact_by_email).profile_id
+
+    results = _race(6, resolve)
+    assert len(set(results)) == 1  # one created it, the others joined it by the e-mail
+    assert _profile_items(aws, table) == [f"PROFILE#{results[0]}"]
+    profile = graph.get_profile(results[0])
+    assert len(profile.handles) == 6
+    assert (profile.emails, profile.crm_contact_id) == (["team@x.example"], "77")
+    assert graph.profile_for("crm:hubspot/77") == results[0]
+
+
+def _profile_items(aws: boto3.Session, table: Any) -> list[str]:
+    inspect = aws.client("dynamodb")  # not the hooked client: the test may look at everything
+    heads = inspect.scan(
+        TableName=table.name,
+        FilterExpression="sk = :head",
+        ExpressionAttributeValues={":head": {"S": "PROFILE"}},
+    )["Items"]
+    return sorted(item["pk"]["S"] for item in heads)
+
+
+# -- a creation that stops between its two writes ------------------------------------------------
+
+
+class Crash(Exception):
+    """The function stopped here (timeout, out of memory, ...)."""
+
+
+def _stop_before_the_profile_item(monkeypatch: pytest.MonkeyPatch, table: Any) -> None:
+    original = table.put_item
+
+    def put_item(**kwargs: Any) -> Any:
+        if kwargs["Item"]["sk"] == "PROFILE":
+            raise Crash
+        return original(**kwargs)
+
+    monkeypatch.setattr(table, "put_item", put_item)
+
+
+def test_a_creation_that_stopped_is_finished_by_the_next_mention(
+    aws: boto3.Session, make_table: Callable[[], Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = make_table()
+    crm = FakeCrm(Contact(system="hubspot", contact_id="77", email="ann@x.example", tier="Gold"))
+    crashing = DynamoDbIdentityGraph(table)
+    _stop_before_the_profile_item(monkeypatch, table)
+    with pytest.raises(Crash):
+        crashing.resolve("twitter", author("ann", "ann@x.example"), crm.find_contact_by_email)
+    monkeypatch.undo()
+    assert _profile_items(aws, table) == []  # the index entries are there, the profile is not
+
+    graph = DynamoDbIdentityGraph(aws.resource("dynamodb").Table(table.name))  # the retry, elsewhere
+    identity = graph.resolve("twitter", author("ann", "ann@x.example"), crm.find_contact_by_email)
+    assert not identity.new_profile  # it was made (half) by the first attempt
+    assert (identity.crm_system, identity.crm_contact_id) == ("hubspot", "77")
+    assert crm.lookups == ["ann@x.example"]  # the first attempt's answer was kept, not asked again
+    profile = graph.get_profile(identity.profile_id)
+    assert (profile.handles, profile.emails, profile.tier) == (["twitter/ann"], ["ann@x.example"], "Gold")
+    assert graph.profile_for("crm:hubspot/77") == identity.profile_id  # in gsi1 once finished
+    assert _profile_items(aws, table) == [f"PROFILE#{identity.profile_id}"]
+
+
+def test_a_creation_that_stopped_is_finished_whichever_ref_is_followed(
+    aws: boto3.Session, make_table: Callable[[], Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = make_table()
+    _stop_before_the_profile_item(monkeypatch, table)
+    with pytest.raises(Crash):
+        DynamoDbIdentityGraph(table).resolve("discourse", author("bea", "bea@x.example"))
+    monkeypatch.undo()
+    graph = DynamoDbIdentityGraph(table)
+    by_email = graph.profile_for("email:bea@x.example")
+    assert by_email is not None
+    assert graph.profile_for("handle:discourse/bea") == by_email
+    joined = graph.resolve("twitter", author("bea_t", "bea@x.example"))  # rule 2 on the finished one
+    assert joined.profile_id == by_email
+    assert graph.get_profile(by_email).handles == ["discourse/bea", "twitter/bea_t"]
+
+
+def test_a_reader_finishing_a_creation_under_way_does_not_fork_it(
+    aws: boto3.Session, make_table: Callable[[], Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = make_table()
+    reader = DynamoDbIdentityGraph(aws.resource("dynamodb").Table(table.name))
+    original = table.put_item
+    seen: list[str | None] = []
+
+    def put_item(**kwargs: Any) -> Any:
+        if kwargs["Item"]["sk"] == "PROFILE":  # between the creator's two writes, a reader comes by
+            seen.append(reader.profile_for("handle:twitter/cy"))
+            reader.record_interaction(str(seen[0]), "mention", T0)
+        return original(**kwargs)
+
+    monkeypatch.setattr(table, "put_item", put_item)
+    created = DynamoDbIdentityGraph(table).resolve("twitter", author("cy"))
+    assert created.new_profile
+    assert seen == [created.profile_id]
+    assert _profile_items(aws, table) == [f"PROFILE#{created.profile_id}"]
+    assert reader.get_profile(created.profile_id).mention_count == 1  # the creator did not overwrite it
+
+
+
+# -- what a mention costs --------------------------------------------------------------------------
+
+
+def test_resolving_a_known_author_costs_one_get_and_one_query(
     make_table: Callable[[], Any], calls: Calls
 ) -> None:
     graph = DynamoDbIdentityGraph(make_table())
     crm = FakeCrm(Contact(system="hubspot", contact_id="77", email="ann@x.example", tier="Gold"))
     graph.resolve("twitter", author("ann", "ann@x.example"), crm.find_contact_by_email)
-    calls.names.clear()
+    calls.clear()
     identity = graph.resolve("twitter", author("ann", "ann@x.example"), crm.find_contact_by_email)
     assert identity.crm_contact_id == "77"
-    assert sorted(calls.names) == ["GetItem", "GetItem", "Query"]
+    assert sorted(calls.names) == ["GetItem", "Query"]  # the profile holds the e-mail: its entry is not read
+    assert calls.consistent("GetItem") == calls.consistent("Query") == [True]
+
+
+def test_a_new_author_costs_two_single_writes_and_no_read_back(
+    make_table: Callable[[], Any], calls: Calls
+) -> None:
+    graph = DynamoDbIdentityGraph(make_table())
+    identity = graph.resolve("twitter", author("dee"), FakeCrm().find_contact_by_email)
+    assert identity.new_profile
+    assert sorted(calls.names) == ["GetItem", "PutItem", "PutItem"]
+
+
+def test_a_new_author_with_an_email_and_a_contact_costs_one_small_transaction(
+    make_table: Callable[[], Any], calls: Calls
+) -> None:
+    graph = DynamoDbIdentityGraph(make_table())
+    crm = FakeCrm(Contact(system="hubspot", contact_id="77", email="eve@x.example", tier="Gold"))
+    identity = graph.resolve("twitter", author("eve", "eve@x.example"), crm.find_contact_by_email)
+    assert identity.crm_contact_id == "77"
+    assert sorted(calls.names) == ["GetItem", "GetItem", "PutItem", "TransactWriteItems"]
+    [(_, transaction)] = [call for call in calls.params if call[0] == "TransactWriteItems"]
+    assert len(transaction["TransactItems"]) == 2  # the two index entries; the profile item is one put
+
+
+def test_a_new_thread_writes_each_key_once_and_a_redelivery_writes_nothing(
+    make_table: Callable[[], Any], calls: Calls
+) -> None:
+    store = DynamoDbThreadStore(make_table())
+    first = mention("1", url="https://x.example/a", thread_hint="t9")
+    assert store.assign_thread(first, "pr_a", "question") == "th_twitter_1"
+    assert calls.writes() == ["PutItem", "PutItem", "PutItem", "UpdateItem"]  # post, hint, URL, topic
+    assert calls.consistent("BatchGetItem") == [False]  # hint, URL and topic: a glance
+    assert calls.consistent("GetItem") == [True, True]  # the post key; the URL key, as neither was seen
+    calls.clear()
+    assert store.assign_thread(first, "pr_a", "question") == "th_twitter_1"
+    assert calls.writes() == []
+    calls.clear()
+    later = mention("2", hours=1)
+    assert store.assign_thread(later, "pr_a", "question") == "th_twitter_1"
+    assert calls.writes() == ["PutItem", "UpdateItem"]  # its post key; the topic slides
 
 
 def test_on_the_mesh_table_from_the_template(mesh_table: Any) -> None:
@@ -256,6 +472,14 @@ class _Run:
 
     def state(self) -> list[str]:
         return [self.name(self.graph.get_profile(pid).model_dump_json()) for pid in self.ids]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(MENTIONS)
+def test_dynamodb_and_in_memory_threads_agree(make_table: Callable[[], Any], steps: list[tuple[Any, ...]]) -> None:
+    expected = history(InMemoryThreadStore(), steps)
+    assert history(DynamoDbThreadStore(make_table()), steps) == expected
+    assert history(IndexedThreadStore(Lagging(DynamoDbThreadIndex(make_table()))), steps) == expected
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -1,7 +1,9 @@
 """DynamoDB plumbing shared by the identity and thread tables: calls, transactions, errors.
 
 The table resource's client converts plain Python values for every operation, transactions
-included, so items and expression values are passed untyped.
+included, so items and expression values are passed untyped. A refused conditional write can hand
+back the item that refused it (``ReturnValuesOnConditionCheckFailure``) at no extra cost: see
+:func:`write_or_current`.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import BotoCoreError, ClientError
 
 from talkworthy.errors import ConfigurationError, PermanentError, RetryableError
@@ -21,14 +24,15 @@ else:
 __all__ = [
     "Action",
     "Table",
+    "batch_get",
     "call",
-    "check",
     "conditional",
     "delete",
     "put",
     "query_all",
     "transact",
     "update",
+    "write_or_current",
 ]
 
 Action = tuple[str, dict[str, Any]]
@@ -44,6 +48,7 @@ _RETRYABLE = frozenset(
     }
 )
 _LOST_RACE = frozenset({"ConditionalCheckFailed", "TransactionConflict"})
+_BATCH_ROUNDS = 5
 
 
 def _translate(err: ClientError) -> Exception:
@@ -79,11 +84,51 @@ def conditional(operation: Any, **kwargs: Any) -> bool:
     return True
 
 
-def _action(kind: str, condition: str | None, values: dict[str, Any] | None, **params: Any) -> Action:
+_DESERIALIZER = TypeDeserializer()
+
+
+def write_or_current(operation: Any, **kwargs: Any) -> tuple[bool, dict[str, Any] | None]:
+    """A conditional write: ``(True, None)`` when written, else ``(False, the item as it is now)``
+    (``None`` if there is none), returned by the refusal itself: no read, no extra capacity."""
+    try:
+        operation(**kwargs, ReturnValuesOnConditionCheckFailure="ALL_OLD")
+    except ClientError as err:
+        if err.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            raw = err.response.get("Item")  # refusals come back in the wire format, untyped by hand
+            return False, {name: _DESERIALIZER.deserialize(value) for name, value in raw.items()} if raw else None
+        raise _translate(err) from err
+    except BotoCoreError as err:
+        raise RetryableError(f"DynamoDB: {err}") from err
+    return True, None
+
+
+def batch_get(table: Table, keys: Sequence[dict[str, str]], *, consistent: bool) -> list[dict[str, Any]]:
+    """The items under ``keys`` (up to 100; absent ones left out) in one ``BatchGetItem``, or as few
+    as DynamoDB lets through; each key is billed as its own ``GetItem`` would be."""
+    found: list[dict[str, Any]] = []
+    request: dict[str, Any] = {table.name: {"Keys": list(keys), "ConsistentRead": consistent}}
+    for _ in range(_BATCH_ROUNDS):
+        page = call(table.meta.client.batch_get_item, RequestItems=request)
+        found += page.get("Responses", {}).get(table.name, [])
+        request = page.get("UnprocessedKeys") or {}
+        if not request:
+            return found
+    raise RetryableError("DynamoDB BatchGetItem: keys left unprocessed")
+
+
+def _action(
+    kind: str,
+    condition: str | None,
+    values: dict[str, Any] | None,
+    names: dict[str, str] | None = None,
+    **params: Any,
+) -> Action:
     if condition is not None:
         params["ConditionExpression"] = condition
     if values:
         params["ExpressionAttributeValues"] = values
+    if names:
+        params["ExpressionAttributeNames"] = names
     return kind, params
 
 
@@ -92,17 +137,17 @@ def put(item: dict[str, Any], condition: str | None = None) -> Action:
 
 
 def update(
-    key: dict[str, str], expression: str, values: dict[str, Any] | None = None, condition: str | None = None
+    key: dict[str, str],
+    expression: str,
+    values: dict[str, Any] | None = None,
+    condition: str | None = None,
+    names: dict[str, str] | None = None,
 ) -> Action:
-    return _action("Update", condition, values, Key=key, UpdateExpression=expression)
+    return _action("Update", condition, values, names, Key=key, UpdateExpression=expression)
 
 
 def delete(key: dict[str, str], condition: str | None = None, values: dict[str, Any] | None = None) -> Action:
     return _action("Delete", condition, values, Key=key)
-
-
-def check(key: dict[str, str], condition: str) -> Action:
-    return _action("ConditionCheck", condition, None, Key=key)
 
 
 def transact(table: Table, actions: Sequence[Action]) -> list[str] | None:

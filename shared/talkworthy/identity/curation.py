@@ -134,8 +134,17 @@ class Curation:
     # -- reading through tombstones ----------------------------------------------------------------
 
     def _owner(self, ref: str) -> StoredProfile | None:
-        profile_id = self._store.owner(ref)
-        return self._follow(profile_id) if profile_id else None
+        return self._follow_owner(ref, self._store.owner(ref))
+
+    def _follow_owner(self, ref: str, profile_id: str | None) -> StoredProfile | None:
+        """The live profile ``ref``'s index entry (pointing at ``profile_id``) leads to. An entry
+        pointing at a profile that does not exist is a creation that stopped half-way: finish it."""
+        if profile_id is None:
+            return None
+        stored = self._follow(profile_id)
+        if stored is None and self._store.finish_create(ref):
+            stored = self._follow(profile_id)
+        return stored
 
     def _follow(self, profile_id: str) -> StoredProfile | None:
         current = profile_id

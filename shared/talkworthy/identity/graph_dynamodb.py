@@ -1,15 +1,30 @@
 """The identity graph on the mesh table (``MeshTable``: ``pk``/``sk``, GSI ``gsi1``, TTL ``expires_at``).
 
-Item layout: :mod:`talkworthy.identity.graph_items`. Per mention: one ``GetItem`` per identifier
-on the index and one ``Query`` on the profile's partition (profile, links, candidates and
-rejections together), all strongly consistent; never a Scan. Each index entry and its link record
-are written in one transaction, the index entry with ``attribute_not_exists(pk)``: that condition
-is what makes profile creation race-safe.
+Item layout: :mod:`talkworthy.identity.graph_items`. Reads are strongly consistent ``GetItem``s of
+index entries and ``Query``s of one profile's partition (profile, candidates and rejections
+together; 1 RCU while it stays under 4 KB); never a Scan.
+
+What a mention costs (items well under 1 KB; each item in a transaction costs 2 WCU):
+
+* a known author: ``GetItem`` of the handle's entry and a ``Query`` of its profile (2 RCU); the
+  e-mail's entry only when the profile does not already hold that e-mail (+1 RCU). No write.
+* a new author: the index entries, each ``attribute_not_exists(pk)`` (that condition is what makes
+  creation race-safe: of two racing creators one wins, the other re-reads), then the profile item
+  with its links and, when the source supplied an e-mail, the CRM link or "checked" mark decided
+  before creating. Handle only: 2 single writes (2 WCU); handle and e-mail: the two entries in one
+  transaction, then the profile (5 WCU, +1 on ``gsi1`` when a CRM contact is linked). Nothing is read
+  back: the graph knows what it wrote. A crash between the entries and the profile item leaves
+  entries that carry the profile item (``creating``); the next reader writes it from there
+  (:meth:`DynamoDbProfileStore.finish_create`), ``attribute_not_exists`` so the creator and a
+  repairer cannot both win.
+* a known author gaining an e-mail, or a new handle joining a profile by e-mail: one transaction of
+  the entry and the profile item's new link (4 WCU); a later CRM link is one update (1 WCU, +1 on
+  ``gsi1``), and a CRM check that finds nothing one update (1 WCU), at most once per recheck period.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,7 +35,6 @@ from talkworthy.identity._dynamo import (
     Action,
     Table,
     call,
-    check,
     conditional,
     delete,
     put,
@@ -29,7 +43,17 @@ from talkworthy.identity._dynamo import (
     update,
 )
 from talkworthy.identity.graph import StoredIdentityGraph
-from talkworthy.identity.graph_items import candidate_item, head_key, index_key, link_item, pk, read_profile
+from talkworthy.identity.graph_items import (
+    candidate_item,
+    creation_record,
+    head_from_record,
+    head_item,
+    head_key,
+    index_key,
+    link_value,
+    pk,
+    read_profile,
+)
 from talkworthy.identity.model import InteractionKind, Link, MergeCandidate, StoredProfile, utc_iso
 
 __all__ = ["DynamoDbIdentityGraph", "DynamoDbProfileStore"]
@@ -56,29 +80,45 @@ class DynamoDbProfileStore:
     def load(self, profile_id: str) -> StoredProfile | None:
         return read_profile(profile_id, self._partition(profile_id))
 
-    def create(self, profile_id: str, links: Sequence[Link], at: datetime) -> bool:
-        head = {**head_key(profile_id), "profile_id": profile_id, "created_at": utc_iso(at)}
-        actions = [put({**head, "mention_count": 0, "support_contacts": 0}, _ABSENT)]
-        for link in links:
-            actions += _link_actions(profile_id, link)
-        return transact(self._table, actions) is None
+    def create(self, stored: StoredProfile, at: datetime) -> bool:
+        head = head_item(stored, at)
+        record = {"profile_id": stored.profile_id, "created_at": utc_iso(at), "creating": creation_record(head)}
+        entries = [{**index_key(link.ref), **record} for link in stored.profile.links if link.kind != "crm"]
+        if len(entries) == 1:
+            won = conditional(self._table.put_item, Item=entries[0], ConditionExpression=_ABSENT)
+        else:
+            won = transact(self._table, [put(entry, _ABSENT) for entry in entries]) is None
+        if won:  # absent: unless a reader already finished it from ``creating`` (the same item)
+            conditional(self._table.put_item, Item=head, ConditionExpression=_ABSENT)
+        return won
+
+    def finish_create(self, ref: str) -> bool:
+        entry = call(self._table.get_item, Key=index_key(ref), ConsistentRead=True).get("Item")
+        if not entry or "creating" not in entry:
+            return False
+        head = head_from_record(str(entry["profile_id"]), entry["creating"])
+        conditional(self._table.put_item, Item=head, ConditionExpression=_ABSENT)
+        return True
 
     def add_link(self, profile_id: str, link: Link) -> bool:
-        live = check(head_key(profile_id), _LIVE)
-        return transact(self._table, [live, *_link_actions(profile_id, link)]) is None
+        index = {**index_key(link.ref), "profile_id": profile_id, "created_at": utc_iso(link.created_at)}
+        actions = [put(index, _ABSENT), _set_link(profile_id, link, _LIVE)]
+        return transact(self._table, actions) is None
 
     def set_crm(self, profile_id: str, link: Link, tier: str | None) -> bool:
         system, _, contact_id = link.value.partition("/")
-        values = {":s": system, ":c": contact_id, ":g": f"IDENTITY#{link.ref}", ":p": pk(profile_id)}
-        expression = "SET crm_system = :s, crm_contact_id = :c, gsi1pk = :g, gsi1sk = :p"
+        values = {
+            ":s": system,
+            ":c": contact_id,
+            ":g": f"IDENTITY#{link.ref}",
+            ":p": pk(profile_id),
+            ":l": link_value(link),
+        }
+        expression = "SET crm_system = :s, crm_contact_id = :c, gsi1pk = :g, gsi1sk = :p, links.#r = :l"
         if tier is not None:
             expression, values[":t"] = expression + ", tier = :t", tier
         condition = f"{_LIVE} AND attribute_not_exists(crm_contact_id)"
-        actions = [
-            update(head_key(profile_id), expression, values, condition),
-            put(link_item(profile_id, link)),
-        ]
-        return transact(self._table, actions) is None
+        return self._update(head_key(profile_id), expression, values, condition, {"#r": link.ref})
 
     def mark_crm_checked(self, profile_id: str, at: datetime) -> None:
         self._update(head_key(profile_id), "SET crm_checked_at = :at", {":at": utc_iso(at)}, "attribute_exists(pk)")
@@ -87,19 +127,30 @@ class DynamoDbProfileStore:
         call(self._table.put_item, Item=candidate_item(profile_id, candidate))
 
     def confirm(self, profile_id: str, ref: str, actor: str | None) -> bool:
-        key = {"pk": pk(profile_id), "sk": f"LINK#{ref}"}
         values = {":t": True, ":a": actor}
-        return self._update(key, "SET confirmed = :t, confirmed_by = :a", values, "attribute_exists(pk)")
+        expression = "SET links.#r.confirmed = :t, links.#r.confirmed_by = :a"
+        return self._update(head_key(profile_id), expression, values, "attribute_exists(links.#r)", {"#r": ref})
 
     def remove_link(self, profile_id: str, link: Link, *, reject: bool, actor: str | None, at: datetime) -> bool:
-        actions = [delete({"pk": pk(profile_id), "sk": f"LINK#{link.ref}"}, "attribute_exists(pk)")]
+        expression = "REMOVE links.#r"
         if link.kind == "crm":
-            actions.append(update(head_key(profile_id), "REMOVE crm_system, crm_contact_id, tier, gsi1pk, gsi1sk"))
-        else:
+            expression += ", crm_system, crm_contact_id, tier, gsi1pk, gsi1sk"
+        names = {"#r": link.ref}
+        unlink = update(head_key(profile_id), expression, None, "attribute_exists(links.#r)", names)
+        actions = [unlink]
+        if link.kind != "crm":
             actions.append(delete(index_key(link.ref), "profile_id = :p", {":p": profile_id}))
         if reject:
             item = {"pk": pk(profile_id), "sk": f"REJECTED#{link.ref}", "actor": actor, "at": utc_iso(at)}
             actions.append(put(item))
+        if len(actions) == 1:
+            return conditional(
+                self._table.update_item,
+                Key=head_key(profile_id),
+                UpdateExpression=expression,
+                ConditionExpression="attribute_exists(links.#r)",
+                ExpressionAttributeNames=names,
+            )
         return transact(self._table, actions) is None
 
     def tombstone(self, source: str, target: str, actor: str, at: datetime) -> bool:
@@ -127,11 +178,14 @@ class DynamoDbProfileStore:
         return False
 
     def move_link(self, source: str, target: str, link: Link) -> None:
-        moves = [put(link_item(target, link)), delete({"pk": pk(source), "sk": f"LINK#{link.ref}"})]
+        moves = [
+            _set_link(target, link),
+            update(head_key(source), "REMOVE links.#r", names={"#r": link.ref}),
+        ]
         values = {":t": target, ":s": source}
-        repoint = update(index_key(link.ref), "SET profile_id = :t", values, "profile_id = :s")
+        repoint = update(index_key(link.ref), "SET profile_id = :t REMOVE creating", values, "profile_id = :s")
         if transact(self._table, [repoint, *moves]) is not None:
-            transact(self._table, moves)  # the index no longer points at the source: move the record only
+            transact(self._table, moves)  # the index no longer points at the source: move the link only
 
     def move_notes(self, source: str, target: str) -> None:
         for item in self._partition(source):
@@ -176,19 +230,27 @@ class DynamoDbProfileStore:
     def _partition(self, profile_id: str) -> list[dict[str, Any]]:
         return list(query_all(self._table, KeyConditionExpression=Key("pk").eq(pk(profile_id)), ConsistentRead=True))
 
-    def _update(self, key: dict[str, str], expression: str, values: dict[str, Any], condition: str) -> bool:
+    def _update(
+        self,
+        key: dict[str, str],
+        expression: str,
+        values: dict[str, Any],
+        condition: str,
+        names: dict[str, str] | None = None,
+    ) -> bool:
         return conditional(
             self._table.update_item,
             Key=key,
             UpdateExpression=expression,
             ExpressionAttributeValues=values,
             ConditionExpression=condition,
+            **({"ExpressionAttributeNames": names} if names else {}),
         )
 
 
-def _link_actions(profile_id: str, link: Link) -> list[Action]:
-    index = {**index_key(link.ref), "profile_id": profile_id, "created_at": utc_iso(link.created_at)}
-    return [put(index, _ABSENT), put(link_item(profile_id, link))]
+def _set_link(profile_id: str, link: Link, condition: str | None = None) -> Action:
+    """Put ``link`` into the profile item's ``links`` map (under its ref)."""
+    return update(head_key(profile_id), "SET links.#r = :l", {":l": link_value(link)}, condition, {"#r": link.ref})
 
 
 class DynamoDbIdentityGraph(StoredIdentityGraph):

@@ -1,13 +1,14 @@
 """The identity graph in memory: for unit tests and single-process local runs.
 
 Same rules as the DynamoDB graph (they are shared); every store step holds one lock, which makes
-it as atomic as the conditional writes it stands in for.
+it as atomic as the conditional writes it stands in for. Creating a profile is one step here, so
+there is never a half-made profile to finish (:meth:`InMemoryProfileStore.finish_create`).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -72,13 +73,25 @@ class InMemoryProfileStore:
             )
             return StoredProfile(profile, row.merged_into, row.crm_checked_at, frozenset(row.rejected))
 
-    def create(self, profile_id: str, links: Sequence[Link], at: datetime) -> bool:
+    def create(self, stored: StoredProfile, at: datetime) -> bool:
+        profile = stored.profile
+        indexed = [link.ref for link in profile.links if link.kind != "crm"]
         with self._lock:
-            if profile_id in self._rows or any(link.ref in self._index for link in links):
+            if profile.profile_id in self._rows or any(ref in self._index for ref in indexed):
                 return False
-            self._rows[profile_id] = _Row(links={link.ref: link for link in links})
-            self._index.update({link.ref: profile_id for link in links})
+            self._rows[profile.profile_id] = _Row(
+                links={link.ref: link for link in profile.links},
+                crm=(profile.crm_system, profile.crm_contact_id)
+                if profile.crm_system and profile.crm_contact_id
+                else None,
+                tier=profile.tier,
+                crm_checked_at=stored.crm_checked_at,
+            )
+            self._index.update(dict.fromkeys(indexed, profile.profile_id))
             return True
+
+    def finish_create(self, ref: str) -> bool:
+        return False  # a creation here is one step under the lock: never half done
 
     def add_link(self, profile_id: str, link: Link) -> bool:
         with self._lock:

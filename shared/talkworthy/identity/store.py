@@ -1,14 +1,15 @@
-"""The storage port under the identity graph: small atomic steps, each one conditional write.
+"""The storage port under the identity graph: small atomic steps, each guarded by a condition.
 
 The rules (who is who) live once, in :class:`talkworthy.identity.graph.StoredIdentityGraph`; a
 store only has to make each step below atomic. Two stores exist: in memory (tests, local runs) and
 DynamoDB. Every ``-> bool`` step returns ``False`` when its condition did not hold (someone else
-got there first) and changes nothing then; the rules re-read and decide again.
+got there first) and changes nothing then; the rules re-read and decide again. One step may take
+two writes on DynamoDB: :meth:`ProfileStore.create` (the guarded index entries, then the profile);
+a creation that stops between them is finished by the next reader (:meth:`ProfileStore.finish_create`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -26,8 +27,14 @@ class ProfileStore(Protocol):
         """The profile with its links, candidates and rejections, read consistently."""
         ...
 
-    def create(self, profile_id: str, links: Sequence[Link], at: datetime) -> bool:
-        """A new profile holding ``links``, only if none of their refs points anywhere yet."""
+    def create(self, stored: StoredProfile, at: datetime) -> bool:
+        """The new profile ``stored`` (its links, and a CRM link or check decided beforehand), only
+        if none of its handle/e-mail refs points anywhere yet."""
+        ...
+
+    def finish_create(self, ref: str) -> bool:
+        """``ref`` points at a profile that does not exist: a creation stopped half-way. Finish it
+        from what ``ref``'s index entry kept; ``False`` when there is nothing to finish."""
         ...
 
     def add_link(self, profile_id: str, link: Link) -> bool:

@@ -14,18 +14,36 @@
    the same article reported twice, comments on one page.
 4. **Same author, same topic, within the window.** The author's (profile's) latest thread on
    ``topic`` (e.g. the intent) if its last mention is within ``window`` of this one (48 h by
-   default, sliding: each mention extends it).
+   default, sliding: each mention extends it). A mention older than the author's latest activity
+   on the topic by more than ``window`` (a very late delivery) gets a thread of its own (rule 5)
+   and leaves the author's latest thread where it is.
 5. **New thread** ``th_<platform>_<post_id>``: stable, so a redelivery cannot start a second one.
 
 Then the post, its platform thread and its URL are recorded against the thread, each with a
 put-if-absent, so concurrent first mentions of one platform thread or URL converge on the first
 recorded thread (a lower-priority choice gives way to the recorded one); the author/topic pointer
 moves to this thread when the mention is the author's latest.
+
+What each mention reads and writes: the post's key, read consistently (a reply may have reserved it
+a moment ago, and everything else depends on it), then the keys of the parent post, platform
+thread, URL and author/topic in one glance that may be a moment stale. A stale glance cannot change
+the outcome: post, parent, platform-thread and URL keys never change once written, so a key seen
+is what a consistent read would show, and a key not seen is written with a put-if-absent that
+hands back whoever got there first (when neither the platform thread nor the URL was seen, the URL
+key is read consistently first, as the platform thread is recorded with what it says); the
+author/topic key changes only through conditional writes
+(its last activity only ever moves forward), and a decision to leave it alone is confirmed by a
+consistent read. A key the glance showed already holding the thread is not written again, and the
+author/topic key is not written when that would change nothing (a redelivery) or when a later
+mention already moved it. A new thread therefore costs one write per key it records; a redelivered
+mention writes nothing.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -34,6 +52,7 @@ from talkworthy.catalog.mention import Mention
 
 __all__ = [
     "DEFAULT_WINDOW",
+    "Entry",
     "InMemoryThreadIndex",
     "InMemoryThreadStore",
     "IndexedThreadStore",
@@ -52,18 +71,34 @@ class ThreadStore(Protocol):
     ) -> str: ...
 
 
+@dataclass(frozen=True)
+class Entry:
+    """What the index holds under one key: the thread, and for an author/topic key its last activity."""
+
+    thread_id: str
+    last_at: datetime | None = None
+
+
 class ThreadIndex(Protocol):
     """Key → thread id, with atomic put-if-absent; the storage under :class:`IndexedThreadStore`."""
 
-    def get(self, key: str) -> str | None: ...
+    def get(self, key: str) -> Entry | None:
+        """What is under ``key`` now (a consistent read)."""
+        ...
+
+    def peek(self, keys: Sequence[str]) -> dict[str, Entry]:
+        """What is under each of ``keys`` (absent ones left out), possibly a moment stale."""
+        ...
 
     def claim(self, key: str, thread_id: str, at: datetime) -> str:
         """Record ``thread_id`` under ``key`` unless something is there; return what is there now."""
         ...
 
-    def claim_topic(self, key: str, thread_id: str, at: datetime, window: timedelta) -> str:
-        """The thread under ``key`` if its last activity is within ``window`` of ``at``, else start
-        ``thread_id`` there; either way ``at`` counts as activity."""
+    def claim_topic(self, key: str, thread_id: str, at: datetime, window: timedelta, seen: Entry | None) -> str:
+        """The thread under ``key`` if its last activity is within ``window`` of ``at`` (``at`` then
+        counts as activity); else ``thread_id``, started there unless the last activity is later
+        than ``at + window`` (the last activity never moves back). ``seen`` is what :meth:`peek`
+        showed under ``key``: a hint that saves a write or a read, never trusted without a check."""
         ...
 
     def touch_topic(self, key: str, thread_id: str, at: datetime) -> None:
@@ -91,33 +126,57 @@ class IndexedThreadStore:
     def assign_thread(self, mention: Mention, profile_id: str, topic: str, window: timedelta = DEFAULT_WINDOW) -> str:
         platform, at = mention.platform.lower(), mention.posted_at
         post_key = f"post:{platform}/{mention.post_id}"
+        parent_key = f"post:{platform}/{mention.in_reply_to}" if mention.in_reply_to else None
         hint_key = f"hint:{platform}/{mention.thread_hint}" if mention.thread_hint else None
         url_key = f"url:{normalise_url(str(mention.url))}" if mention.url else None
         topic_key = f"topic:{profile_id}/{topic.lower()}"
+        post = self._index.get(post_key)
+        wanted = [key for key in (None if post else parent_key, hint_key, url_key) if key] + [topic_key]
+        seen = self._index.peek(list(dict.fromkeys(wanted)))
         # rank: 0 seen (or reserved by a reply), 1 reply, 2 platform thread, 3 URL, 4 author/topic or new
-        rank, thread = 0, self._index.get(post_key)
-        if thread is None and mention.in_reply_to:
-            parent = f"post:{platform}/{mention.in_reply_to}"
-            rank, thread = 1, self._index.claim(parent, thread_id_for(platform, mention.in_reply_to), at)
+        rank, thread = 0, post.thread_id if post else None
+        if thread is None and parent_key and mention.in_reply_to:
+            parent = seen.get(parent_key)
+            own = thread_id_for(platform, mention.in_reply_to)
+            rank, thread = 1, parent.thread_id if parent else self._index.claim(parent_key, own, at)
+        if thread is None and hint_key and url_key and hint_key not in seen and url_key not in seen:
+            # the platform thread would be recorded with a thread that the URL key decides: know it
+            url = self._index.get(url_key)
+            seen = {**seen, url_key: url} if url else seen
         for key_rank, key in ((2, hint_key), (3, url_key)):
-            found = self._index.get(key) if key and thread is None else None
+            found = seen.get(key) if key and thread is None else None
             if found is not None:
-                rank, thread = key_rank, found
+                rank, thread = key_rank, found.thread_id
         topic_thread = None
         if thread is None:
             rank = 4
-            topic_thread = self._index.claim_topic(topic_key, thread_id_for(platform, mention.post_id), at, window)
+            new = thread_id_for(platform, mention.post_id)
+            topic_thread = self._index.claim_topic(topic_key, new, at, window, seen.get(topic_key))
             thread = topic_thread
         for key_rank, key in ((2, hint_key), (3, url_key)):
             if key is None:
                 continue
-            holder = self._index.claim(key, thread, at)
+            recorded = seen.get(key)
+            holder = recorded.thread_id if recorded else self._index.claim(key, thread, at)
             if holder != thread and key_rank < rank:  # someone recorded this one first: join them
                 rank, thread = key_rank, holder
-        thread = self._index.claim(post_key, thread, at)
-        if thread != topic_thread:
+        thread = post.thread_id if post else self._index.claim(post_key, thread, at)
+        if thread != topic_thread and not self._settled(topic_key, seen if topic_thread is None else {}, thread, at):
             self._index.touch_topic(topic_key, thread, at)
         return thread
+
+    def _settled(self, key: str, seen: dict[str, Entry], thread: str, at: datetime) -> bool:
+        """Whether touching the author/topic key would change nothing: a later mention already moved
+        it, or it already points at ``thread`` as of ``at`` (a redelivery). A glance may be stale and
+        nothing guards a write left out, so a "nothing to do" is confirmed with a consistent read."""
+        return _nothing_to_do(seen.get(key), thread, at) and _nothing_to_do(self._index.get(key), thread, at)
+
+
+def _nothing_to_do(topic: Entry | None, thread: str, at: datetime) -> bool:
+    if topic is None or topic.last_at is None:
+        return False
+    return topic.last_at > at or (topic.last_at == at and topic.thread_id == thread)
+
 
 
 class InMemoryThreadIndex:
@@ -126,19 +185,25 @@ class InMemoryThreadIndex:
         self._last: dict[str, datetime] = {}
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> str | None:
+    def get(self, key: str) -> Entry | None:
         with self._lock:
-            return self.threads.get(key)
+            return self._entry(key)
+
+    def peek(self, keys: Sequence[str]) -> dict[str, Entry]:
+        with self._lock:
+            return {key: entry for key in keys if (entry := self._entry(key)) is not None}
 
     def claim(self, key: str, thread_id: str, at: datetime) -> str:
         with self._lock:
             return self.threads.setdefault(key, thread_id)
 
-    def claim_topic(self, key: str, thread_id: str, at: datetime, window: timedelta) -> str:
-        with self._lock:
+    def claim_topic(self, key: str, thread_id: str, at: datetime, window: timedelta, seen: Entry | None) -> str:
+        with self._lock:  # always current here: ``seen`` is not needed
             last = self._last.get(key)
-            if last is None or abs(at - last) > window:
+            if last is None or at - last > window:
                 self.threads[key], self._last[key] = thread_id, at
+            elif last - at > window:  # far older than the author's latest: a thread of its own
+                return thread_id
             else:
                 self._last[key] = max(last, at)
             return self.threads[key]
@@ -148,6 +213,10 @@ class InMemoryThreadIndex:
             last = self._last.get(key)
             if last is None or at >= last:
                 self.threads[key], self._last[key] = thread_id, at
+
+    def _entry(self, key: str) -> Entry | None:
+        thread = self.threads.get(key)
+        return Entry(thread, self._last.get(key)) if thread is not None else None
 
 
 class InMemoryThreadStore(IndexedThreadStore):

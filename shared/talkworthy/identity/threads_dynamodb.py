@@ -11,19 +11,28 @@ author on topic   ``THREAD#topic:<profile_id>/<topic>``  ``THREAD``  thread_id, 
 ================  =====================================  ==========  ============================
 
 Every item expires (TTL ``expires_at``) ``retention`` after the last mention that wrote it (90
-days by default): a reply to a post older than that starts a new thread. Each mention costs one
-``GetItem`` per key plus conditional writes; never a Scan.
+days by default): a reply to a post older than that starts a new thread. Never a Scan.
+
+Per mention: one strongly consistent ``GetItem`` of the post key (1 RCU), then the parent, platform
+thread, URL and author/topic keys in one eventually consistent ``BatchGetItem`` (``GetItem`` when
+only the topic key is wanted), 0.5 RCU each. Writes are single-item and conditional, 1 WCU each:
+one per key a new thread records (post, platform thread, URL, author/topic) and one for an author
+whose topic thread moves or slides; keys already holding the thread are not written again. A
+redelivered mention writes nothing; it reads the topic key once more, consistently (1 RCU), to
+confirm there is nothing to write. A refused put-if-absent or topic update hands back the item that
+refused it (``ReturnValuesOnConditionCheckFailure``), so losing a race costs no extra read.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from talkworthy.errors import RetryableError
-from talkworthy.identity._dynamo import Table, call, conditional
-from talkworthy.identity.threads import IndexedThreadStore
+from talkworthy.identity._dynamo import Table, batch_get, call, conditional, write_or_current
+from talkworthy.identity.threads import Entry, IndexedThreadStore
 
 __all__ = ["DynamoDbThreadIndex", "DynamoDbThreadStore"]
 
@@ -34,8 +43,21 @@ def _key(key: str) -> dict[str, str]:
     return {"pk": f"THREAD#{key}", "sk": "THREAD"}
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICRO = timedelta(microseconds=1)
+
+
 def _epoch(at: datetime) -> Decimal:
-    return Decimal(str(round(at.timestamp(), 6)))
+    """Seconds since the epoch, exact to the microsecond (so a redelivery compares equal)."""
+    return Decimal((at - _EPOCH) // _MICRO).scaleb(-6)
+
+
+def _entry(item: dict[str, Any] | None) -> Entry | None:
+    if item is None or "thread_id" not in item:
+        return None
+    last = item.get("last_at")
+    at = _EPOCH + int(Decimal(last).scaleb(6)) * _MICRO if last is not None else None
+    return Entry(str(item["thread_id"]), at)
 
 
 class DynamoDbThreadIndex:
@@ -46,50 +68,84 @@ class DynamoDbThreadIndex:
     def _expires(self, at: datetime) -> int:
         return int((at + self._retention).timestamp())
 
-    def get(self, key: str) -> str | None:
-        item = call(self._table.get_item, Key=_key(key), ConsistentRead=True).get("Item")
-        return str(item["thread_id"]) if item else None
+    def get(self, key: str) -> Entry | None:
+        return _entry(call(self._table.get_item, Key=_key(key), ConsistentRead=True).get("Item"))
+
+    def peek(self, keys: Sequence[str]) -> dict[str, Entry]:
+        if len(keys) == 1:
+            items = [call(self._table.get_item, Key=_key(keys[0]), ConsistentRead=False).get("Item")]
+        else:
+            items = batch_get(self._table, [_key(key) for key in keys], consistent=False) if keys else []
+        found = {str(item["pk"]).removeprefix("THREAD#"): _entry(item) for item in items if item}
+        return {key: entry for key, entry in found.items() if entry is not None}
 
     def claim(self, key: str, thread_id: str, at: datetime) -> str:
         for _ in range(_ATTEMPTS):
             item = {**_key(key), "thread_id": thread_id, "expires_at": self._expires(at)}
-            if conditional(self._table.put_item, Item=item, ConditionExpression="attribute_not_exists(pk)"):
+            written, holder = write_or_current(
+                self._table.put_item, Item=item, ConditionExpression="attribute_not_exists(pk)"
+            )
+            if written:
                 return thread_id
-            holder = self.get(key)
-            if holder is not None:
-                return holder
+            entry = _entry(holder)
+            if entry is not None:
+                return entry.thread_id
         raise RetryableError(f"thread index {key}: kept changing under concurrent writers")
 
-    def claim_topic(self, key: str, thread_id: str, at: datetime, window: timedelta) -> str:
-        values: dict[str, Any] = {
-            ":t": thread_id,
-            ":at": _epoch(at),
-            ":lo": _epoch(at - window),
-            ":hi": _epoch(at + window),
-            ":exp": self._expires(at),
-        }
+    def claim_topic(self, key: str, thread_id: str, at: datetime, window: timedelta, seen: Entry | None) -> str:
+        """Decide from ``seen`` and write with a condition that holds only if ``seen`` was right;
+        when it was not, the refusal hands back the item as it is and the decision is made again.
+        ``last_at`` only ever moves forward, so a last activity later than ``at + window`` stays so.
+        A live thread whose last activity is already at or after ``at`` needs no write: that is
+        confirmed with a consistent read unless the item just came back from a refusal."""
+        fresh = False
         for _ in range(_ATTEMPTS):
-            started = conditional(
-                self._table.update_item,
-                Key=_key(key),
-                UpdateExpression="SET thread_id = :t, last_at = :at, expires_at = :exp",
-                ConditionExpression="attribute_not_exists(pk) OR last_at < :lo OR last_at > :hi",
-                ExpressionAttributeValues=values,
-            )
-            if started:
+            if seen is None or seen.last_at is None or at - seen.last_at > window:
+                written, current = self._start(key, thread_id, at, window)
+                if written:
+                    return thread_id
+            elif seen.last_at - at > window:  # last_at never moves back: stale or not, this holds
                 return thread_id
-            # a live thread: this mention extends it (unless a later one already did)
-            conditional(
-                self._table.update_item,
-                Key=_key(key),
-                UpdateExpression="SET last_at = :at, expires_at = :exp",
-                ConditionExpression="last_at < :at",
-                ExpressionAttributeValues={":at": values[":at"], ":exp": values[":exp"]},
-            )
-            holder = self.get(key)
-            if holder is not None:
-                return holder
+            elif seen.last_at < at:
+                written, current = self._extend(key, seen.thread_id, at, window)
+                if written:
+                    return seen.thread_id
+            elif fresh:
+                return seen.thread_id
+            else:
+                current = call(self._table.get_item, Key=_key(key), ConsistentRead=True).get("Item")
+            seen, fresh = _entry(current), True
         raise RetryableError(f"thread index {key}: kept changing under concurrent writers")
+
+    def _start(self, key: str, thread_id: str, at: datetime, window: timedelta) -> tuple[bool, dict[str, Any] | None]:
+        """A new thread under ``key``, unless it saw activity since ``at - window``."""
+        return write_or_current(
+            self._table.update_item,
+            Key=_key(key),
+            UpdateExpression="SET thread_id = :t, last_at = :at, expires_at = :exp",
+            ConditionExpression="attribute_not_exists(pk) OR last_at < :lo",
+            ExpressionAttributeValues={
+                ":t": thread_id,
+                ":at": _epoch(at),
+                ":lo": _epoch(at - window),
+                ":exp": self._expires(at),
+            },
+        )
+
+    def _extend(self, key: str, thread_id: str, at: datetime, window: timedelta) -> tuple[bool, dict[str, Any] | None]:
+        """Slide the live ``thread_id`` under ``key`` forward to ``at``, if it still is that and live."""
+        return write_or_current(
+            self._table.update_item,
+            Key=_key(key),
+            UpdateExpression="SET last_at = :at, expires_at = :exp",
+            ConditionExpression="thread_id = :t AND last_at >= :lo AND last_at < :at",
+            ExpressionAttributeValues={
+                ":t": thread_id,
+                ":at": _epoch(at),
+                ":lo": _epoch(at - window),
+                ":exp": self._expires(at),
+            },
+        )
 
     def touch_topic(self, key: str, thread_id: str, at: datetime) -> None:
         conditional(

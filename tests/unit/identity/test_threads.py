@@ -1,16 +1,23 @@
-"""Conversation threads: each rule, on the in-memory store (the functional suite reruns them on DynamoDB)."""
+"""Conversation threads: each rule, on the in-memory store (the functional suite reruns them on DynamoDB).
+
+The rules glance at most keys with reads that may be stale; :class:`Lagging` makes every glance as
+stale as it can be (each key shows what the previous glance at it saw), and the rules must not
+notice: every rule test runs over it too, and a property compares whole histories.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from talkworthy.catalog.mention import Author, Mention
-from talkworthy.identity import InMemoryThreadStore, ThreadStore
-from talkworthy.identity.threads import normalise_url
+from talkworthy.identity import IndexedThreadStore, InMemoryThreadStore, ThreadStore
+from talkworthy.identity.threads import Entry, InMemoryThreadIndex, ThreadIndex, normalise_url
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -100,10 +107,88 @@ class ThreadRuleTests:
         assert store.assign_thread(mention("802", hours=11), "pr_a", "complaint") == "th_twitter_800"
 
 
+    def test_a_very_late_mention_does_not_move_the_topic_back(self, store: ThreadStore) -> None:
+        latest = store.assign_thread(mention("1000", hours=100), "pr_a", "complaint")
+        late = store.assign_thread(mention("1001", hours=0), "pr_a", "complaint")  # 100 h late
+        assert late == "th_twitter_1001"  # too far from the author's latest: a thread of its own
+        assert store.assign_thread(mention("1002", hours=101), "pr_a", "complaint") == latest
+
+    def test_a_redelivery_after_later_mentions_changes_nothing(self, store: ThreadStore) -> None:
+        first = store.assign_thread(mention("1100", url="https://x.example/a"), "pr_a", "idea")
+        store.assign_thread(mention("1101", hours=1, in_reply_to="1200"), "pr_a", "idea")
+        assert store.assign_thread(mention("1100", url="https://x.example/a"), "pr_a", "idea") == first
+        follow_up = store.assign_thread(mention("1102", hours=2), "pr_a", "idea")
+        assert follow_up == "th_twitter_1200"  # the redelivery did not take the topic back
+
+
 class TestInMemoryThreads(ThreadRuleTests):
     @pytest.fixture
     def make_store(self) -> Callable[[], ThreadStore]:
         return InMemoryThreadStore
+
+
+class Lagging:
+    """A :class:`ThreadIndex` whose glances (``peek``) are as stale as eventual consistency allows
+    and more: each key shows what the previous glance at it saw (nothing, the first time)."""
+
+    def __init__(self, index: ThreadIndex) -> None:
+        self.index = index
+        self._shown: dict[str, Entry | None] = {}
+
+    def get(self, key: str) -> Entry | None:
+        return self.index.get(key)
+
+    def peek(self, keys: Sequence[str]) -> dict[str, Entry]:
+        now = self.index.peek(keys)
+        stale = {key: self._shown.get(key) for key in keys}
+        self._shown.update({key: now.get(key) for key in keys})
+        return {key: entry for key, entry in stale.items() if entry is not None}
+
+    def claim(self, key: str, thread_id: str, at: datetime) -> str:
+        return self.index.claim(key, thread_id, at)
+
+    def claim_topic(self, key: str, thread_id: str, at: datetime, window: timedelta, seen: Entry | None) -> str:
+        return self.index.claim_topic(key, thread_id, at, window, seen)
+
+    def touch_topic(self, key: str, thread_id: str, at: datetime) -> None:
+        self.index.touch_topic(key, thread_id, at)
+
+
+class TestInMemoryThreadsWithStaleGlances(ThreadRuleTests):
+    @pytest.fixture
+    def make_store(self) -> Callable[[], ThreadStore]:
+        return lambda: IndexedThreadStore(Lagging(InMemoryThreadIndex()))
+
+
+MENTIONS = st.lists(
+    st.tuples(
+        st.sampled_from(["1", "2", "3", "4", "5", "6"]),  # post id (a repeat is a redelivery)
+        st.none() | st.sampled_from(["1", "2", "9"]),  # in reply to
+        st.none() | st.sampled_from(["h1", "h2"]),  # platform thread
+        st.none() | st.sampled_from(["https://a.example/x", "https://a.example/y?utm_source=z"]),
+        st.sampled_from(["pr_a", "pr_b"]),
+        st.sampled_from(["question", "complaint"]),
+        st.integers(0, 150),  # hours: out of order, within and beyond the 48 h window
+    ),
+    min_size=1,
+    max_size=14,
+)
+
+
+def history(store: ThreadStore, steps: list[tuple[Any, ...]]) -> list[str]:
+    """The thread of every mention in ``steps``, assigned in order."""
+    threads = []
+    for post, parent, hint, url, profile, topic, hours in steps:
+        extra = {"in_reply_to": parent, "thread_hint": hint, "url": url}
+        threads.append(store.assign_thread(mention(post, hours=hours, **extra), profile, topic))
+    return threads
+
+
+@settings(max_examples=200)
+@given(MENTIONS)
+def test_stale_glances_never_change_a_thread(steps: list[tuple[Any, ...]]) -> None:
+    fresh = history(InMemoryThreadStore(), steps)
+    assert history(IndexedThreadStore(Lagging(InMemoryThreadIndex())), steps) == fresh
 
 
 @pytest.mark.parametrize(
