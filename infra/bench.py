@@ -79,8 +79,16 @@ def _print(results: dict[str, Any]) -> None:
         print(f"  {name:<22} {row['ms']:>8} {row['ratio_to_boto3']:>8}")
     for section in ("ingress", "mention"):
         print(f"\n{section}:")
-        for key, value in results[section].items():
-            print(f"  {key:<44} {value}")
+        _print_rows(results[section], indent=2)
+
+
+def _print_rows(rows: dict[str, Any], indent: int) -> None:
+    for key, value in rows.items():
+        if isinstance(value, dict):
+            print(f"{' ' * indent}{key}:")
+            _print_rows(value, indent + 2)
+        else:
+            print(f"{' ' * indent}{key:<{46 - indent}} {value}")
 
 
 def main() -> int:
