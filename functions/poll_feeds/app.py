@@ -30,6 +30,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         now=utc_now(),
         run_id=event.get("id", context.aws_request_id),
     )
+    metrics.add_metric(name="FeedsPolled", unit=MetricUnit.Count, value=len(results))  # 0: no feed configured
     summary = {}
     for feed_id, result in results.items():
         if isinstance(result, Exception):

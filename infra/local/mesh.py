@@ -162,10 +162,10 @@ class LocalMesh:
         Handlers share this process; on Lambda a new deployment means new containers, so every
         ``functools.cache`` in the composition roots is cleared, as a cold start would.
         """
-        import importlib
-
         for name in ("talkworthy.clients", "talkworthy.composition", "chalicelib.wiring"):
-            module = importlib.import_module(name)
+            module = sys.modules.get(name)
+            if module is None:  # not imported yet: nothing cached, and importing now would build its
+                continue  # loggers before the functions' environment (POWERTOOLS_LOG_LEVEL) is set
             for value in vars(module).values():
                 if callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", "") == name:
                     value.cache_clear()
