@@ -15,7 +15,7 @@ from typing import Any
 
 from infra.local.template import REPO_ROOT, Resolver, load_template, references
 
-__all__ = ["ApiRoute", "FunctionSpec", "ProvisionedStack", "QueueSource", "ScheduleSource", "provision"]
+__all__ = ["ApiRoute", "FunctionSpec", "ProvisionedStack", "QueueSource", "ScheduleSource", "create_table", "provision"]
 
 _NO_LOCAL_MEANING = {
     "AWS::SQS::QueuePolicy",
@@ -92,6 +92,19 @@ def _creation_order(resources: dict[str, Any]) -> list[str]:
     for logical_id in resources:
         visit(logical_id)
     return order
+
+
+def create_table(client: Any, props: dict[str, Any]) -> None:
+    """An ``AWS::DynamoDB::Table`` from its resolved properties: on demand, with its TTL."""
+    args = {
+        key: props[key]
+        for key in ("TableName", "AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes")
+        if key in props
+    }
+    client.create_table(BillingMode="PAY_PER_REQUEST", **args)
+    ttl = props.get("TimeToLiveSpecification")
+    if ttl:
+        client.update_time_to_live(TableName=props["TableName"], TimeToLiveSpecification=ttl)
 
 
 class _Provisioner:
@@ -194,16 +207,7 @@ class _Provisioner:
         return {"Ref": url, "QueueUrl": url, "QueueName": name, "Arn": self.arn("sqs", name)}
 
     def _table(self, props: dict[str, Any]) -> dict[str, Any]:
-        ddb = self.client("dynamodb")
-        args = {
-            key: props[key]
-            for key in ("TableName", "AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes")
-            if key in props
-        }
-        ddb.create_table(BillingMode="PAY_PER_REQUEST", **args)
-        ttl = props.get("TimeToLiveSpecification")
-        if ttl:
-            ddb.update_time_to_live(TableName=props["TableName"], TimeToLiveSpecification=ttl)
+        create_table(self.client("dynamodb"), props)
         arn = self.arn("dynamodb", f"table/{props['TableName']}")
         return {"Ref": props["TableName"], "Arn": arn}
 

@@ -1,47 +1,14 @@
-"""The built-in CRM on a real (moto) DynamoDB table with CrmTable's key schema."""
+"""The built-in CRM on a real (moto) DynamoDB table: ``CrmTable`` provisioned from template.yaml."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from talkworthy.crm.dynamodb import DynamoDbCrm
 from talkworthy.crm.port import CaseRequest, Contact, LeadRequest
 from talkworthy.errors import InvalidInputError
-
-
-@pytest.fixture
-def crm_table() -> Iterator[Any]:
-    """CrmTable as template.yaml declares it: pk/sk (S) and the GSI gsi1 on gsi1pk/gsi1sk (S)."""
-    with mock_aws():
-        dynamodb = boto3.resource("dynamodb", region_name="eu-west-1")
-        table = dynamodb.create_table(
-            TableName="talkworthy-crm",
-            BillingMode="PAY_PER_REQUEST",
-            AttributeDefinitions=[
-                {"AttributeName": name, "AttributeType": "S"} for name in ("pk", "sk", "gsi1pk", "gsi1sk")
-            ],
-            KeySchema=[
-                {"AttributeName": "pk", "KeyType": "HASH"},
-                {"AttributeName": "sk", "KeyType": "RANGE"},
-            ],
-            GlobalSecondaryIndexes=[
-                {
-                    "IndexName": "gsi1",
-                    "KeySchema": [
-                        {"AttributeName": "gsi1pk", "KeyType": "HASH"},
-                        {"AttributeName": "gsi1sk", "KeyType": "RANGE"},
-                    ],
-                    "Projection": {"ProjectionType": "ALL"},
-                }
-            ],
-        )
-        table.wait_until_exists()
-        yield table
 
 
 @pytest.fixture

@@ -20,6 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moto.dynamodb.models import DynamoDBBackend
 
+from infra.local.provision import create_table
+from infra.local.template import load_template
 from talkworthy.crm.port import Contact
 from talkworthy.identity import (
     DynamoDbIdentityGraph,
@@ -35,6 +37,7 @@ from tests.unit.identity.test_graph_rules import T0, Clock, FakeCrm, GraphRuleTe
 from tests.unit.identity.test_threads import MENTIONS, Lagging, ThreadRuleTests, history, mention
 
 _names = itertools.count(1)
+MESH_TABLE = load_template()["Resources"]["MeshTable"]["Properties"]
 
 
 class Calls:
@@ -87,30 +90,7 @@ def make_table(aws: boto3.Session, calls: Calls) -> Iterator[Callable[[], Any]]:
 
     def make() -> Any:
         name = f"mesh-{next(_names)}"
-        client.create_table(
-            TableName=name,
-            BillingMode="PAY_PER_REQUEST",
-            AttributeDefinitions=[
-                {"AttributeName": attr, "AttributeType": "S"} for attr in ("pk", "sk", "gsi1pk", "gsi1sk")
-            ],
-            KeySchema=[
-                {"AttributeName": "pk", "KeyType": "HASH"},
-                {"AttributeName": "sk", "KeyType": "RANGE"},
-            ],
-            GlobalSecondaryIndexes=[
-                {
-                    "IndexName": "gsi1",
-                    "KeySchema": [
-                        {"AttributeName": "gsi1pk", "KeyType": "HASH"},
-                        {"AttributeName": "gsi1sk", "KeyType": "RANGE"},
-                    ],
-                    "Projection": {"ProjectionType": "ALL"},
-                }
-            ],
-        )
-        client.update_time_to_live(
-            TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"}
-        )
+        create_table(client, {**MESH_TABLE, "TableName": name})  # MeshTable as template.yaml declares it
         calls.clear()  # count only what the code under test does
         return dynamodb.Table(name)
 
