@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from infra.cost_model import Meter, Usage, monthly_cost, topology_floor
+from infra.cost_model import Meter, Usage, topology_floor, usage_cost
 from infra.local.template import REPO_ROOT
 
 __all__ = ["ingress_costs", "mention_costs"]
@@ -219,19 +219,23 @@ def _scenario_usage() -> dict[str, dict[str, Usage]]:
     return usage
 
 
+def _per_million(usd_per_mention: float) -> float:
+    return round(usd_per_mention * 1e6, 2)
+
+
 def _cost_model(cpu_seconds: float) -> dict[str, Any]:
     """Cost per 1 M mentions: each demo scenario, first contact and returning author, their mean
     (the demo's mix: five of six mentions need a person), and the topology's own floor."""
     by_scenario = _scenario_usage()
     scenarios = {
-        name: {visit: round(sum(monthly_cost(u, cpu_seconds).values()) * 1e6, 2) for visit, u in visits.items()}
+        name: {visit: _per_million(sum(usage_cost(u, cpu_seconds).values())) for visit, u in visits.items()}
         for name, visits in by_scenario.items()
     }
     figures: dict[str, Any] = {"cost_per_1m_usd_by_scenario": scenarios}
     for visit in ("first", "returning"):
         runs = [visits[visit] for visits in by_scenario.values()]
         mean = sum(runs, Usage()).per(len(runs))
-        cost = monthly_cost(mean, cpu_seconds)
+        cost = usage_cost(mean, cpu_seconds)
         figures[f"per_mention_{visit}"] = {
             "events_published": round(mean.events, 2),
             "consumer_deliveries": round(mean.consumer_deliveries, 2),
@@ -241,10 +245,10 @@ def _cost_model(cpu_seconds: float) -> dict[str, Any]:
             "slack_calls": round(mean.slack_calls, 2),
             "log_bytes": round(mean.log_bytes),
         }
-        figures[f"cost_per_1m_usd_{visit}"] = {name: round(v * 1e6, 2) for name, v in cost.items()}
-        figures[f"cost_per_1m_usd_{visit}_total"] = round(sum(cost.values()) * 1e6, 2)
+        figures[f"cost_per_1m_usd_{visit}"] = {name: _per_million(v) for name, v in cost.items()}
+        figures[f"cost_per_1m_usd_{visit}_total"] = _per_million(sum(cost.values()))
     floor = topology_floor()
-    figures["cost_per_1m_usd_topology_floor"] = {name: round(v * 1e6, 2) for name, v in floor.items()}
-    figures["cost_per_1m_usd_topology_floor_total"] = round(sum(floor.values()) * 1e6, 2)
+    figures["cost_per_1m_usd_topology_floor"] = {name: _per_million(v) for name, v in floor.items()}
+    figures["cost_per_1m_usd_topology_floor_total"] = _per_million(sum(floor.values()))
     figures["cost_goal_usd"] = 5.0
     return figures

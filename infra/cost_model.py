@@ -13,7 +13,7 @@ what each is billed on, the way the service bills it:
 - EventBridge: one event per ``PutEvents`` entry (per started 64 KB).
 - Data Firehose: per record, rounded up to 5 KB; S3 ``PutObject``: per request.
 
-:func:`monthly_cost` prices a per-mention :class:`Usage` with the us-east-1 list prices from
+:func:`usage_cost` prices a per-mention :class:`Usage` with the us-east-1 list prices from
 PERFORMANCE.md. What a run cannot observe is an assumption stated here: consumers receive SQS
 batches of :data:`AVERAGE_BATCH` (one ``SendMessage`` by the rule, one receive and one batch
 delete per batch); a handler runs for its measured CPU plus :data:`AWS_CALL_SECONDS` per AWS call
@@ -39,8 +39,8 @@ __all__ = [
     "Usage",
     "dynamodb_units",
     "item_size",
-    "monthly_cost",
     "topology_floor",
+    "usage_cost",
 ]
 
 # us-east-1 list prices, USD (PERFORMANCE.md; Firehose and S3 from their pricing pages).
@@ -198,7 +198,7 @@ def _lambda_invocations(usage: Usage) -> float:
     return usage.ingress_invocations + usage.consumer_deliveries / AVERAGE_BATCH
 
 
-def monthly_cost(usage: Usage, cpu_seconds: float) -> dict[str, float]:
+def usage_cost(usage: Usage, cpu_seconds: float) -> dict[str, float]:
     """USD for the usage of one mention (``cpu_seconds``: measured handler CPU for it)."""
     invocations = _lambda_invocations(usage)
     seconds = cpu_seconds + AWS_CALL_SECONDS * usage.aws_calls + SLACK_CALL_SECONDS * usage.slack_calls

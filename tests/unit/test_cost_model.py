@@ -8,7 +8,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from infra.cost_model import PRICE, Meter, Usage, dynamodb_units, item_size, monthly_cost, topology_floor
+from infra.cost_model import PRICE, Meter, Usage, dynamodb_units, item_size, topology_floor, usage_cost
 
 
 def test_item_size_counts_names_and_values() -> None:
@@ -84,7 +84,7 @@ def test_usage_differences_and_means() -> None:
 
 def test_pricing_of_one_mention() -> None:
     usage = Usage(api_requests=1, ingress_invocations=1, consumer_deliveries=5, events=2, wcu=4, rcu=2)
-    cost = monthly_cost(usage, cpu_seconds=0.0)
+    cost = usage_cost(usage, cpu_seconds=0.0)
     assert cost["api"] == PRICE["http_api_per_request"]
     assert cost["eventbridge"] == 2 * PRICE["eventbridge_per_event"]
     assert cost["sqs"] == pytest.approx(5 * 1.4 * PRICE["sqs_per_request"])  # send, and receive + delete per batch of 5
