@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "ConfigurationError",
     "InvalidInputError",
@@ -21,15 +23,19 @@ class ConfigurationError(TalkworthyError):
 
 
 class InvalidInputError(TalkworthyError):
-    """Input that can never succeed (bad payload, unknown reference). Not retried."""
+    """Input that can never succeed (bad payload, unknown reference). Not retried: a consumer parks
+    the event in its DLQ at once, with this error as the reason."""
 
 
 class PermanentError(TalkworthyError):
-    """An outside system refused for good (4xx other than 408/409/429). Not retried."""
+    """An outside system refused for good (4xx other than 408/409/429). Not retried: parked in the
+    consumer's DLQ at once, with the reason."""
 
 
 class RetryableError(TalkworthyError):
-    """A passing failure (throttled, timed out, 5xx). Propagates so SQS retries, then the DLQ."""
+    """A passing failure (throttled, timed out, 5xx). The event comes back after ``retry_after``
+    seconds (the record's visibility timeout is set to it), or after the queue's visibility
+    timeout; after ``maxReceiveCount`` receives SQS moves it to the DLQ."""
 
     def __init__(self, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
@@ -39,6 +45,6 @@ class RetryableError(TalkworthyError):
 class PublishError(RetryableError):
     """Some events could not be put on the bus after retries."""
 
-    def __init__(self, message: str, failed: list[dict[str, str]]) -> None:
+    def __init__(self, message: str, failed: list[dict[str, Any]]) -> None:
         super().__init__(message)
         self.failed = failed

@@ -14,22 +14,34 @@ if TYPE_CHECKING:
 else:
     EventBridgeClient = Any
 
-__all__ = ["MAX_BATCH", "MAX_ENTRY_BYTES", "EventBridgePublisher", "EventPublisher", "InMemoryPublisher"]
+__all__ = [
+    "MAX_BATCH",
+    "MAX_ENTRY_BYTES",
+    "EventBridgePublisher",
+    "EventPublisher",
+    "InMemoryPublisher",
+    "check_size",
+]
 
 MAX_BATCH = 10
 MAX_ENTRY_BYTES = 256 * 1024
 
 
 class EventPublisher(Protocol):
-    def publish(self, details: Sequence[Detail]) -> None: ...
+    def publish(self, details: Sequence[Detail]) -> None:
+        """Put every detail on the bus, or raise :class:`PublishError` naming (by index) those that failed."""
 
 
-def _entry_size(entry: dict[str, Any]) -> int:
-    """EventBridge's own accounting: Time counts 14 bytes, the rest their UTF-8 bytes."""
-    size = 14
-    for key in ("Source", "DetailType", "Detail"):
-        size += len(entry[key].encode())
-    return size
+def check_size(detail: Detail) -> str:
+    """The detail's JSON; :class:`InvalidInputError` if its entry would exceed EventBridge's limit.
+
+    EventBridge's own accounting: Time counts 14 bytes; Source, DetailType and Detail their UTF-8 bytes.
+    """
+    body = detail.model_dump_json()
+    size = 14 + len(detail.meta.producer.encode()) + len(detail.DETAIL_TYPE.encode()) + len(body.encode())
+    if size > MAX_ENTRY_BYTES:
+        raise InvalidInputError(f"{detail.DETAIL_TYPE} {detail.meta.event_key} is larger than {MAX_ENTRY_BYTES} bytes")
+    return body
 
 
 class EventBridgePublisher:
@@ -56,46 +68,47 @@ class EventBridgePublisher:
         self._sleep = sleep
 
     def publish(self, details: Sequence[Detail]) -> None:
+        """Every entry is checked for size before any is put, so an oversized one publishes nothing."""
         entries = [self._entry(detail) for detail in details]
+        failures: list[dict[str, Any]] = []
         for start in range(0, len(entries), MAX_BATCH):
-            self._put(entries[start : start + MAX_BATCH])
+            failures += self._put(list(enumerate(entries))[start : start + MAX_BATCH])
+        if failures:
+            raise PublishError(f"{len(failures)} event(s) not accepted by the bus", failures)
 
     def _entry(self, detail: Detail) -> dict[str, Any]:
-        entry = {
+        return {
             "EventBusName": self._bus_name,
             "Source": detail.meta.producer,
             "DetailType": detail.DETAIL_TYPE,
-            "Detail": detail.model_dump_json(),
+            "Detail": check_size(detail),
             "Time": detail.meta.occurred_at,
         }
-        if _entry_size(entry) > MAX_ENTRY_BYTES:
-            raise InvalidInputError(
-                f"{detail.DETAIL_TYPE} {detail.meta.event_key} is larger than {MAX_ENTRY_BYTES} bytes"
-            )
-        return entry
 
-    def _put(self, pending: list[dict[str, Any]]) -> None:
-        failures: list[dict[str, str]] = []
+    def _put(self, pending: list[tuple[int, dict[str, Any]]]) -> list[dict[str, Any]]:
+        """Failures that remain after the retries, each with the detail's ``index`` in ``publish``."""
+        failures: list[dict[str, Any]] = []
         for attempt in range(self._max_attempts):
             if attempt:
                 self._sleep(self._base_delay * 2 ** (attempt - 1))
-            response = self._client.put_events(Entries=pending)
+            response = self._client.put_events(Entries=[entry for _, entry in pending])
             if not response.get("FailedEntryCount"):
-                return
-            retry: list[dict[str, Any]] = []
+                return []
+            retry: list[tuple[int, dict[str, Any]]] = []
             failures = []
-            for entry, result in zip(pending, response["Entries"], strict=True):
+            for (index, entry), result in zip(pending, response["Entries"], strict=True):
                 if "ErrorCode" in result:
-                    retry.append(entry)
+                    retry.append((index, entry))
                     failures.append(
                         {
+                            "index": index,
                             "detail_type": entry["DetailType"],
                             "code": result["ErrorCode"],
                             "message": result.get("ErrorMessage", ""),
                         }
                     )
             pending = retry
-        raise PublishError(f"{len(pending)} event(s) not accepted by the bus", failures)
+        return failures
 
 
 class InMemoryPublisher:

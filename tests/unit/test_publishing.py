@@ -77,7 +77,7 @@ def test_raises_typed_error_naming_what_remains() -> None:
         )
     assert len(client.calls) == 3
     assert caught.value.failed == [
-        {"detail_type": "Action.Taken", "code": "ThrottlingException", "message": "slow down"}
+        {"index": 1, "detail_type": "Action.Taken", "code": "ThrottlingException", "message": "slow down"}
     ]
 
 
