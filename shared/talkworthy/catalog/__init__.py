@@ -1,23 +1,31 @@
-"""The event catalog: one pydantic model per EventBridge detail-type."""
+"""The event catalog: one pydantic model per EventBridge detail-type.
+
+Names are loaded on first use (PEP 562), so a handler imports only the catalog modules it uses:
+each model class costs its module's import time at every cold start.
+"""
 
 from __future__ import annotations
 
-from talkworthy.catalog.actions import ActionRequested, ActionTaken, Actor, Target
-from talkworthy.catalog.base import Detail, EventMeta, Provenance, Score, utc_now
-from talkworthy.catalog.behavior import BehaviorObserved, DeviationDetected, Expectation
-from talkworthy.catalog.cases import CaseOpened, LeadFlagged, RecordRef, SlaBreached, TicketClosed
-from talkworthy.catalog.ideas import IdeaStatusChanged, IdeaSubmitted, IdeaVoted, Person
-from talkworthy.catalog.mention import (
-    Author,
-    Engagement,
-    Identity,
-    Influence,
-    Intent,
-    Mention,
-    MentionEnriched,
-    MentionReceived,
-    Segment,
-)
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from talkworthy.catalog.actions import ActionRequested, ActionTaken, Actor, Target
+    from talkworthy.catalog.base import Detail, EventMeta, Provenance, Score, utc_now
+    from talkworthy.catalog.behavior import BehaviorObserved, DeviationDetected, Expectation
+    from talkworthy.catalog.cases import CaseOpened, LeadFlagged, RecordRef, SlaBreached, TicketClosed
+    from talkworthy.catalog.ideas import IdeaStatusChanged, IdeaSubmitted, IdeaVoted, Person
+    from talkworthy.catalog.mention import (
+        Author,
+        Engagement,
+        Identity,
+        Influence,
+        Intent,
+        Mention,
+        MentionEnriched,
+        MentionReceived,
+        Segment,
+    )
 
 __all__ = [
     "CATALOG",
@@ -53,21 +61,47 @@ __all__ = [
     "utc_now",
 ]
 
-CATALOG: dict[str, type[Detail]] = {
-    model.DETAIL_TYPE: model
-    for model in (
-        MentionReceived,
-        MentionEnriched,
-        CaseOpened,
-        LeadFlagged,
-        TicketClosed,
-        SlaBreached,
-        IdeaSubmitted,
-        IdeaStatusChanged,
-        IdeaVoted,
-        BehaviorObserved,
-        DeviationDetected,
-        ActionRequested,
-        ActionTaken,
-    )
+_MODULES = {
+    "actions": ("ActionRequested", "ActionTaken", "Actor", "Target"),
+    "base": ("Detail", "EventMeta", "Provenance", "Score", "utc_now"),
+    "behavior": ("BehaviorObserved", "DeviationDetected", "Expectation"),
+    "cases": ("CaseOpened", "LeadFlagged", "RecordRef", "SlaBreached", "TicketClosed"),
+    "ideas": ("IdeaStatusChanged", "IdeaSubmitted", "IdeaVoted", "Person"),
+    "mention": (
+        "Author",
+        "Engagement",
+        "Identity",
+        "Influence",
+        "Intent",
+        "Mention",
+        "MentionEnriched",
+        "MentionReceived",
+        "Segment",
+    ),
 }
+_HOME = {name: module for module, names in _MODULES.items() for name in names}
+_DETAIL_TYPES = (
+    ("mention", "MentionReceived"),
+    ("mention", "MentionEnriched"),
+    ("cases", "CaseOpened"),
+    ("cases", "LeadFlagged"),
+    ("cases", "TicketClosed"),
+    ("cases", "SlaBreached"),
+    ("ideas", "IdeaSubmitted"),
+    ("ideas", "IdeaStatusChanged"),
+    ("ideas", "IdeaVoted"),
+    ("behavior", "BehaviorObserved"),
+    ("behavior", "DeviationDetected"),
+    ("actions", "ActionRequested"),
+    ("actions", "ActionTaken"),
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "CATALOG":  # detail-type -> model, every model of the catalog
+        models = [getattr(import_module(f"talkworthy.catalog.{module}"), cls) for module, cls in _DETAIL_TYPES]
+        return {model.DETAIL_TYPE: model for model in models}
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"talkworthy.catalog.{module}"), name)

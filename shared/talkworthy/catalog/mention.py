@@ -55,7 +55,7 @@ class Mention(_Model):
     posted_at: datetime
     in_reply_to: str | None = Field(default=None, description="post id this one answers")
     thread_hint: str | None = Field(default=None, description="the platform's own thread/topic id")
-    engagement: Engagement = Engagement()
+    engagement: Engagement = Field(default_factory=Engagement)
 
 
 class MentionReceived(Detail):
