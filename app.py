@@ -10,7 +10,9 @@ from chalice.app import Request
 
 from chalicelib.openapi import openapi_document
 from chalicelib.wiring import ingress, respond, to_http_request
+from talkworthy.settings import IngressSettings
 
+SETTINGS = IngressSettings
 app = Chalice(app_name="talkworthy-ingress")
 
 # Empty: Chalice then skips its own content-type check, and the pipeline answers 415 with the

@@ -16,7 +16,6 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities import parameters
 from botocore.exceptions import BotoCoreError, ClientError
 from chalice.app import Request
-from pydantic_settings import BaseSettings
 
 from chalicelib.ingress import HttpRequest, Ingress, IngressResponse, InProgressError
 from chalicelib.sources import SOURCES
@@ -25,20 +24,12 @@ from talkworthy.clients import aws_client
 from talkworthy.errors import RetryableError
 from talkworthy.idempotency import AlreadyInProgressError, DynamoDbOnce
 from talkworthy.publishing import EventBridgePublisher, EventPublisher
+from talkworthy.settings import IngressSettings
 
-__all__ = ["IngressSettings", "ingress", "to_http_request"]
+__all__ = ["ingress", "to_http_request"]
 
 logger = Logger(service="ingress")
 DEDUPE_SECONDS = 7 * 24 * 3600  # longer than any sender's retry schedule (Standard Webhooks: ~3 days)
-
-
-class IngressSettings(BaseSettings):
-    event_bus_name: str
-    raw_delivery_stream: str
-    idempotency_table: str
-    webhook_secrets_arn: str
-    public_base_url: str = ""
-    metrics_namespace: str = "Talkworthy"
 
 
 class SecretsManagerSecrets:
@@ -140,7 +131,7 @@ def _count(namespace: str) -> Callable[[str, str], None]:
 
 @functools.cache
 def settings() -> IngressSettings:
-    return IngressSettings()  # values come from the environment
+    return IngressSettings.load()
 
 
 @functools.cache
@@ -158,7 +149,7 @@ def ingress() -> tuple[Ingress, IdempotentPublisher]:
         FirehoseRawArchive(aws_client("firehose"), config.raw_delivery_stream),
         publish_once,
         clock=time.time,
-        count=_count(config.metrics_namespace),
+        count=_count(config.powertools_metrics_namespace),
     )
     return pipeline, publish_once
 

@@ -29,6 +29,7 @@ from infra.local.runtime import LocalFunction, QueueWorker, ScheduleWorker
 from infra.local.scheduler import OneShotScheduler
 from infra.local.slack_sink import SlackSink
 from infra.local.trace import Trace
+from talkworthy.settings import use_environment
 
 __all__ = ["DEV_SECRETS", "LocalMesh", "MeshConfig"]
 
@@ -201,16 +202,24 @@ class LocalMesh:
         }
 
     def _prepare_functions(self) -> None:
-        merged: dict[str, str] = {}
-        for spec in self.stack.functions.values():
+        """Each function runs with its own environment (``LocalFunction.invoke``); what every function
+        shares (the template's Globals: Powertools, bus, table) also goes into ``os.environ``, where
+        libraries such as Powertools read it. Those shared names must agree across functions."""
+        specs = list(self.stack.functions.values())
+        shared = {
+            key: value
+            for key, value in specs[0].environment.items()
+            if all(spec.environment.get(key) == value for spec in specs)
+        }
+        for spec in specs:
             for key, value in spec.environment.items():
-                if merged.setdefault(key, value) != value:
+                if key.startswith("POWERTOOLS_") and key not in shared:
                     raise RuntimeError(
-                        f"{spec.logical_id} sets {key}={value!r} but another function sets "
-                        f"{merged[key]!r}; handlers share one process locally, so names must not clash"
+                        f"{spec.logical_id} sets {key}={value!r} unlike other functions; Powertools reads it "
+                        "from the process environment, which the local handlers share"
                     )
             self.functions[spec.logical_id] = LocalFunction(spec, _REGION, _ACCOUNT)
-        self._set_env(merged)
+        self._set_env(shared)
         self._workers = [
             QueueWorker(function, source, self.session.client("sqs"), self.trace)
             for function in self.functions.values()
@@ -288,7 +297,8 @@ class LocalMesh:
                 with mesh._busy:
                     mesh._inflight += 1
                 try:
-                    super()._generic_handle()
+                    with use_environment(environment):
+                        super()._generic_handle()
                 finally:
                     with mesh._busy:
                         mesh._inflight -= 1
@@ -307,6 +317,7 @@ class LocalMesh:
                 return
 
         port = self.config.ingress_port or _free_port(self.config.host)
+        environment = ingress[0].spec.environment
         app = ingress[0].entry()
         self._ingress = LocalDevServer(app, Config.create(), self.config.host, port, handler_cls=TracedHandler)
         self._ingress_thread = threading.Thread(target=self._ingress.server.serve_forever, name="ingress", daemon=True)

@@ -21,6 +21,7 @@ from typing import Any
 
 from infra.local.provision import FunctionSpec, QueueSource, ScheduleSource
 from infra.local.trace import Trace
+from talkworthy.settings import use_environment
 
 __all__ = ["LambdaContext", "LocalFunction", "QueueWorker", "ScheduleWorker", "rate_seconds"]
 
@@ -89,7 +90,9 @@ class LocalFunction:
         )
 
     def invoke(self, event: dict[str, Any]) -> Any:
-        return self.entry()(event, self.context())
+        """Call the handler as this function: with its own environment (handlers share the process)."""
+        with use_environment(self.spec.environment):
+            return self.entry()(event, self.context())
 
 
 def _bridge_body(body: str, account: str) -> str:

@@ -1,87 +1,110 @@
 """The one composition root: real adapters from validated settings, built lazily, once per container.
 
-Handlers ask for what they need (``publisher()``, ``crm()`` ...); tests build the same graph from
-fakes instead. Nothing here runs at import time.
+Each builder takes the settings it needs and returns the port its callers depend on. Nothing
+here runs at import time, and each adapter's module is imported only when it is first built.
+Unit tests do not use this module: they hand use cases the in-memory fakes that sit next to
+each port.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-from typing import Any, TypeVar
-
-from pydantic_settings import BaseSettings
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from talkworthy.clients import aws_client, dynamodb_table
 from talkworthy.errors import ConfigurationError
 
-__all__ = ["crm", "identity_graph", "publisher", "settings", "thread_store"]
+if TYPE_CHECKING:
+    from talkworthy.crm.port import CrmPort
+    from talkworthy.enrichment.sentiment import SentimentAnalyzer
+    from talkworthy.idempotency import Once
+    from talkworthy.identity.port import IdentityGraph
+    from talkworthy.identity.threads import ThreadStore
+    from talkworthy.notify.email import EmailPort
+    from talkworthy.notify.links import ActionLinkSigner
+    from talkworthy.notify.slack import ChatPort
+    from talkworthy.pollers.config import FeedConfig
+    from talkworthy.pollers.cursor import CursorStore
+    from talkworthy.pollers.poll import MentionSource
+    from talkworthy.publishing import EventPublisher
+    from talkworthy.routing.source import RulesSource
+    from talkworthy.scheduling import SlaScheduler
+    from talkworthy.settings import CasesSettings, CrmSettings, NotifySettings
 
-S = TypeVar("S", bound=BaseSettings)
+__all__ = [
+    "chat",
+    "crm",
+    "cursor_store",
+    "email",
+    "feed_fetch",
+    "feeds",
+    "identity_graph",
+    "link_signer",
+    "mention_api",
+    "once",
+    "publisher",
+    "rules_source",
+    "sentiment_analyzer",
+    "sla_scheduler",
+    "thread_store",
+]
 
 
 @functools.cache
-def settings(model: type[S]) -> S:
-    try:
-        return model()
-    except Exception as err:  # pydantic's ValidationError names every missing variable
-        raise ConfigurationError(f"{model.__name__}: {err}") from err
-
-
-@functools.cache
-def publisher(bus_name: str) -> Any:
+def publisher(bus_name: str) -> EventPublisher:
     from talkworthy.publishing import EventBridgePublisher
 
     return EventBridgePublisher(aws_client("events"), bus_name)
 
 
 @functools.cache
-def crm(system: str, table: str, secret_arn: str) -> Any:
-    if system == "dynamodb":
+def crm(config: CrmSettings) -> CrmPort:
+    if config.crm_system == "dynamodb":
         from talkworthy.crm.dynamodb import DynamoDbCrm
 
-        return DynamoDbCrm(dynamodb_table(table))
-    if not secret_arn:
-        raise ConfigurationError(f"CRM_SYSTEM={system} needs CRM_SECRET_ARN with its credentials")
-    creds = json.loads(aws_client("secretsmanager").get_secret_value(SecretId=secret_arn)["SecretString"])
-    if system == "salesforce":
+        return DynamoDbCrm(dynamodb_table(config.crm_table))
+    if not config.crm_secret_arn:
+        raise ConfigurationError(f"CRM_SYSTEM={config.crm_system} needs CRM_SECRET_ARN with its credentials")
+    secret = aws_client("secretsmanager").get_secret_value(SecretId=config.crm_secret_arn)["SecretString"]
+    creds = json.loads(secret)
+    if config.crm_system == "salesforce":
         from talkworthy.crm.salesforce import SalesforceCrmAdapter
 
         return SalesforceCrmAdapter(creds["instance_url"], creds["client_id"], creds["client_secret"])
-    if system == "hubspot":
+    if config.crm_system == "hubspot":
         from talkworthy.crm.hubspot import HubSpotCrmAdapter
 
         return HubSpotCrmAdapter(creds["access_token"])
-    if system == "zendesk":
-        from talkworthy.crm.zendesk import ZendeskCrmAdapter
+    from talkworthy.crm.zendesk import ZendeskCrmAdapter
 
-        return ZendeskCrmAdapter(creds["subdomain_url"], creds["email"], creds["api_token"])
-    raise ConfigurationError(f"unknown CRM_SYSTEM {system!r}")
+    return ZendeskCrmAdapter(creds["subdomain_url"], creds["email"], creds["api_token"])
 
 
 @functools.cache
-def identity_graph(table: str) -> Any:
+def identity_graph(table: str) -> IdentityGraph:
     from talkworthy.identity import DynamoDbIdentityGraph
 
     return DynamoDbIdentityGraph(dynamodb_table(table))
 
 
 @functools.cache
-def thread_store(table: str) -> Any:
+def thread_store(table: str) -> ThreadStore:
     from talkworthy.identity import DynamoDbThreadStore
 
     return DynamoDbThreadStore(dynamodb_table(table))
 
 
 @functools.cache
-def sentiment_analyzer(provider: str) -> Any:
+def sentiment_analyzer(provider: str) -> SentimentAnalyzer:
     from talkworthy.enrichment import select_sentiment_analyzer
 
     return select_sentiment_analyzer(provider, lambda: aws_client("comprehend"))
 
 
 @functools.cache
-def rules_source(parameter: str) -> Any:
+def rules_source(parameter: str) -> RulesSource:
     from talkworthy.routing import PackagedRules, SsmOverrideRules
 
     packaged = PackagedRules()
@@ -91,54 +114,58 @@ def rules_source(parameter: str) -> Any:
 
 
 @functools.cache
-def chat(api_url: str, token: str, table: str) -> Any:
+def chat(config: NotifySettings) -> ChatPort:
     from slack_sdk import WebClient
 
     from talkworthy.notify import DynamoDbChannelPacer, PacedChat, SlackChatAdapter
 
-    adapter = SlackChatAdapter(WebClient(token=token, base_url=api_url))
-    return PacedChat(adapter, DynamoDbChannelPacer(dynamodb_table(table)))
+    adapter = SlackChatAdapter(WebClient(token=config.slack_bot_token, base_url=config.slack_api_url))
+    return PacedChat(adapter, DynamoDbChannelPacer(dynamodb_table(config.mesh_table)))
 
 
 @functools.cache
-def email(sender: str) -> Any:
+def email(sender: str) -> EmailPort:
     from talkworthy.notify import SesEmailAdapter
 
     return SesEmailAdapter(aws_client("sesv2"), sender)
 
 
 @functools.cache
-def link_signer(key: str) -> Any:
+def link_signer(key: str) -> ActionLinkSigner:
     from talkworthy.notify import ActionLinkSigner
 
     return ActionLinkSigner([key.encode()], ttl_seconds=7 * 24 * 3600)
 
 
 @functools.cache
-def once(table: str) -> Any:
+def once(table: str) -> Once:
     from talkworthy.idempotency import DynamoDbOnce
 
     return DynamoDbOnce(table, aws_client("dynamodb"), expires_after_seconds=7 * 24 * 3600)
 
 
 @functools.cache
-def sla_scheduler(group: str, bus_arn: str, role_arn: str, dlq_arn: str) -> Any:
+def sla_scheduler(config: CasesSettings) -> SlaScheduler:
     from talkworthy.scheduling import EventBridgeSlaScheduler
 
     return EventBridgeSlaScheduler(
-        aws_client("scheduler"), group=group, bus_arn=bus_arn, role_arn=role_arn, dlq_arn=dlq_arn
+        aws_client("scheduler"),
+        group=config.sla_schedule_group,
+        bus_arn=config.event_bus_arn,
+        role_arn=config.sla_scheduler_role_arn,
+        dlq_arn=config.schedule_dlq_arn,
     )
 
 
 @functools.cache
-def feeds(feeds_json: str) -> Any:
+def feeds(feeds_json: str) -> list[FeedConfig]:
     from talkworthy.pollers import parse_feed_configs
 
     return parse_feed_configs(feeds_json)
 
 
 @functools.cache
-def feed_fetch() -> Any:
+def feed_fetch() -> Callable[[str], bytes]:
     from talkworthy.http import HttpClient
     from talkworthy.pollers import feed_fetcher
 
@@ -146,7 +173,7 @@ def feed_fetch() -> Any:
 
 
 @functools.cache
-def mention_api(token: str, base_url: str) -> Any:
+def mention_api(token: str, base_url: str) -> MentionSource:
     from talkworthy.http import HttpClient
     from talkworthy.pollers import MentionApiClient
 
@@ -154,7 +181,7 @@ def mention_api(token: str, base_url: str) -> Any:
 
 
 @functools.cache
-def cursor_store(table: str) -> Any:
+def cursor_store(table: str) -> CursorStore:
     from talkworthy.pollers import DynamoDbCursorStore
 
     return DynamoDbCursorStore(dynamodb_table(table))

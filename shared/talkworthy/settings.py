@@ -1,41 +1,102 @@
-"""Typed settings, one model per function, validated at cold start from the environment."""
+"""Typed settings: one pydantic model per function, validated from that function's environment.
+
+A field ``crm_table`` is read from the variable ``CRM_TABLE``. On Lambda a function's environment
+is ``os.environ``. The local runtime runs every function in one process, so it hands each
+invocation its own environment through :func:`use_environment` instead of merging them all into
+``os.environ``: two functions may set the same name to different values.
+
+Plain pydantic models rather than pydantic-settings: validation is the same, and the import is
+about 100 ms cheaper at every cold start (see ``docs/design-notes.md``).
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Literal, Self
 
-from pydantic_settings import BaseSettings
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from talkworthy.errors import ConfigurationError
 
 __all__ = [
-    "EnrichSettings",
-    "EscalateSettings",
+    "CasesSettings",
+    "ConsumerSettings",
+    "CrmSettings",
+    "IngressSettings",
+    "MentionsSettings",
     "NotifySettings",
     "PollSettings",
-    "RouteSettings",
-    "SlaSettings",
+    "Settings",
+    "function_environment",
+    "use_environment",
 ]
 
+_ENVIRONMENT: ContextVar[Mapping[str, str] | None] = ContextVar("talkworthy_function_environment", default=None)
 
-class _Settings(BaseSettings):
+
+def function_environment() -> Mapping[str, str]:
+    """The running function's environment: the one the local runtime set, else ``os.environ``."""
+    return _ENVIRONMENT.get() or os.environ
+
+
+@contextmanager
+def use_environment(environment: Mapping[str, str]) -> Iterator[None]:
+    """Run the enclosed code as the function whose environment this is (local runtime, tests)."""
+    token = _ENVIRONMENT.set(environment)
+    try:
+        yield
+    finally:
+        _ENVIRONMENT.reset(token)
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @classmethod
+    def load(cls, environment: Mapping[str, str] | None = None) -> Self:
+        """Validate from the environment; a missing or bad variable names itself in the error."""
+        env = function_environment() if environment is None else environment
+        values = {name: env[name.upper()] for name in cls.model_fields if name.upper() in env}
+        try:
+            return cls.model_validate(values)
+        except ValidationError as err:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc']).upper() or '?'}: {e['msg']}" for e in err.errors()
+            )
+            raise ConfigurationError(f"{cls.__name__}: {problems}") from err
+
+
+class ConsumerSettings(Settings):
+    """What every queue consumer needs: the bus it publishes to and the DLQ it rejects into."""
+
     event_bus_name: str
     mesh_table: str
+    dlq_url: str
 
 
-class _CrmSettings(_Settings):
+class CrmSettings(Settings):
     crm_system: Literal["dynamodb", "salesforce", "hubspot", "zendesk"] = "dynamodb"
     crm_table: str = ""
     crm_secret_arn: str = ""  # vendor credentials, JSON in Secrets Manager
 
 
-class EnrichSettings(_CrmSettings):
+class MentionsSettings(ConsumerSettings, CrmSettings):
     sentiment_provider: Literal["vader", "comprehend"] = "vader"
-
-
-class RouteSettings(_CrmSettings):
     rules_parameter: str = ""  # SSM parameter overriding the packaged rules; empty = packaged rules only
 
 
-class NotifySettings(_Settings):
+class CasesSettings(ConsumerSettings):
+    sla_schedule_group: str
+    sla_scheduler_role_arn: str
+    schedule_dlq_arn: str  # where Scheduler parks an SLA breach it could not deliver
+    event_bus_arn: str
+    escalation_channel: str
+
+
+class NotifySettings(ConsumerSettings):
     idempotency_table: str
     slack_api_url: str
     slack_bot_token: str
@@ -45,17 +106,17 @@ class NotifySettings(_Settings):
     notify_on_replay: bool = False
 
 
-class SlaSettings(_Settings):
-    sla_schedule_group: str
-    sla_scheduler_role_arn: str
-    sla_dlq_arn: str
-    event_bus_arn: str
-
-
-class EscalateSettings(_Settings):
-    escalation_channel: str
-
-
-class PollSettings(_Settings):
+class PollSettings(Settings):
+    event_bus_name: str
+    mesh_table: str
     feeds_json: str = "[]"  # FeedConfig list, see talkworthy.pollers.config
     mention_api_token: str = ""
+
+
+class IngressSettings(Settings):
+    event_bus_name: str
+    raw_delivery_stream: str
+    idempotency_table: str
+    webhook_secrets_arn: str
+    public_base_url: str = ""
+    powertools_metrics_namespace: str = "Talkworthy"

@@ -163,8 +163,8 @@ def _archived(aws: boto3.Session, stack: ProvisionedStack) -> list[dict[str, Any
     return [json.loads(line) for body in bodies for line in body.splitlines()]
 
 
-def _enrich_queue(aws: boto3.Session, stack: ProvisionedStack) -> list[dict[str, Any]]:
-    messages = aws.client("sqs").receive_message(QueueUrl=stack.queues["EnrichQueue"], MaxNumberOfMessages=10)
+def _mentions_queue(aws: boto3.Session, stack: ProvisionedStack) -> list[dict[str, Any]]:
+    messages = aws.client("sqs").receive_message(QueueUrl=stack.queues["MentionsQueue"], MaxNumberOfMessages=10)
     return [json.loads(m["Body"]) for m in messages.get("Messages", [])]
 
 
@@ -190,7 +190,7 @@ def test_signed_webhook_is_verified_archived_and_published(
     assert base64.b64decode(record["body_base64"]) == sample.body
     assert record["url"] == f"https://{HOST}/webhooks/standard"
     assert record["headers"]["webhook-id"] == "msg_httpapi0001"
-    assert [m["detail-type"] for m in _enrich_queue(aws, stack)] == ["Mention.Received"]
+    assert [m["detail-type"] for m in _mentions_queue(aws, stack)] == ["Mention.Received"]
 
 
 def test_hubspot_signature_over_the_default_stage_url_verifies(ingress: LocalFunction) -> None:
@@ -211,7 +211,7 @@ def test_archive_failure_answers_503_and_publishes_nothing(
 
     assert (status, body["status"], response["headers"]["Retry-After"]) == (503, "error", "30")
     assert "raw archive" in body["reason"]
-    assert _enrich_queue(aws, stack) == []
+    assert _mentions_queue(aws, stack) == []
     idempotency = aws.client("dynamodb").scan(TableName=stack.attr("IdempotencyTable"))
     assert idempotency["Count"] == 0  # the dedupe key is still free: the sender's retry publishes
 

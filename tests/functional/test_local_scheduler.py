@@ -40,5 +40,5 @@ def test_due_schedule_puts_its_event_on_the_bus_and_is_deleted(
     names = [s["Name"] for s in scheduler.list_schedules(GroupName=group)["Schedules"]]
     assert names == ["later"]
     sqs = aws.client("sqs")
-    bodies = sqs.receive_message(QueueUrl=stack.queues["EscalateQueue"]).get("Messages", [])
+    bodies = sqs.receive_message(QueueUrl=stack.queues["CasesQueue"]).get("Messages", [])
     assert [json.loads(b["Body"])["detail"]["meta"]["correlation_id"] for b in bodies] == ["due"]

@@ -20,15 +20,15 @@ def _drain(sqs, url: str) -> list[dict]:  # type: ignore[no-untyped-def]
     return [json.loads(m["Body"]) for m in messages]
 
 
-def test_mention_received_reaches_only_the_enrich_queue(aws: boto3.Session, stack: ProvisionedStack) -> None:
+def test_mention_received_reaches_only_the_mentions_queue(aws: boto3.Session, stack: ProvisionedStack) -> None:
     sample = json.loads(Path("events/details/Mention.Received.json").read_text())["detail"]
     detail = MentionReceived.model_validate(sample)
     EventBridgePublisher(aws.client("events"), stack.attr("Bus")).publish([detail])
     sqs = aws.client("sqs")
     bodies = {logical: _drain(sqs, url) for logical, url in stack.queues.items()}
-    assert [b["detail-type"] for b in bodies["EnrichQueue"]] == ["Mention.Received"]
-    assert bodies["EnrichQueue"][0]["detail"]["meta"]["event_key"] == detail.meta.event_key
-    assert all(not messages for logical, messages in bodies.items() if logical != "EnrichQueue")
+    assert [b["detail-type"] for b in bodies["MentionsQueue"]] == ["Mention.Received"]
+    assert bodies["MentionsQueue"][0]["detail"]["meta"]["event_key"] == detail.meta.event_key
+    assert all(not messages for logical, messages in bodies.items() if logical != "MentionsQueue")
 
 
 def test_an_event_from_outside_the_catalog_reaches_no_consumer(
@@ -60,6 +60,6 @@ def test_stack_outputs_and_secrets_are_provisioned(aws: boto3.Session, stack: Pr
     table = aws.client("dynamodb").describe_table(TableName=stack.attr("MeshTable"))["Table"]
     assert table["GlobalSecondaryIndexes"][0]["IndexName"] == "gsi1"
     redrive = aws.client("sqs").get_queue_attributes(
-        QueueUrl=stack.queues["EnrichQueue"], AttributeNames=["RedrivePolicy"]
+        QueueUrl=stack.queues["MentionsQueue"], AttributeNames=["RedrivePolicy"]
     )["Attributes"]["RedrivePolicy"]
-    assert json.loads(redrive)["deadLetterTargetArn"].endswith("enrich-dlq")
+    assert json.loads(redrive)["deadLetterTargetArn"].endswith("mentions-dlq")

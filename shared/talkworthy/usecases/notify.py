@@ -7,7 +7,7 @@ unless replays are allowed, so recovering events never floods people with old ne
 from __future__ import annotations
 
 from talkworthy.catalog import ActionRequested
-from talkworthy.consumer import Delivery
+from talkworthy.consumer import Arrival
 from talkworthy.idempotency import Once
 from talkworthy.notify import ActionLinkSigner, ChatPort, EmailPort, render_email, render_slack
 
@@ -16,7 +16,7 @@ __all__ = ["send_notification"]
 
 def send_notification(
     request: ActionRequested,
-    delivery: Delivery,
+    arrival: Arrival,
     *,
     chat: ChatPort,
     email: EmailPort,
@@ -27,7 +27,7 @@ def send_notification(
     notify_on_replay: bool = False,
 ) -> str | None:
     """Return the Slack message ref or e-mail id, or None when nothing was sent."""
-    if delivery.is_replay and not notify_on_replay:
+    if arrival.is_replay and not notify_on_replay:
         return None
 
     def send() -> dict[str, str]:
@@ -38,5 +38,5 @@ def send_notification(
         subject, text, html = render_email(request, urls)
         return {"sent": email.send(request.audience, subject, text, html)}
 
-    result, ran = once.run(f"notify:{request.meta.event_key}", send, delivery.lambda_context)
+    result, ran = once.run(f"notify:{request.meta.event_key}", send, arrival.lambda_context)
     return result["sent"] if ran else None

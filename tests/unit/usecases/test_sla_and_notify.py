@@ -7,7 +7,7 @@ from datetime import timedelta
 from mention_builders import NOW
 
 from talkworthy.catalog import ActionTaken, Actor, CaseOpened, EventMeta, RecordRef, Target
-from talkworthy.consumer import Delivery
+from talkworthy.consumer import Arrival
 from talkworthy.idempotency import InMemoryOnce
 from talkworthy.notify import ActionLinkSigner, RecordingChat, RecordingEmail
 from talkworthy.scheduling import InMemorySlaScheduler, timer_name
@@ -83,15 +83,15 @@ def test_notification_goes_out_once_and_not_on_replay() -> None:
         "once": once,
         "now": NOW.timestamp(),
     }
-    live = Delivery(event_id="1", replay_name=None, receive_count=1)
-    replay = Delivery(event_id="2", replay_name="recover-2026-11-25", receive_count=1)
+    live = Arrival(event_id="1", replay_name=None, receive_count=1)
+    replay = Arrival(event_id="2", replay_name="recover-2026-11-25", receive_count=1)
     assert send_notification(_request(), replay, **kwargs) is None
     assert send_notification(_request(), live, **kwargs) is not None
     assert send_notification(_request(), live, **kwargs) is None
     assert len(chat.calls) == 1
     sent = send_notification(
         _request("email", "care-lead@example.com"),
-        Delivery(event_id="3", replay_name=None, receive_count=1),
+        Arrival(event_id="3", replay_name=None, receive_count=1),
         **{**kwargs, "once": InMemoryOnce()},
     )
     assert sent is not None

@@ -1,0 +1,82 @@
+"""The mentions context: enrich a received mention, then route the enriched one.
+
+Idempotent under redelivery: enrichment's writes (profile, thread) are conditional on natural
+keys and return what the first delivery wrote; routing opens cases and flags leads through the
+CRM port keyed by the mention's event key; the events published carry keys derived from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from talkworthy import composition as c
+from talkworthy.catalog import Detail, MentionEnriched, MentionReceived, utc_now
+from talkworthy.consumer import Arrival, HandlerMap, on
+from talkworthy.settings import MentionsSettings
+from talkworthy.usecases.enrich import enrich_mention
+from talkworthy.usecases.route import route_mention
+
+if TYPE_CHECKING:
+    from talkworthy.crm.port import CrmPort
+    from talkworthy.enrichment.sentiment import SentimentAnalyzer
+    from talkworthy.identity.port import IdentityGraph
+    from talkworthy.identity.threads import ThreadStore
+    from talkworthy.routing.source import RulesSource
+
+__all__ = ["HANDLERS", "MentionsPorts"]
+
+
+class MentionsPorts:
+    def __init__(self, config: MentionsSettings) -> None:
+        self.config = config
+
+    @cached_property
+    def crm(self) -> CrmPort:
+        return c.crm(self.config)
+
+    @cached_property
+    def identities(self) -> IdentityGraph:
+        return c.identity_graph(self.config.mesh_table)
+
+    @cached_property
+    def threads(self) -> ThreadStore:
+        return c.thread_store(self.config.mesh_table)
+
+    @cached_property
+    def sentiment(self) -> SentimentAnalyzer:
+        return c.sentiment_analyzer(self.config.sentiment_provider)
+
+    @cached_property
+    def rules(self) -> RulesSource:
+        return c.rules_source(self.config.rules_parameter)
+
+
+def enrich(event: MentionReceived, ports: MentionsPorts, arrival: Arrival) -> Sequence[Detail]:
+    return [
+        enrich_mention(
+            event,
+            sentiment=ports.sentiment,
+            identities=ports.identities,
+            threads=ports.threads,
+            crm_lookup=ports.crm.find_contact_by_email,
+        )
+    ]
+
+
+def route(event: MentionEnriched, ports: MentionsPorts, arrival: Arrival) -> Sequence[Detail]:
+    _decision, events = route_mention(
+        event,
+        rules=ports.rules.current(),
+        crm=ports.crm,
+        identities=ports.identities,
+        now=utc_now(),
+    )
+    return events
+
+
+HANDLERS = HandlerMap[MentionsPorts](
+    on(MentionReceived, enrich),
+    on(MentionEnriched, route),
+)

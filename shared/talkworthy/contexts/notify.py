@@ -1,0 +1,65 @@
+"""The notify context: everything sent to a person (Slack, paced per channel; e-mail with signed links).
+
+Idempotent under redelivery: each ``Action.Requested`` is sent at most once per event key
+(Powertools idempotency on DynamoDB, see ``usecases/notify.py``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from talkworthy import composition as c
+from talkworthy.catalog import ActionRequested, Detail
+from talkworthy.consumer import Arrival, HandlerMap, on
+from talkworthy.settings import NotifySettings
+from talkworthy.usecases.notify import send_notification
+
+if TYPE_CHECKING:
+    from talkworthy.idempotency import Once
+    from talkworthy.notify.email import EmailPort
+    from talkworthy.notify.links import ActionLinkSigner
+    from talkworthy.notify.slack import ChatPort
+
+__all__ = ["HANDLERS", "NotifyPorts"]
+
+
+class NotifyPorts:
+    def __init__(self, config: NotifySettings) -> None:
+        self.config = config
+
+    @cached_property
+    def chat(self) -> ChatPort:
+        return c.chat(self.config)
+
+    @cached_property
+    def email(self) -> EmailPort:
+        return c.email(self.config.email_sender)
+
+    @cached_property
+    def links(self) -> ActionLinkSigner:
+        return c.link_signer(self.config.action_link_key)
+
+    @cached_property
+    def once(self) -> Once:
+        return c.once(self.config.idempotency_table)
+
+
+def send(request: ActionRequested, ports: NotifyPorts, arrival: Arrival) -> Sequence[Detail]:
+    send_notification(
+        request,
+        arrival,
+        chat=ports.chat,
+        email=ports.email,
+        links=ports.links,
+        links_base_url=ports.config.public_base_url,
+        once=ports.once,
+        now=time.time(),
+        notify_on_replay=ports.config.notify_on_replay,
+    )
+    return []
+
+
+HANDLERS = HandlerMap[NotifyPorts](on(ActionRequested, send))

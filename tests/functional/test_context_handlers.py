@@ -1,0 +1,232 @@
+"""The handler tier: each context's ``functions/*/app.py`` handler invoked with real SQS events from moto.
+
+Events are put on the bus, routed by the template's rules into the context's queue, received as
+Lambda's event source mapping would, and handed to the handler with the function's own
+environment. What comes out is read back from moto: the DLQ, the queue, the observer queue.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from infra.local.provision import ProvisionedStack
+from infra.local.runtime import LocalFunction
+from infra.local.slack_sink import SlackSink
+from talkworthy import clients, composition
+from talkworthy.catalog import CATALOG, CaseOpened, Detail
+from talkworthy.consumer import HandlerMap, SqsConsumer, on
+from talkworthy.contexts.cases import CasesPorts, start_timer
+from talkworthy.publishing import EventBridgePublisher
+from talkworthy.settings import CasesSettings, use_environment
+
+DETAILS = Path(__file__).resolve().parents[2] / "events" / "details"
+
+
+def _sample(detail_type: str, **changes: Any) -> Detail:
+    detail = json.loads((DETAILS / f"{detail_type}.json").read_text())["detail"]
+    detail.update(changes)
+    return CATALOG[detail_type].model_validate(detail)
+
+
+def _cold_start() -> None:
+    for module in (clients, composition):
+        for value in vars(module).values():
+            if callable(getattr(value, "cache_clear", None)):
+                value.cache_clear()
+
+
+@pytest.fixture
+def sink() -> Iterator[SlackSink]:
+    with SlackSink() as running:
+        yield running
+
+
+@pytest.fixture
+def mesh(aws: boto3.Session, monkeypatch: pytest.MonkeyPatch, sink: SlackSink) -> Iterator[ProvisionedStack]:
+    from infra.local.provision import provision
+    from tests.functional.conftest import TEST_PARAMETERS
+
+    stack = provision(aws, stack_name="test", parameters={**TEST_PARAMETERS, "SlackApiUrl": f"{sink.url}/api/"})
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    for name, value in stack.functions["CasesFunction"].environment.items():
+        if name.startswith("POWERTOOLS_"):  # read by Powertools from the process environment, as on Lambda
+            monkeypatch.setenv(name, value)
+    aws.client("ses").verify_email_identity(EmailAddress=stack.resolver.parameters["EmailSender"])
+    sqs = aws.client("sqs")
+    observer = sqs.create_queue(QueueName="observer")["QueueUrl"]
+    events = aws.client("events")
+    events.put_rule(
+        Name="observer", EventBusName=stack.attr("Bus"), EventPattern='{"source":[{"prefix":"talkworthy."}]}'
+    )
+    events.put_targets(
+        Rule="observer",
+        EventBusName=stack.attr("Bus"),
+        Targets=[{"Id": "o", "Arn": "arn:aws:sqs:us-east-1:123456789012:observer"}],
+    )
+    stack.queues["Observer"] = observer
+    _cold_start()
+    yield stack
+    _cold_start()
+
+
+def _publish(aws: boto3.Session, stack: ProvisionedStack, *details: Detail) -> None:
+    EventBridgePublisher(aws.client("events"), stack.attr("Bus")).publish(list(details))
+
+
+def _records(aws: boto3.Session, stack: ProvisionedStack, queue: str) -> list[dict[str, Any]]:
+    """What Lambda's event source mapping hands the function: the queue's messages as records."""
+    url = stack.queues[queue]
+    messages = aws.client("sqs").receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"])
+    return [
+        {
+            "messageId": m["MessageId"],
+            "receiptHandle": m["ReceiptHandle"],
+            "body": m["Body"],
+            "attributes": m.get("Attributes", {}),
+            "messageAttributes": {},
+            "eventSource": "aws:sqs",
+            "eventSourceARN": stack.attr(queue, "Arn"),
+            "awsRegion": "us-east-1",
+        }
+        for m in messages.get("Messages", [])
+    ]
+
+
+def _invoke(stack: ProvisionedStack, logical_id: str, records: list[dict[str, Any]]) -> dict[str, Any]:
+    function = LocalFunction(stack.functions[logical_id], "us-east-1", "123456789012")
+    return function.invoke({"Records": records})  # type: ignore[no-any-return]
+
+
+def _drain(aws: boto3.Session, url: str) -> list[dict[str, Any]]:
+    sqs, out = aws.client("sqs"), []
+    while batch := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"]).get(
+        "Messages", []
+    ):
+        out += batch
+        sqs.delete_message_batch(
+            QueueUrl=url, Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(batch)]
+        )
+    return out
+
+
+def _published(aws: boto3.Session, stack: ProvisionedStack) -> list[str]:
+    return [json.loads(m["Body"])["detail-type"] for m in _drain(aws, stack.queues["Observer"])]
+
+
+def _poison(aws: boto3.Session, stack: ProvisionedStack, queue: str) -> None:
+    """A Case.Opened without its case: it can never be handled."""
+    detail = json.loads((DETAILS / "Case.Opened.json").read_text())["detail"]
+    del detail["case"]
+    detail["meta"]["event_key"] = "poison-1"
+    aws.client("events").put_events(
+        Entries=[
+            {
+                "EventBusName": stack.attr("Bus"),
+                "Source": "talkworthy.route",
+                "DetailType": "Case.Opened",
+                "Detail": json.dumps(detail),
+            }
+        ]
+    )
+
+
+def test_cases_handles_the_good_records_and_parks_the_poison_one_at_once(
+    aws: boto3.Session, mesh: ProvisionedStack
+) -> None:
+    opened = _sample("Case.Opened", sla_due="2099-01-01T00:00:00Z")
+    _publish(aws, mesh, opened, _sample("Sla.Breached"))
+    _poison(aws, mesh, "CasesQueue")
+    _drain(aws, mesh.queues["Observer"])
+    records = _records(aws, mesh, "CasesQueue")
+    assert len(records) == 3
+
+    answer = _invoke(mesh, "CasesFunction", records)
+
+    assert answer == {"batchItemFailures": []}  # the poison record is not retried
+    parked = _drain(aws, mesh.queues["CasesDLQ"])
+    assert len(parked) == 1
+    attributes = {name: value["StringValue"] for name, value in parked[0]["MessageAttributes"].items()}
+    assert attributes["rejected_by"] == "cases"
+    assert attributes["error"] == "InvalidEvent"
+    assert "case" in attributes["reason"]
+    assert "Field required" in attributes["reason"]
+    assert attributes["event_key"] == "poison-1"
+    assert json.loads(parked[0]["Body"])["detail"]["meta"]["event_key"] == "poison-1"  # the body as received
+    schedules = aws.client("scheduler").list_schedules(GroupName=mesh.attr("SlaScheduleGroup"))["Schedules"]
+    assert len(schedules) == 1  # the good Case.Opened started its timer
+    assert _published(aws, mesh) == ["Action.Requested"]  # the breach asked the escalation channel
+    assert not _records(aws, mesh, "CasesQueue")  # nothing left to retry
+
+
+def test_a_rejected_record_redriven_after_a_fix_is_handled(aws: boto3.Session, mesh: ProvisionedStack) -> None:
+    """An older deployment did not handle Sla.Breached: it parked the breach; the fixed one handles it."""
+    environment = mesh.functions["CasesFunction"].environment
+    old = SqsConsumer("cases", HandlerMap[CasesPorts](on(CaseOpened, start_timer)), CasesSettings, CasesPorts)
+    context = LocalFunction(mesh.functions["CasesFunction"], "us-east-1", "123456789012").context()
+    _publish(aws, mesh, _sample("Sla.Breached"))
+    with use_environment(environment):
+        assert old({"Records": _records(aws, mesh, "CasesQueue")}, context) == {"batchItemFailures": []}
+    parked = _drain(aws, mesh.queues["CasesDLQ"])
+    assert [m["MessageAttributes"]["error"]["StringValue"] for m in parked] == ["UnexpectedEvent"]
+    _drain(aws, mesh.queues["Observer"])
+
+    sqs = aws.client("sqs")  # the redrive: the DLQ's messages back onto the context's queue
+    for message in parked:
+        sqs.send_message(QueueUrl=mesh.queues["CasesQueue"], MessageBody=message["Body"])
+    assert _invoke(mesh, "CasesFunction", _records(aws, mesh, "CasesQueue")) == {"batchItemFailures": []}
+
+    assert _published(aws, mesh) == ["Action.Requested"]
+    assert not _drain(aws, mesh.queues["CasesDLQ"])
+
+
+def test_mentions_enriches_and_parks_an_unexpected_detail_type(aws: boto3.Session, mesh: ProvisionedStack) -> None:
+    _publish(aws, mesh, _sample("Mention.Received"))
+    records = _records(aws, mesh, "MentionsQueue")
+    stray = dict(records[0], messageId="stray", body=records[0]["body"].replace("Mention.Received", "Idea.Voted", 1))
+    _drain(aws, mesh.queues["Observer"])
+
+    answer = _invoke(mesh, "MentionsFunction", [*records, stray])
+
+    assert answer == {"batchItemFailures": []}
+    assert _published(aws, mesh) == ["Mention.Enriched"]
+    parked = _drain(aws, mesh.queues["MentionsDLQ"])
+    assert [m["MessageAttributes"]["error"]["StringValue"] for m in parked] == ["UnexpectedEvent"]
+    assert parked[0]["MessageAttributes"]["message_id"]["StringValue"] == "stray"
+
+
+def test_notify_posts_and_a_throttled_channel_comes_back_when_it_has_room(
+    aws: boto3.Session, mesh: ProvisionedStack, sink: SlackSink
+) -> None:
+    free = _sample("Action.Requested", audience="#customer-care")
+    busy = _sample("Action.Requested", audience="#crisis-room")
+    busy = busy.model_copy(update={"meta": busy.meta.model_copy(update={"event_key": "busy-1"})})
+    booked_until = time.time() + 60  # the channel's slots are taken for the next minute
+    aws.resource("dynamodb").Table(mesh.attr("MeshTable")).put_item(
+        Item={"pk": "PACE##crisis-room", "sk": "PACE", "next_at": Decimal(str(round(booked_until, 3)))}
+    )
+    _publish(aws, mesh, free, busy)
+    records = _records(aws, mesh, "NotifyQueue")
+    assert len(records) == 2
+    delays: list[dict[str, Any]] = []
+    clients.aws_client("sqs").meta.events.register(
+        "provide-client-params.sqs.ChangeMessageVisibilityBatch", lambda params, **_: delays.append(params)
+    )
+
+    answer = _invoke(mesh, "NotifyFunction", records)
+
+    busy_id = next(r["messageId"] for r in records if "busy-1" in r["body"])
+    assert answer == {"batchItemFailures": [{"itemIdentifier": busy_id}]}
+    assert [m["channel"] for m in sink.messages()] == ["#customer-care"]
+    (call,) = delays
+    (entry,) = call["Entries"]
+    assert 50 <= entry["VisibilityTimeout"] <= 61  # the pacer's wait, not the queue's 180 s
+    assert not _records(aws, mesh, "NotifyQueue")  # invisible until then
+    assert not _drain(aws, mesh.queues["NotifyDLQ"])
