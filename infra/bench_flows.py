@@ -13,7 +13,6 @@ import dataclasses
 import json
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from infra.cost_model import Meter, Usage, topology_floor, usage_cost
@@ -107,14 +106,16 @@ def _ingress_against_embedded_aws(sample: Any, deliveries: int = 100) -> float:
 
 
 def mention_costs(per_call: PerCall) -> dict[str, Any]:
-    from talkworthy.catalog import MentionEnriched, MentionReceived
-    from talkworthy.consumer import read_detail
+    from infra.local.runtime import LambdaContext
+    from talkworthy.catalog import MentionReceived
+    from talkworthy.consumer import SqsConsumer
+    from talkworthy.contexts.mentions import HANDLERS, MentionsPorts
     from talkworthy.crm import InMemoryCrm
     from talkworthy.enrichment import VaderSentimentAnalyzer
     from talkworthy.identity import InMemoryIdentityGraph, InMemoryThreadStore
+    from talkworthy.publishing import InMemoryPublisher
     from talkworthy.routing import PackagedRules
-    from talkworthy.usecases.enrich import enrich_mention
-    from talkworthy.usecases.route import route_mention
+    from talkworthy.settings import MentionsSettings, use_environment
 
     sample = json.loads((REPO_ROOT / "events" / "details" / "Mention.Received.json").read_text())
     body = json.dumps(
@@ -136,24 +137,37 @@ def mention_costs(per_call: PerCall) -> dict[str, Any]:
         InMemoryThreadStore(),
         InMemoryCrm(),
     )
-    rules = PackagedRules().current()
     received = MentionReceived.model_validate(sample["detail"])
     sentiment.analyze(received.mention.text)
 
-    def enrich() -> str:
-        _, event = read_detail(body, MentionReceived)
-        return enrich_mention(
-            event, sentiment=sentiment, identities=graph, threads=threads, crm_lookup=crm.find_contact_by_email
-        ).model_dump_json()
+    def faked_ports(config: MentionsSettings) -> MentionsPorts:
+        ports = MentionsPorts(config)
+        vars(ports).update(sentiment=sentiment, identities=graph, threads=threads, crm=crm, rules=PackagedRules())
+        return ports
 
+    published = InMemoryPublisher()
+    consumer = SqsConsumer(
+        "mentions", HANDLERS, MentionsSettings, faked_ports, publisher=lambda _: published, sqs=lambda: None
+    )
+    environment = {"EVENT_BUS_NAME": "bench", "MESH_TABLE": "bench", "DLQ_URL": "bench"}
+    context = LambdaContext("bench-mentions", 256, "arn:aws:lambda:us-east-1:123456789012:function:bench", 60)
+
+    def handle(envelope: str) -> None:
+        """The consumer's whole path for one record: parse, map, use case, serialise (publish faked)."""
+        record = {"messageId": "1", "receiptHandle": "r", "body": envelope, "attributes": {}}
+        with use_environment(environment):
+            answer = consumer({"Records": [record]}, context)
+        assert not answer["batchItemFailures"], answer
+
+    handle(body)
     enriched_body = body.replace('"Mention.Received"', '"Mention.Enriched"', 1)
-    enriched_body = enriched_body.replace(json.dumps(sample["detail"]), enrich(), 1)
-    now = datetime.now(UTC)
+    enriched_body = enriched_body.replace(json.dumps(sample["detail"]), published.published[-1].model_dump_json(), 1)
 
-    def route() -> list[str]:
-        _, event = read_detail(enriched_body, MentionEnriched)
-        _, out = route_mention(event, rules=rules, crm=crm, identities=graph, now=now)
-        return [detail.model_dump_json() for detail in out]
+    def enrich() -> None:
+        handle(body)
+
+    def route() -> None:
+        handle(enriched_body)
 
     loads = per_call(lambda: json.loads(body))
     sentiment_only = per_call(lambda: sentiment.analyze(received.mention.text))
