@@ -31,7 +31,7 @@ from typing import Any
 from boto3.dynamodb.conditions import Key
 
 from talkworthy.catalog.base import utc_now
-from talkworthy.identity._dynamo import (
+from talkworthy.dynamo import (
     Action,
     Table,
     call,

@@ -30,8 +30,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from talkworthy.dynamo import Table, batch_get, call, conditional, write_or_current
 from talkworthy.errors import RetryableError
-from talkworthy.identity._dynamo import Table, batch_get, call, conditional, write_or_current
 from talkworthy.identity.threads import Entry, IndexedThreadStore
 
 __all__ = ["DynamoDbThreadIndex", "DynamoDbThreadStore"]
