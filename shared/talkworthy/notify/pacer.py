@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
+from talkworthy import keys
 from talkworthy.dynamo import Table, conditional, write_or_current
 from talkworthy.errors import RetryableError
 from talkworthy.notify.slack import Block, ChatPort, MessageRef
@@ -82,7 +83,7 @@ class DynamoDbChannelPacer:
         self._max_attempts = max_attempts
 
     def reserve(self, channel: str, now: float, *, horizon: float | None = None) -> float:
-        key = {"pk": f"PACE#{channel}", "sk": "PACE"}
+        key = keys.pace(channel)
         expires_at = int(now + (horizon or 0.0) + self.interval) + self._ttl_seconds
         for _ in range(self._max_attempts):
             slot = self._reserve_once(key, now, horizon, expires_at, channel)

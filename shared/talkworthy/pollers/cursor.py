@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from talkworthy import keys
 from talkworthy.catalog.base import utc_now
 from talkworthy.dynamo import Table, call
 
@@ -77,10 +78,6 @@ class InMemoryCursorStore:
         self.writes += 1
 
 
-def _key(feed_id: str) -> dict[str, str]:
-    return {"pk": f"CURSOR#{feed_id}", "sk": "CURSOR"}
-
-
 class DynamoDbCursorStore:
     """One item per feed in the mesh table: ``pk="CURSOR#<feed_id>"``, ``sk="CURSOR"``.
 
@@ -103,7 +100,7 @@ class DynamoDbCursorStore:
         return self.load(feed_id).cursor
 
     def load(self, feed_id: str) -> CursorState:
-        response = call(self._table.get_item, Key=_key(feed_id), ConsistentRead=True)
+        response = call(self._table.get_item, Key=keys.cursor(feed_id), ConsistentRead=True)
         item = response.get("Item")
         if not item:
             return CursorState()
@@ -116,7 +113,7 @@ class DynamoDbCursorStore:
 
     def put(self, feed_id: str, cursor: str | None, seen_ids: Sequence[str]) -> None:
         item: dict[str, Any] = {
-            **_key(feed_id),
+            **keys.cursor(feed_id),
             "feed_id": feed_id,
             "seen_ids": list(bound_seen_ids(seen_ids, self._max_seen)),
             "updated_at": self._clock().isoformat(),
