@@ -10,7 +10,7 @@ from talkworthy.identity.graph import StoredIdentityGraph
 from talkworthy.identity.graph_dynamodb import DynamoDbIdentityGraph, DynamoDbProfileStore
 from talkworthy.identity.graph_memory import InMemoryIdentityGraph, InMemoryProfileStore
 from talkworthy.identity.model import InteractionKind, Link, LinkKind, MergeCandidate, Profile
-from talkworthy.identity.port import CrmLookup, IdentityGraph
+from talkworthy.identity.port import CrmLookup, IdentityGraph, Resolution
 from talkworthy.identity.segment import crm_tier, segment_for
 from talkworthy.identity.store import ProfileStore
 from talkworthy.identity.threads import (
@@ -39,6 +39,7 @@ __all__ = [
     "MergeCandidate",
     "Profile",
     "ProfileStore",
+    "Resolution",
     "StoredIdentityGraph",
     "ThreadStore",
     "crm_tier",
