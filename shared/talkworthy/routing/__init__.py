@@ -1,6 +1,7 @@
 """Routing: rules as data decide what to do with an enriched mention; the contact policy has the last word.
 
-``load_rules(text).route(mention, context)`` → :class:`Decision`. Rules come from a
+``rules.decide(mention)`` → :class:`Decision`; for sales outreach, ``rules.contact_policy.apply(decision,
+context)`` then holds it back if the contact should not hear from sales now. Rules come from a
 :class:`RulesSource`: the packaged defaults or an SSM override ops can change without a deploy.
 """
 
