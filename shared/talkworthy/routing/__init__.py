@@ -7,7 +7,7 @@ context)`` then holds it back if the contact should not hear from sales now. Rul
 
 from __future__ import annotations
 
-from talkworthy.routing.decision import SALES_TAG, Action, Decision, Priority
+from talkworthy.routing.decision import SALES_TAG, Action, Decision
 from talkworthy.routing.loader import RulesError
 from talkworthy.routing.outcome import NotifyTarget, Outcome, parse_sla
 from talkworthy.routing.policy import ContactContext, ContactPolicy
@@ -25,7 +25,6 @@ __all__ = [
     "NotifyTarget",
     "Outcome",
     "PackagedRules",
-    "Priority",
     "Rule",
     "RulesDocument",
     "RulesError",

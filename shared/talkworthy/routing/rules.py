@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from talkworthy.catalog.mention import IntentLabel, MentionEnriched
+from talkworthy.catalog.mention import IntentLabel, MentionEnriched, SentimentLabel, Tier
 from talkworthy.routing.decision import Decision
 from talkworthy.routing.loader import RulesError, describe_errors, parse_yaml
 from talkworthy.routing.outcome import Outcome, _Strict
@@ -28,8 +28,6 @@ if TYPE_CHECKING:
 
 __all__ = ["InfluenceRange", "Match", "Rule", "RulesDocument", "SentimentRange", "load_rules"]
 
-SentimentLabel = Literal["positive", "negative", "neutral", "mixed"]
-Tier = Literal["vip", "high", "standard", "prospect", "unknown"]
 
 
 class SentimentRange(_Strict):
