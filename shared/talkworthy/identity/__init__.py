@@ -1,7 +1,8 @@
 """Who an author is (identity graph), which conversation a mention belongs to, and what they are worth.
 
-State lives in the mesh table (layouts: :mod:`.graph_dynamodb`, :mod:`.threads_dynamodb`); the
-in-memory versions run the same rules for tests and local runs.
+State lives in the mesh table (keys: :mod:`talkworthy.keys`; layouts: :mod:`.graph_items`,
+:mod:`.threads_dynamodb`), in the cloud and in local runs alike (there on the embedded AWS); the
+in-memory versions run the same rules for unit tests.
 """
 
 from __future__ import annotations
