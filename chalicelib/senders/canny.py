@@ -101,7 +101,7 @@ class CannySender:
                 post = validate(CannyPost, event.object, "object")
                 detail = IdeaSubmitted(
                     meta=delivery.meta(key),
-                    source="canny",
+                    idea_system="canny",
                     idea_id=post.id,
                     title=post.title,
                     text=post.details.strip(),
@@ -115,7 +115,7 @@ class CannySender:
                 post = validate(CannyPost, event.object, "object")
                 detail = IdeaStatusChanged(
                     meta=delivery.meta(key),
-                    source="canny",
+                    idea_system="canny",
                     idea_id=post.id,
                     title=post.title,
                     status=post.status,
@@ -124,7 +124,7 @@ class CannySender:
             elif event.type == "vote.created":
                 vote = validate(CannyVote, event.object, "object")
                 detail = IdeaVoted(
-                    meta=delivery.meta(key), source="canny", idea_id=vote.post.id, voter=_person(vote.voter)
+                    meta=delivery.meta(key), idea_system="canny", idea_id=vote.post.id, voter=_person(vote.voter)
                 )
             else:
                 return [Inbound(key, [], ignored=f"event type {event.type} is not routed")]
@@ -134,4 +134,4 @@ class CannySender:
 def _person(user: CannyUser | None) -> Person:
     if user is None:
         return Person()
-    return Person(name=user.name or None, email=user.email or None, source_user_id=user.id)
+    return Person(name=user.name or None, email=user.email or None, system_user_id=user.id)

@@ -92,7 +92,7 @@ class Identity(_Model):
 
 class Segment(_Model):
     tier: Tier
-    source: str = Field(description="crm, history or default")
+    basis: str = Field(description="what the tier is based on: crm, history or default")
 
 
 class MentionEnriched(Detail):

@@ -68,7 +68,7 @@ def make_mention(
             confidence=0.95,
             new_profile=False,
         ),
-        segment=Segment(tier=tier, source="crm"),
+        segment=Segment(tier=tier, basis="crm"),
         thread_id="thread-1",
     )
 

@@ -19,13 +19,13 @@ def test_post_created_becomes_idea_submitted(hooks):
     [detail] = item.details
     assert isinstance(detail, IdeaSubmitted)
     assert detail.meta.event_key == f"canny:{NONCE}:673c5e91b8a7c6d5e4f3a2b1:post.created"
-    assert detail.source == "canny"
+    assert detail.idea_system == "canny"
     assert detail.idea_id == "673c5e91b8a7c6d5e4f3a2b1"
     assert detail.title == "SAML SSO on the Team plan"
     assert detail.text.startswith("Initech is a 40-person team")
     assert detail.submitter.name == "Priya Raman"
     assert detail.submitter.email == "priya@initech.example"
-    assert detail.submitter.source_user_id == "6733b1f2a9c8d7e6f5a4b3c2"
+    assert detail.submitter.system_user_id == "6733b1f2a9c8d7e6f5a4b3c2"
     assert detail.votes == 1
     assert detail.board == "Feature Requests"
     assert detail.url == "https://feedback.acme.example/admin/board/feature-requests/p/saml-sso-on-the-team-plan"
@@ -49,7 +49,7 @@ def test_vote_becomes_idea_voted(hooks):
     assert detail.idea_id == "673c5e91b8a7c6d5e4f3a2b1"
     assert detail.voter.name == "Dana Whitfield"
     assert detail.voter.email == "dana@globex.example"
-    assert detail.voter.source_user_id == "6731f0e1d2c3b4a5f6e7d8c9"
+    assert detail.voter.system_user_id == "6731f0e1d2c3b4a5f6e7d8c9"
 
 
 def test_other_types_are_ignored_with_a_reason(hooks):
