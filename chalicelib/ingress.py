@@ -1,4 +1,4 @@
-"""The ingress pipeline, the same for every push source.
+"""The ingress pipeline, the same for every webhook sender.
 
 verify (raw bytes) → replay window → adapt to canonical events → archive the raw delivery
 (Firehose to S3) → publish once per provider dedupe key (Powertools idempotency on DynamoDB) → answer:
@@ -13,15 +13,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from chalicelib.signatures import SignatureError
-from chalicelib.sources.base import (
+from chalicelib.senders.base import (
     Inbound,
-    InboundDelivery,
     MalformedBodyError,
-    Source,
-    SourceSecrets,
+    SenderSecrets,
     UnusableBodyError,
+    WebhookDelivery,
+    WebhookSender,
 )
+from chalicelib.signatures import SignatureError
 from talkworthy.errors import RetryableError
 
 __all__ = [
@@ -31,7 +31,7 @@ __all__ = [
     "IngressResponse",
     "PublishOnce",
     "RawArchive",
-    "SecretsSource",
+    "SecretsProvider",
 ]
 
 # Every accepted delivery must fit one archive record (Firehose: 1,000 KiB). Base64 makes 256 KiB
@@ -62,12 +62,12 @@ class IngressResponse:
     headers: Mapping[str, str] | None = None
 
 
-class SecretsSource(Protocol):
-    def for_source(self, source: str, *, refresh: bool = False) -> SourceSecrets: ...
+class SecretsProvider(Protocol):
+    def for_sender(self, sender: str, *, refresh: bool = False) -> SenderSecrets: ...
 
 
 class RawArchive(Protocol):
-    def store(self, delivery: InboundDelivery) -> str:
+    def store(self, delivery: WebhookDelivery) -> str:
         """Keep the delivery as received; return the archive's id for it (answered as ``archived``).
 
         Raises ``RetryableError`` when the archive cannot take it now.
@@ -93,8 +93,8 @@ def _reject(status: int, reason: str, source: str) -> IngressResponse:
 class Ingress:
     def __init__(
         self,
-        sources: Mapping[str, Source],
-        secrets: SecretsSource,
+        senders: Mapping[str, WebhookSender],
+        secrets: SecretsProvider,
         archive: RawArchive,
         publish_once: PublishOnce,
         *,
@@ -102,7 +102,7 @@ class Ingress:
         count: Callable[[str, str], None],
         max_body_bytes: int = MAX_BODY_BYTES,
     ) -> None:
-        self._sources = sources
+        self._senders = senders
         self._secrets = secrets
         self._archive = archive
         self._publish_once = publish_once
@@ -113,20 +113,20 @@ class Ingress:
     def handle(self, request: HttpRequest) -> IngressResponse:
         response = self._handle(request)
         outcome = response.body.get("status", "error")
-        self._count(request.source if request.source in self._sources else "unknown", f"{outcome}:{response.status}")
+        self._count(request.source if request.source in self._senders else "unknown", f"{outcome}:{response.status}")
         return response
 
     def _handle(self, request: HttpRequest) -> IngressResponse:
-        source = self._sources.get(request.source)
-        if source is None:
-            return _reject(404, f"unknown source {request.source!r}; known: {sorted(self._sources)}", request.source)
+        sender = self._senders.get(request.source)
+        if sender is None:
+            return _reject(404, f"unknown source {request.source!r}; known: {sorted(self._senders)}", request.source)
         if len(request.body) > self._max_body:
-            return _reject(413, f"body is {len(request.body)} bytes; the limit is {self._max_body}", source.name)
-        if request.content_type not in source.content_types:
-            expected = " or ".join(source.content_types)
-            return _reject(415, f"content type must be {expected}, got {request.content_type or 'none'!r}", source.name)
+            return _reject(413, f"body is {len(request.body)} bytes; the limit is {self._max_body}", sender.name)
+        if request.content_type not in sender.content_types:
+            expected = " or ".join(sender.content_types)
+            return _reject(415, f"content type must be {expected}, got {request.content_type or 'none'!r}", sender.name)
         now = self._clock()
-        delivery = InboundDelivery(
+        delivery = WebhookDelivery(
             source=request.source,
             body=request.body,
             headers=request.headers,
@@ -137,22 +137,22 @@ class Ingress:
             path_params=request.path_params,
         )
         try:
-            self._verify(source, delivery, now)
+            self._verify(sender, delivery, now)
         except SignatureError as err:
-            return _reject(401, err.reason, source.name)
+            return _reject(401, err.reason, sender.name)
         try:
-            items = source.adapt(delivery)
+            items = sender.adapt(delivery)
         except MalformedBodyError as err:
-            return _reject(400, err.reason, source.name)
+            return _reject(400, err.reason, sender.name)
         except UnusableBodyError as err:
-            return _reject(422, err.reason, source.name)
+            return _reject(422, err.reason, sender.name)
         try:
             archive_id = self._archive.store(delivery)
-            fresh = [item for item in items if self._publish_once(f"{source.name}:{item.dedupe_key}", item)]
+            fresh = [item for item in items if self._publish_once(f"{sender.name}:{item.dedupe_key}", item)]
         except RetryableError as err:
             return IngressResponse(
                 503,
-                {"status": "error", "source": source.name, "reason": f"temporarily unavailable: {err}"},
+                {"status": "error", "source": sender.name, "reason": f"temporarily unavailable: {err}"},
                 {"Retry-After": "30"},
             )
         except InProgressError:
@@ -160,7 +160,7 @@ class Ingress:
                 409,
                 {
                     "status": "in_progress",
-                    "source": source.name,
+                    "source": sender.name,
                     "reason": "the same delivery is being processed",
                 },
                 {"Retry-After": "5"},
@@ -168,7 +168,7 @@ class Ingress:
         published = sum(len(item.details) for item in fresh)
         body = {
             "status": "accepted" if fresh else "duplicate",
-            "source": source.name,
+            "source": sender.name,
             "delivery": request.request_id,
             "archived": archive_id,
             "items": len(items),
@@ -177,9 +177,9 @@ class Ingress:
         }
         return IngressResponse(202 if fresh else 200, body)
 
-    def _verify(self, source: Source, delivery: InboundDelivery, now: float) -> None:
+    def _verify(self, sender: WebhookSender, delivery: WebhookDelivery, now: float) -> None:
         try:
-            source.verify(delivery, self._secrets.for_source(source.name), now)
+            sender.verify(delivery, self._secrets.for_sender(sender.name), now)
         except SignatureError:
             # A secret rotated in the last few minutes may not be in the cached copy yet.
-            source.verify(delivery, self._secrets.for_source(source.name, refresh=True), now)
+            sender.verify(delivery, self._secrets.for_sender(sender.name, refresh=True), now)

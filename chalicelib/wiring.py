@@ -18,8 +18,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 from chalice.app import Request
 
 from chalicelib.ingress import HttpRequest, Ingress, IngressResponse, InProgressError
-from chalicelib.sources import SOURCES
-from chalicelib.sources.base import Inbound, InboundDelivery, SourceSecrets
+from chalicelib.senders import SENDERS
+from chalicelib.senders.base import Inbound, SenderSecrets, WebhookDelivery
 from talkworthy.clients import aws_client
 from talkworthy.errors import RetryableError
 from talkworthy.idempotency import AlreadyInProgressError, DynamoDbOnce
@@ -42,7 +42,7 @@ class SecretsManagerSecrets:
         self._last_refresh = 0.0
         self._lock = threading.Lock()
 
-    def for_source(self, source: str, *, refresh: bool = False) -> SourceSecrets:
+    def for_sender(self, sender: str, *, refresh: bool = False) -> SenderSecrets:
         force = False
         if refresh:
             with self._lock:
@@ -53,11 +53,11 @@ class SecretsManagerSecrets:
             document = self._provider.get(self._arn, transform="json", max_age=300, force_fetch=force)
         except parameters.exceptions.GetParameterError as err:
             raise RetryableError(f"webhook secrets unavailable: {err}") from err
-        entry = document.get(source, {}) if isinstance(document, dict) else {}
+        entry = document.get(sender, {}) if isinstance(document, dict) else {}
         return {key: list(values) for key, values in entry.items()}
 
 
-def raw_delivery_record(delivery: InboundDelivery) -> bytes:
+def raw_delivery_record(delivery: WebhookDelivery) -> bytes:
     """The delivery as received, as one JSON Lines record; the body base64-encoded byte for byte."""
     document = {
         "source": delivery.source,
@@ -82,7 +82,7 @@ class FirehoseRawArchive:
         self._client = client
         self._stream = stream_name
 
-    def store(self, delivery: InboundDelivery) -> str:
+    def store(self, delivery: WebhookDelivery) -> str:
         try:
             answer = self._client.put_record(
                 DeliveryStreamName=self._stream, Record={"Data": raw_delivery_record(delivery)}
@@ -142,7 +142,7 @@ def ingress() -> tuple[Ingress, IdempotentPublisher]:
         DynamoDbOnce(config.idempotency_table, aws_client("dynamodb"), expires_after_seconds=DEDUPE_SECONDS),
     )
     pipeline = Ingress(
-        SOURCES,
+        SENDERS,
         SecretsManagerSecrets(
             config.webhook_secrets_arn, parameters.SecretsProvider(boto3_client=aws_client("secretsmanager"))
         ),

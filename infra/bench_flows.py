@@ -48,13 +48,13 @@ class _AlwaysRun:
 
 
 class _DevSecrets:
-    def for_source(self, source: str, *, refresh: bool = False) -> dict[str, list[str]]:
-        return DEV.get(source, {})
+    def for_sender(self, sender: str, *, refresh: bool = False) -> dict[str, list[str]]:
+        return DEV.get(sender, {})
 
 
 def ingress_costs(per_call: PerCall) -> dict[str, Any]:
     from chalicelib.ingress import HttpRequest, Ingress
-    from chalicelib.sources import SOURCES
+    from chalicelib.senders import SENDERS
     from chalicelib.wiring import FirehoseRawArchive, IdempotentPublisher
     from infra.samples import signed_request
     from talkworthy.publishing import EventBridgePublisher
@@ -65,7 +65,7 @@ def ingress_costs(per_call: PerCall) -> dict[str, Any]:
         "POST", "standard", {k.lower(): v for k, v in headers.items()}, body, "bench", "", {"source": "standard"}
     )
     faked = Ingress(
-        SOURCES,
+        SENDERS,
         _DevSecrets(),
         FirehoseRawArchive(_NullFirehose(), "bench"),
         IdempotentPublisher(EventBridgePublisher(_NullEvents(), "bench"), _AlwaysRun()),  # type: ignore[arg-type]

@@ -71,7 +71,7 @@ def _element_errors(element: Any, where: str) -> list[str]:
 
 
 def block_errors(blocks: Any) -> list[str]:
-    """Block Kit's documented limits (WEBHOOKS.md §B2), worded the way Slack words them."""
+    """Block Kit's documented limits (https://docs.slack.dev/reference/block-kit/), worded as Slack words them."""
     if not isinstance(blocks, list):
         return ["must be an array [json-pointer:/blocks]"]
     errors = ["no more than 50 items allowed [json-pointer:/blocks]"] if len(blocks) > 50 else []

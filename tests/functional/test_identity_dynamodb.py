@@ -174,7 +174,7 @@ def test_concurrent_first_mentions_create_one_profile(
 ) -> None:
     table = make_table()
     graph = DynamoDbIdentityGraph(table)
-    results = _race(8, lambda: graph.resolve("twitter", author("race", "race@x.example")).profile_id)
+    results = _race(8, lambda: graph.resolve("twitter", author("race", "race@x.example")).identity.profile_id)
     assert len(set(results)) == 1
     inspect = aws.client("dynamodb")  # not the hooked client: the test may look at everything
     heads = inspect.scan(
@@ -208,7 +208,7 @@ def test_concurrent_first_mentions_of_a_handle_alone_create_one_profile(
 ) -> None:
     table = make_table()
     graph = DynamoDbIdentityGraph(table)
-    results = _race(8, lambda: graph.resolve("twitter", author("solo")).profile_id)
+    results = _race(8, lambda: graph.resolve("twitter", author("solo")).identity.profile_id)
     assert len(set(results)) == 1
     assert _profile_items(aws, table) == [f"PROFILE#{results[0]}"]  # losers leave nothing behind
 
@@ -226,7 +226,7 @@ def test_concurrent_first_mentions_sharing_an_email_converge(
     def resolve() -> str:
         with lock:
             handle = f"member{next(handles)}"
-        return graph.resolve("twitter", author(handle, "team@x.example"), crm.find_contact_by_email).profile_id
+        return graph.resolve("twitter", author(handle, "team@x.example"), crm.find_contact_by_email).identity.profile_id
 
     results = _race(6, resolve)
     assert len(set(results)) == 1  # one created it, the others joined it by the e-mail
@@ -278,7 +278,7 @@ def test_a_creation_that_stopped_is_finished_by_the_next_mention(
     assert _profile_items(aws, table) == []  # the index entries are there, the profile is not
 
     graph = DynamoDbIdentityGraph(aws.resource("dynamodb").Table(table.name))  # the retry, elsewhere
-    identity = graph.resolve("twitter", author("ann", "ann@x.example"), crm.find_contact_by_email)
+    identity = graph.resolve("twitter", author("ann", "ann@x.example"), crm.find_contact_by_email).identity
     assert not identity.new_profile  # it was made (half) by the first attempt
     assert (identity.crm_system, identity.crm_contact_id) == ("hubspot", "77")
     assert crm.lookups == ["ann@x.example"]  # the first attempt's answer was kept, not asked again
@@ -300,7 +300,7 @@ def test_a_creation_that_stopped_is_finished_whichever_ref_is_followed(
     by_email = graph.profile_for("email:bea@x.example")
     assert by_email is not None
     assert graph.profile_for("handle:discourse/bea") == by_email
-    joined = graph.resolve("twitter", author("bea_t", "bea@x.example"))  # rule 2 on the finished one
+    joined = graph.resolve("twitter", author("bea_t", "bea@x.example")).identity  # rule 2 on the finished one
     assert joined.profile_id == by_email
     assert graph.get_profile(by_email).handles == ["discourse/bea", "twitter/bea_t"]
 
@@ -320,7 +320,7 @@ def test_a_reader_finishing_a_creation_under_way_does_not_fork_it(
         return original(**kwargs)
 
     monkeypatch.setattr(table, "put_item", put_item)
-    created = DynamoDbIdentityGraph(table).resolve("twitter", author("cy"))
+    created = DynamoDbIdentityGraph(table).resolve("twitter", author("cy")).identity
     assert created.new_profile
     assert seen == [created.profile_id]
     assert _profile_items(aws, table) == [f"PROFILE#{created.profile_id}"]
@@ -338,7 +338,7 @@ def test_resolving_a_known_author_costs_one_get_and_one_query(
     crm = FakeCrm(Contact(system="hubspot", contact_id="77", email="ann@x.example", tier="Gold"))
     graph.resolve("twitter", author("ann", "ann@x.example"), crm.find_contact_by_email)
     calls.clear()
-    identity = graph.resolve("twitter", author("ann", "ann@x.example"), crm.find_contact_by_email)
+    identity = graph.resolve("twitter", author("ann", "ann@x.example"), crm.find_contact_by_email).identity
     assert identity.crm_contact_id == "77"
     assert sorted(calls.names) == ["GetItem", "Query"]  # the profile holds the e-mail: its entry is not read
     assert calls.consistent("GetItem") == calls.consistent("Query") == [True]
@@ -348,7 +348,7 @@ def test_a_new_author_costs_two_single_writes_and_no_read_back(
     make_table: Callable[[], Any], calls: Calls
 ) -> None:
     graph = DynamoDbIdentityGraph(make_table())
-    identity = graph.resolve("twitter", author("dee"), FakeCrm().find_contact_by_email)
+    identity = graph.resolve("twitter", author("dee"), FakeCrm().find_contact_by_email).identity
     assert identity.new_profile
     assert sorted(calls.names) == ["GetItem", "PutItem", "PutItem"]
 
@@ -358,7 +358,7 @@ def test_a_new_author_with_an_email_and_a_contact_costs_one_small_transaction(
 ) -> None:
     graph = DynamoDbIdentityGraph(make_table())
     crm = FakeCrm(Contact(system="hubspot", contact_id="77", email="eve@x.example", tier="Gold"))
-    identity = graph.resolve("twitter", author("eve", "eve@x.example"), crm.find_contact_by_email)
+    identity = graph.resolve("twitter", author("eve", "eve@x.example"), crm.find_contact_by_email).identity
     assert identity.crm_contact_id == "77"
     assert sorted(calls.names) == ["GetItem", "GetItem", "PutItem", "TransactWriteItems"]
     [(_, transaction)] = [call for call in calls.params if call[0] == "TransactWriteItems"]
@@ -386,7 +386,7 @@ def test_a_new_thread_writes_each_key_once_and_a_redelivery_writes_nothing(
 def test_on_the_mesh_table_from_the_template(mesh_table: Any) -> None:
     graph, threads = DynamoDbIdentityGraph(mesh_table), DynamoDbThreadStore(mesh_table)
     crm = FakeCrm(Contact(system="hubspot", contact_id="77", email="ann@x.example", tier="Gold"))
-    identity = graph.resolve("twitter", author("ann", "ann@x.example"), crm.find_contact_by_email)
+    identity = graph.resolve("twitter", author("ann", "ann@x.example"), crm.find_contact_by_email).identity
     assert identity.crm_contact_id == "77"
     assert graph.profile_for("crm:hubspot/77") == identity.profile_id  # through gsi1
     assert threads.assign_thread(mention("1"), identity.profile_id, "question") == "th_twitter_1"
@@ -426,7 +426,7 @@ class _Run:
             self.clock.advance(hours=args[0])
             return None
         if kind == "resolve":
-            identity = self.graph.resolve(args[0], author(args[1], args[2]), self.crm.find_contact_by_email)
+            identity = self.graph.resolve(args[0], author(args[1], args[2]), self.crm.find_contact_by_email).identity
             if identity.new_profile:
                 self.ids.append(identity.profile_id)
             return self.name(identity.model_dump_json())

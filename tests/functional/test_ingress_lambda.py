@@ -14,7 +14,7 @@ import boto3
 import pytest
 
 from chalicelib import wiring
-from chalicelib.sources.base import InboundDelivery
+from chalicelib.senders.base import WebhookDelivery
 from chalicelib.wiring import FirehoseRawArchive
 from infra.local.mesh import DEV_SECRETS
 from infra.local.provision import ProvisionedStack, provision
@@ -217,7 +217,7 @@ def test_archive_failure_answers_503_and_publishes_nothing(
 
 
 def test_firehose_errors_are_retryable(aws: boto3.Session) -> None:
-    delivery = InboundDelivery(
+    delivery = WebhookDelivery(
         source="standard",
         body=b"{}",
         headers={},

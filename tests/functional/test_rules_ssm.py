@@ -77,7 +77,7 @@ def post(intent: IntentLabel = "praise") -> MentionEnriched:
         identity=Identity(
             profile_id="prof-9", evidence=["handle:twitter/happy_admin"], confidence=0.8, new_profile=True
         ),
-        segment=Segment(tier="standard", source="crm"),
+        segment=Segment(tier="standard", basis="crm"),
         thread_id="t-1",
     )
 

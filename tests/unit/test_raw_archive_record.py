@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime
 
 from chalicelib.ingress import MAX_BODY_BYTES
-from chalicelib.sources.base import InboundDelivery
+from chalicelib.senders.base import WebhookDelivery
 from chalicelib.wiring import raw_delivery_record
 
 # HTTP API quota: "Total combined size of request line and header values: 10240 bytes".
@@ -16,8 +16,8 @@ API_GATEWAY_REQUEST_LINE_AND_HEADERS = 10240
 FIREHOSE_MAX_RECORD_BYTES = 1_000 * 1024
 
 
-def _delivery(body: bytes, headers: dict[str, str], url: str) -> InboundDelivery:
-    return InboundDelivery(
+def _delivery(body: bytes, headers: dict[str, str], url: str) -> WebhookDelivery:
+    return WebhookDelivery(
         source="standard",
         body=body,
         headers=headers,

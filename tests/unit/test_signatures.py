@@ -1,4 +1,5 @@
-"""Webhook signatures: the handbook's published vectors (WEBHOOKS.md §A, §E) and the failure modes."""
+"""Webhook signatures: the published vectors collected in the team handbook's WEBHOOKS.md §A, §E
+(not in this repository; each vector cites its vendor's page there), and the failure modes."""
 
 from __future__ import annotations
 

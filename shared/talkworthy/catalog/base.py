@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-from typing import ClassVar, Self
+from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -73,7 +73,3 @@ class Detail(_Model):
 
     DETAIL_TYPE: ClassVar[str]
     meta: EventMeta
-
-    @classmethod
-    def from_json(cls, raw: str | bytes) -> Self:
-        return cls.model_validate_json(raw)

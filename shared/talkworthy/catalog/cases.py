@@ -9,7 +9,7 @@ from pydantic import Field
 
 from talkworthy.catalog.base import Detail, _Model
 
-__all__ = ["CaseOpened", "LeadFlagged", "RecordRef", "SlaBreached", "TicketClosed"]
+__all__ = ["CaseOpened", "LeadFlagged", "Priority", "RecordRef", "SlaBreached", "TicketClosed"]
 
 Priority = Literal["low", "normal", "high", "urgent"]
 

@@ -12,17 +12,17 @@ __all__ = ["IdeaStatusChanged", "IdeaSubmitted", "IdeaVoted", "Person"]
 
 
 class Person(_Model):
-    """Someone outside the company, as a source knows them."""
+    """Someone outside the company, as the idea's system knows them."""
 
     name: str | None = None
     email: str | None = None
     handle: str | None = None
-    source_user_id: str | None = None
+    system_user_id: str | None = Field(default=None, description="their user id in the idea_system")
 
 
 class IdeaSubmitted(Detail):
     DETAIL_TYPE = "Idea.Submitted"
-    source: str = Field(description="canny, discourse, mention")
+    idea_system: str = Field(description="where the idea lives (idea_id is its id there): canny, discourse, mention")
     idea_id: str
     title: str = Field(min_length=1, max_length=1000)
     text: str = Field(default="", max_length=40_000)
@@ -35,7 +35,7 @@ class IdeaSubmitted(Detail):
 
 class IdeaStatusChanged(Detail):
     DETAIL_TYPE = "Idea.StatusChanged"
-    source: str
+    idea_system: str
     idea_id: str
     title: str | None = None
     previous: str | None = None
@@ -47,6 +47,6 @@ class IdeaVoted(Detail):
     """Canny ``vote.created``: a voter to notify on every later status change."""
 
     DETAIL_TYPE = "Idea.Voted"
-    source: str
+    idea_system: str
     idea_id: str
     voter: Person

@@ -20,9 +20,14 @@ __all__ = [
     "MentionEnriched",
     "MentionReceived",
     "Segment",
+    "SentimentLabel",
+    "Tier",
 ]
 
 IntentLabel = Literal["support_request", "complaint", "question", "sales_lead", "idea", "praise", "other"]
+SentimentLabel = Literal["positive", "negative", "neutral", "mixed"]
+Tier = Literal["vip", "high", "standard", "prospect", "unknown"]
+"""A segment's customer value: a CRM tier (``vip``, ``high``, ``standard``), ``prospect`` or ``unknown``."""
 
 
 class Author(_Model):
@@ -86,8 +91,8 @@ class Identity(_Model):
 
 
 class Segment(_Model):
-    tier: Literal["vip", "high", "standard", "prospect", "unknown"]
-    source: str = Field(description="crm, history or default")
+    tier: Tier
+    basis: str = Field(description="what the tier is based on: crm, history or default")
 
 
 class MentionEnriched(Detail):

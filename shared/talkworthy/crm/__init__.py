@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from talkworthy.crm.fake import InMemoryCrm
 from talkworthy.crm.port import (
-    CasePriority,
     CaseRef,
     CaseRequest,
     Contact,
@@ -29,7 +28,6 @@ if TYPE_CHECKING:
     from talkworthy.http import HttpClient, RetryPolicy
 
 __all__ = [
-    "CasePriority",
     "CaseRef",
     "CaseRequest",
     "Contact",

@@ -21,44 +21,23 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from boto3.dynamodb.conditions import Key
-from botocore.exceptions import ClientError
 
 from talkworthy.crm.port import CaseRef, CaseRequest, Contact, LeadRef, LeadRequest
-from talkworthy.errors import ConfigurationError, InvalidInputError, PermanentError, RetryableError
-
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.service_resource import Table
-else:
-    Table = Any
+from talkworthy.dynamo import Table, call, conditional, put, query_all, transact
+from talkworthy.errors import InvalidInputError, RetryableError
 
 __all__ = ["DynamoDbCrm"]
 
 SYSTEM = "dynamodb"
 GSI = "gsi1"
-_RETRYABLE = {
-    "ProvisionedThroughputExceededException",
-    "ThrottlingException",
-    "RequestLimitExceeded",
-    "InternalServerError",
-    "ServiceUnavailable",
-    "TransactionInProgressException",
-}
+_ABSENT = "attribute_not_exists(pk)"
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat()
-
-
-def _translate(err: ClientError) -> Exception:
-    code = err.response.get("Error", {}).get("Code", "")
-    if code in _RETRYABLE:
-        return RetryableError(f"DynamoDB {code}")
-    if code == "ResourceNotFoundException":
-        return ConfigurationError("the CRM table does not exist")
-    return PermanentError(f"DynamoDB {code}: {err}")
 
 
 class DynamoDbCrm:
@@ -78,7 +57,7 @@ class DynamoDbCrm:
         item.update({k: v for k, v in contact.model_dump(exclude={"system"}).items() if v is not None})
         if email:
             item.update(gsi1pk=f"EMAIL#{email.strip().lower()}", gsi1sk=f"CONTACT#{contact_id}")
-        self._call(self._table.put_item, Item=item)
+        call(self._table.put_item, Item=item)
         return contact
 
     def find_contact_by_email(self, email: str) -> Contact | None:
@@ -140,7 +119,7 @@ class DynamoDbCrm:
             contact = self.find_contact_by_email(email)
             contact_id = contact.contact_id if contact else None
         elif contact_id and email is None:
-            found = self._call(self._table.get_item, Key={"pk": f"CONTACT#{contact_id}", "sk": "CONTACT"})
+            found = call(self._table.get_item, Key={"pk": f"CONTACT#{contact_id}", "sk": "CONTACT"})
             email = found.get("Item", {}).get("email")
         owners = {_case_owner(contact_id, None), _case_owner(None, email)} - {None}
         rows = {row["case_id"]: row for owner in owners for row in self._index(f"OPENCASES#{owner}")}
@@ -149,73 +128,33 @@ class DynamoDbCrm:
 
     def close_case(self, case_id: str) -> None:
         """Mark the case closed and take it out of the open-cases index; closing twice is harmless."""
-        try:
-            self._table.update_item(
-                Key={"pk": f"CASE#{case_id}", "sk": "CASE"},
-                UpdateExpression="SET #status = :closed, closed_at = :now REMOVE gsi1pk, gsi1sk",
-                ConditionExpression="attribute_exists(pk)",
-                ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues={":closed": "closed", ":now": _now()},
-            )
-        except ClientError as err:
-            if err.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                raise InvalidInputError(f"no case {case_id}") from err
-            raise _translate(err) from err
+        closed = conditional(
+            self._table.update_item,
+            Key={"pk": f"CASE#{case_id}", "sk": "CASE"},
+            UpdateExpression="SET #status = :closed, closed_at = :now REMOVE gsi1pk, gsi1sk",
+            ConditionExpression="attribute_exists(pk)",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues={":closed": "closed", ":now": _now()},
+        )
+        if not closed:
+            raise InvalidInputError(f"no case {case_id}")
 
     # -- storage --------------------------------------------------------------------------------
 
     def _create_once(self, guard_pk: str, id_attr: str, record_id: str, item: dict[str, Any]) -> str | None:
-        """Write the record and its guard together; return the existing record id if the guard was taken.
-
-        The table resource's client converts plain Python values to attribute values for every
-        operation, ``transact_write_items`` included, so the items are passed untyped.
-        """
-        name = self._table.name
+        """Write the record and its guard together; return the existing record id if the guard was taken."""
         guard = {"pk": guard_pk, "sk": "KEY", id_attr: record_id, "created_at": item["created_at"]}
-        try:
-            self._table.meta.client.transact_write_items(
-                TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": name,
-                            "Item": guard,
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                    {
-                        "Put": {
-                            "TableName": name,
-                            "Item": item,
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                ]
-            )
-        except ClientError as err:
-            reasons = err.response.get("CancellationReasons") or []
-            if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
-                found = self._call(self._table.get_item, Key={"pk": guard_pk, "sk": "KEY"}, ConsistentRead=True)
-                return str(found["Item"][id_attr])
-            if any(reason.get("Code") == "TransactionConflict" for reason in reasons):
-                raise RetryableError("DynamoDB transaction conflict on the idempotency key") from err
-            raise _translate(err) from err
-        return None
+        codes = transact(self._table, [put(guard, _ABSENT), put(item, _ABSENT)])
+        if codes is None:
+            return None
+        if codes[0] == "ConditionalCheckFailed":
+            found = call(self._table.get_item, Key={"pk": guard_pk, "sk": "KEY"}, ConsistentRead=True)
+            return str(found["Item"][id_attr])
+        raise RetryableError("DynamoDB transaction conflict on the idempotency key")
 
     def _index(self, gsi1pk: str) -> list[dict[str, Any]]:
-        rows: list[dict[str, Any]] = []
-        kwargs: dict[str, Any] = {"IndexName": GSI, "KeyConditionExpression": Key("gsi1pk").eq(gsi1pk)}
-        while True:
-            page = self._call(self._table.query, **kwargs)
-            rows += page.get("Items", [])
-            if "LastEvaluatedKey" not in page:
-                return rows
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-
-    def _call(self, operation: Any, **kwargs: Any) -> Any:
-        try:
-            return operation(**kwargs)
-        except ClientError as err:
-            raise _translate(err) from err
+        condition = Key("gsi1pk").eq(gsi1pk)
+        return list(query_all(self._table, IndexName=GSI, KeyConditionExpression=condition))
 
 
 def _case_owner(contact_id: str | None, email: str | None) -> str | None:

@@ -8,12 +8,13 @@ second case or lead.
 from __future__ import annotations
 
 import hashlib
-from typing import Literal, Protocol
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from talkworthy.catalog.cases import Priority
+
 __all__ = [
-    "CasePriority",
     "CaseRef",
     "CaseRequest",
     "Contact",
@@ -22,9 +23,6 @@ __all__ = [
     "LeadRequest",
     "external_key",
 ]
-
-CasePriority = Literal["low", "normal", "high", "urgent"]
-
 
 class _Value(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -47,7 +45,7 @@ class CaseRequest(_Value):
     description: str
     contact: Contact | None = None
     requester_email: str | None = None
-    priority: CasePriority = "normal"
+    priority: Priority = "normal"
     origin_channel: str
     origin_url: str | None = None
     tags: tuple[str, ...] = ()

@@ -6,9 +6,10 @@ The boto3 client is injected; this module never imports boto3 or builds a client
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final, Literal, Protocol
+from typing import Any, Final, Protocol
 
 from talkworthy.catalog.base import Provenance, Score
+from talkworthy.catalog.mention import SentimentLabel
 from talkworthy.errors import InvalidInputError, PermanentError, RetryableError, TalkworthyError
 
 __all__ = [
@@ -31,8 +32,7 @@ _RETRYABLE_CODES: Final = frozenset(
         "ServiceUnavailableException",
     }
 )
-_Label = Literal["positive", "negative", "neutral", "mixed"]
-_LABELS: Final[dict[str, tuple[_Label, str]]] = {
+_LABELS: Final[dict[str, tuple[SentimentLabel, str]]] = {
     "POSITIVE": ("positive", "Positive"),
     "NEGATIVE": ("negative", "Negative"),
     "NEUTRAL": ("neutral", "Neutral"),

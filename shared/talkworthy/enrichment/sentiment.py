@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from talkworthy.catalog.base import Provenance, Score
+from talkworthy.catalog.mention import SentimentLabel
 from talkworthy.enrichment.comprehend import (
     ComprehendClient,
     ComprehendSentimentAnalyzer,
@@ -29,14 +30,11 @@ __all__ = [
     "ComprehendClient",
     "ComprehendSentimentAnalyzer",
     "SentimentAnalyzer",
-    "SentimentLabel",
     "UnsupportedLanguageError",
     "VaderSentimentAnalyzer",
     "select_sentiment_analyzer",
     "truncate_utf8",
 ]
-
-SentimentLabel = Literal["positive", "negative", "neutral", "mixed"]
 
 VADER_THRESHOLD: Final = 0.05
 

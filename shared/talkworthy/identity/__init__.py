@@ -1,7 +1,8 @@
 """Who an author is (identity graph), which conversation a mention belongs to, and what they are worth.
 
-State lives in the mesh table (layouts: :mod:`.graph_dynamodb`, :mod:`.threads_dynamodb`); the
-in-memory versions run the same rules for tests and local runs.
+State lives in the mesh table (keys: :mod:`talkworthy.keys`; layouts: :mod:`.graph_items`,
+:mod:`.threads_dynamodb`), in the cloud and in local runs alike (there on the embedded AWS); the
+in-memory versions run the same rules for unit tests.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from talkworthy.identity.graph import StoredIdentityGraph
 from talkworthy.identity.graph_dynamodb import DynamoDbIdentityGraph, DynamoDbProfileStore
 from talkworthy.identity.graph_memory import InMemoryIdentityGraph, InMemoryProfileStore
 from talkworthy.identity.model import InteractionKind, Link, LinkKind, MergeCandidate, Profile
-from talkworthy.identity.port import CrmLookup, IdentityGraph
+from talkworthy.identity.port import CrmLookup, IdentityGraph, Resolution
 from talkworthy.identity.segment import crm_tier, segment_for
 from talkworthy.identity.store import ProfileStore
 from talkworthy.identity.threads import (
@@ -39,6 +40,7 @@ __all__ = [
     "MergeCandidate",
     "Profile",
     "ProfileStore",
+    "Resolution",
     "StoredIdentityGraph",
     "ThreadStore",
     "crm_tier",

@@ -49,7 +49,7 @@ from talkworthy.identity.model import (
     handle_ref,
     normalise_email,
 )
-from talkworthy.identity.port import CrmLookup
+from talkworthy.identity.port import CrmLookup, Resolution
 from talkworthy.identity.store import ProfileStore
 
 __all__ = ["StoredIdentityGraph"]
@@ -114,7 +114,7 @@ class StoredIdentityGraph(Curation):
         super().__init__(store, clock)
         self._crm_recheck = crm_recheck
 
-    def resolve(self, platform: str, author: Author, crm_lookup: CrmLookup | None = None) -> Identity:
+    def resolve(self, platform: str, author: Author, crm_lookup: CrmLookup | None = None) -> Resolution:
         handle = handle_ref(platform, author.handle)
         email = normalise_email(author.email)
         crm = _Crm(crm_lookup)
@@ -132,7 +132,7 @@ class StoredIdentityGraph(Curation):
         crm_link = profile.link(f"crm:{profile.crm_system}/{profile.crm_contact_id}")
         if crm_link is not None:
             evidence.append(crm_link.evidence[0])
-        return Identity(
+        identity = Identity(
             profile_id=profile.profile_id,
             crm_system=profile.crm_system,
             crm_contact_id=profile.crm_contact_id,
@@ -140,6 +140,7 @@ class StoredIdentityGraph(Curation):
             confidence=choice.confidence,
             new_profile=choice.new_profile,
         )
+        return Resolution(identity, profile)  # the profile as read and written here: no second read
 
     # -- the decision, one attempt: None when a conditional write lost a race ----------------------
 
@@ -213,12 +214,15 @@ class StoredIdentityGraph(Curation):
             elif by_email is not None and by_email.profile_id == owner.profile_id:
                 evidence += [] if ref in evidence else [ref]
             elif by_email is not None and ref not in owner.rejected and handle not in by_email.rejected:
-                self._suggest(owner, by_email, handle, email, now)
+                stored = self._suggest(owner, by_email, handle, email, now)
         return _Choice(stored, evidence, confidence, False, fresh)
 
-    def _suggest(self, owner: StoredProfile, other: StoredProfile, handle: str, email: str, now: datetime) -> None:
+    def _suggest(
+        self, owner: StoredProfile, other: StoredProfile, handle: str, email: str, now: datetime
+    ) -> StoredProfile:
+        """Record that ``other`` may be the same person; ``owner`` as it reads afterwards."""
         if any(c.profile_id == other.profile_id for c in owner.profile.candidates):
-            return
+            return owner
         evidence = [
             f"{handle} is {owner.profile_id}",
             f"email:{email} is {other.profile_id}",
@@ -228,6 +232,8 @@ class StoredIdentityGraph(Curation):
             profile_id=other.profile_id, evidence=evidence, confidence=EMAIL_CONFIDENCE, created_at=now
         )
         self._store.add_candidate(owner.profile_id, candidate)
+        candidates = sorted([*owner.profile.candidates, candidate], key=lambda c: c.profile_id)
+        return replace(owner, profile=owner.profile.model_copy(update={"candidates": candidates}))
 
     # -- CRM ---------------------------------------------------------------------------------------
 

@@ -30,8 +30,9 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Key
 
+from talkworthy import keys
 from talkworthy.catalog.base import utc_now
-from talkworthy.identity._dynamo import (
+from talkworthy.dynamo import (
     Action,
     Table,
     call,
@@ -48,10 +49,7 @@ from talkworthy.identity.graph_items import (
     creation_record,
     head_from_record,
     head_item,
-    head_key,
-    index_key,
     link_value,
-    pk,
     read_profile,
 )
 from talkworthy.identity.model import InteractionKind, Link, MergeCandidate, StoredProfile, utc_iso
@@ -71,10 +69,10 @@ class DynamoDbProfileStore:
 
     def owner(self, ref: str) -> str | None:
         if ref.startswith("crm:"):
-            gsi = Key("gsi1pk").eq(f"IDENTITY#{ref}")
+            gsi = Key("gsi1pk").eq(keys.crm_link_gsi(ref))
             rows = call(self._table.query, IndexName="gsi1", KeyConditionExpression=gsi, Limit=1)["Items"]
             return str(rows[0]["profile_id"]) if rows else None
-        item = call(self._table.get_item, Key=index_key(ref), ConsistentRead=True).get("Item")
+        item = call(self._table.get_item, Key=keys.identity(ref), ConsistentRead=True).get("Item")
         return str(item["profile_id"]) if item else None
 
     def load(self, profile_id: str) -> StoredProfile | None:
@@ -83,7 +81,7 @@ class DynamoDbProfileStore:
     def create(self, stored: StoredProfile, at: datetime) -> bool:
         head = head_item(stored, at)
         record = {"profile_id": stored.profile_id, "created_at": utc_iso(at), "creating": creation_record(head)}
-        entries = [{**index_key(link.ref), **record} for link in stored.profile.links if link.kind != "crm"]
+        entries = [{**keys.identity(link.ref), **record} for link in stored.profile.links if link.kind != "crm"]
         if len(entries) == 1:
             won = conditional(self._table.put_item, Item=entries[0], ConditionExpression=_ABSENT)
         else:
@@ -93,7 +91,7 @@ class DynamoDbProfileStore:
         return won
 
     def finish_create(self, ref: str) -> bool:
-        entry = call(self._table.get_item, Key=index_key(ref), ConsistentRead=True).get("Item")
+        entry = call(self._table.get_item, Key=keys.identity(ref), ConsistentRead=True).get("Item")
         if not entry or "creating" not in entry:
             return False
         head = head_from_record(str(entry["profile_id"]), entry["creating"])
@@ -101,7 +99,7 @@ class DynamoDbProfileStore:
         return True
 
     def add_link(self, profile_id: str, link: Link) -> bool:
-        index = {**index_key(link.ref), "profile_id": profile_id, "created_at": utc_iso(link.created_at)}
+        index = {**keys.identity(link.ref), "profile_id": profile_id, "created_at": utc_iso(link.created_at)}
         actions = [put(index, _ABSENT), _set_link(profile_id, link, _LIVE)]
         return transact(self._table, actions) is None
 
@@ -110,18 +108,18 @@ class DynamoDbProfileStore:
         values = {
             ":s": system,
             ":c": contact_id,
-            ":g": f"IDENTITY#{link.ref}",
-            ":p": pk(profile_id),
+            ":g": keys.crm_link_gsi(link.ref),
+            ":p": keys.profile_pk(profile_id),
             ":l": link_value(link),
         }
         expression = "SET crm_system = :s, crm_contact_id = :c, gsi1pk = :g, gsi1sk = :p, links.#r = :l"
         if tier is not None:
             expression, values[":t"] = expression + ", tier = :t", tier
         condition = f"{_LIVE} AND attribute_not_exists(crm_contact_id)"
-        return self._update(head_key(profile_id), expression, values, condition, {"#r": link.ref})
+        return self._update(keys.profile(profile_id), expression, values, condition, {"#r": link.ref})
 
     def mark_crm_checked(self, profile_id: str, at: datetime) -> None:
-        self._update(head_key(profile_id), "SET crm_checked_at = :at", {":at": utc_iso(at)}, "attribute_exists(pk)")
+        self._update(keys.profile(profile_id), "SET crm_checked_at = :at", {":at": utc_iso(at)}, "attribute_exists(pk)")
 
     def add_candidate(self, profile_id: str, candidate: MergeCandidate) -> None:
         call(self._table.put_item, Item=candidate_item(profile_id, candidate))
@@ -129,24 +127,24 @@ class DynamoDbProfileStore:
     def confirm(self, profile_id: str, ref: str, actor: str | None) -> bool:
         values = {":t": True, ":a": actor}
         expression = "SET links.#r.confirmed = :t, links.#r.confirmed_by = :a"
-        return self._update(head_key(profile_id), expression, values, "attribute_exists(links.#r)", {"#r": ref})
+        return self._update(keys.profile(profile_id), expression, values, "attribute_exists(links.#r)", {"#r": ref})
 
     def remove_link(self, profile_id: str, link: Link, *, reject: bool, actor: str | None, at: datetime) -> bool:
         expression = "REMOVE links.#r"
         if link.kind == "crm":
             expression += ", crm_system, crm_contact_id, tier, gsi1pk, gsi1sk"
         names = {"#r": link.ref}
-        unlink = update(head_key(profile_id), expression, None, "attribute_exists(links.#r)", names)
+        unlink = update(keys.profile(profile_id), expression, None, "attribute_exists(links.#r)", names)
         actions = [unlink]
         if link.kind != "crm":
-            actions.append(delete(index_key(link.ref), "profile_id = :p", {":p": profile_id}))
+            actions.append(delete(keys.identity(link.ref), "profile_id = :p", {":p": profile_id}))
         if reject:
-            item = {"pk": pk(profile_id), "sk": f"REJECTED#{link.ref}", "actor": actor, "at": utc_iso(at)}
+            item = {**keys.rejected(profile_id, link.ref), "actor": actor, "at": utc_iso(at)}
             actions.append(put(item))
         if len(actions) == 1:
             return conditional(
                 self._table.update_item,
-                Key=head_key(profile_id),
+                Key=keys.profile(profile_id),
                 UpdateExpression=expression,
                 ConditionExpression="attribute_exists(links.#r)",
                 ExpressionAttributeNames=names,
@@ -162,7 +160,7 @@ class DynamoDbProfileStore:
                 return False
             counts = {":m": src.get("mention_count", 0), ":s": src.get("support_contacts", 0)}
             mark = update(
-                head_key(source),
+                keys.profile(source),
                 "SET merged_into = :into, merged_by = :by, merged_at = :at",
                 {":into": target, ":by": actor, ":at": utc_iso(at), **counts},
                 f"{_LIVE} AND mention_count = :m AND support_contacts = :s",
@@ -173,29 +171,29 @@ class DynamoDbProfileStore:
                 expression += " SET last_support_at = :l"
                 condition += " AND (attribute_not_exists(last_support_at) OR last_support_at < :l)"
                 values[":l"] = latest
-            if transact(self._table, [mark, update(head_key(target), expression, values, condition)]) is None:
+            if transact(self._table, [mark, update(keys.profile(target), expression, values, condition)]) is None:
                 return True
         return False
 
     def move_link(self, source: str, target: str, link: Link) -> None:
         moves = [
             _set_link(target, link),
-            update(head_key(source), "REMOVE links.#r", names={"#r": link.ref}),
+            update(keys.profile(source), "REMOVE links.#r", names={"#r": link.ref}),
         ]
         values = {":t": target, ":s": source}
-        repoint = update(index_key(link.ref), "SET profile_id = :t REMOVE creating", values, "profile_id = :s")
+        repoint = update(keys.identity(link.ref), "SET profile_id = :t REMOVE creating", values, "profile_id = :s")
         if transact(self._table, [repoint, *moves]) is not None:
             transact(self._table, moves)  # the index no longer points at the source: move the link only
 
     def move_notes(self, source: str, target: str) -> None:
         for item in self._partition(source):
             sk = str(item["sk"])
-            if not sk.startswith(("CANDIDATE#", "REJECTED#")):
+            if not sk.startswith((keys.CANDIDATE, keys.REJECTED)):
                 continue
-            if sk != f"CANDIDATE#{target}":
-                call(self._table.put_item, Item={**item, "pk": pk(target)})
-            call(self._table.delete_item, Key={"pk": pk(source), "sk": sk})
-        call(self._table.delete_item, Key={"pk": pk(target), "sk": f"CANDIDATE#{source}"})
+            if sk != keys.candidate(source, target)["sk"]:
+                call(self._table.put_item, Item={**item, "pk": keys.profile_pk(target)})
+            call(self._table.delete_item, Key={"pk": keys.profile_pk(source), "sk": sk})
+        call(self._table.delete_item, Key=keys.candidate(target, source))
 
     def count(self, profile_id: str, kind: InteractionKind, at: datetime, event_key: str | None) -> bool:
         """``ADD`` to the counter, with the event key's guard in the same transaction; a profile
@@ -203,16 +201,16 @@ class DynamoDbProfileStore:
         counter = "mention_count" if kind == "mention" else "support_contacts"
         current = profile_id
         for _ in range(_ATTEMPTS):
-            actions = [update(head_key(current), f"ADD {counter} :one", {":one": 1}, _LIVE)]
+            actions = [update(keys.profile(current), f"ADD {counter} :one", {":one": 1}, _LIVE)]
             if event_key is not None:
                 expires = int((self._clock() + _GUARD_TTL).timestamp())
-                guard = {"pk": f"INTERACTION#{event_key}", "sk": "INTERACTION", "expires_at": expires}
+                guard = {**keys.interaction(event_key), "expires_at": expires}
                 actions.insert(0, put({**guard, "profile_id": current}, _ABSENT))
             codes = transact(self._table, actions)
             if codes is None:
                 if kind == "support_contact":
                     later = "attribute_not_exists(last_support_at) OR last_support_at < :at"
-                    self._update(head_key(current), "SET last_support_at = :at", {":at": utc_iso(at)}, later)
+                    self._update(keys.profile(current), "SET last_support_at = :at", {":at": utc_iso(at)}, later)
                 return True
             if event_key is not None and codes[0] == "ConditionalCheckFailed":
                 return False
@@ -223,12 +221,16 @@ class DynamoDbProfileStore:
     # -- reads and single writes ---------------------------------------------------------------
 
     def _head(self, profile_id: str) -> dict[str, Any] | None:
-        found = call(self._table.get_item, Key=head_key(profile_id), ConsistentRead=True)
+        found = call(self._table.get_item, Key=keys.profile(profile_id), ConsistentRead=True)
         item: dict[str, Any] | None = found.get("Item")
         return item
 
     def _partition(self, profile_id: str) -> list[dict[str, Any]]:
-        return list(query_all(self._table, KeyConditionExpression=Key("pk").eq(pk(profile_id)), ConsistentRead=True))
+        return list(
+            query_all(
+                self._table, KeyConditionExpression=Key("pk").eq(keys.profile_pk(profile_id)), ConsistentRead=True
+            )
+        )
 
     def _update(
         self,
@@ -250,7 +252,7 @@ class DynamoDbProfileStore:
 
 def _set_link(profile_id: str, link: Link, condition: str | None = None) -> Action:
     """Put ``link`` into the profile item's ``links`` map (under its ref)."""
-    return update(head_key(profile_id), "SET links.#r = :l", {":l": link_value(link)}, condition, {"#r": link.ref})
+    return update(keys.profile(profile_id), "SET links.#r = :l", {":l": link_value(link)}, condition, {"#r": link.ref})
 
 
 class DynamoDbIdentityGraph(StoredIdentityGraph):

@@ -1,5 +1,7 @@
 """Identity items on the mesh table (``pk``/``sk``, GSI ``gsi1``, TTL ``expires_at``), and reading them.
 
+Their keys are built by :mod:`talkworthy.keys` (every item kind of the mesh table is listed there).
+
 =====================  ========================  ====================  =====================================
 item                   pk                        sk                    holds
 =====================  ========================  ====================  =====================================
@@ -48,6 +50,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from talkworthy import keys
 from talkworthy.identity.model import Link, MergeCandidate, Profile, StoredProfile, split_ref, utc_iso
 
 __all__ = [
@@ -55,28 +58,11 @@ __all__ = [
     "creation_record",
     "head_from_record",
     "head_item",
-    "head_key",
-    "index_key",
     "link_value",
-    "pk",
     "read_profile",
 ]
 
 _KEYS = ("pk", "sk", "profile_id", "gsi1pk", "gsi1sk")
-
-
-def pk(profile_id: str) -> str:
-    return f"PROFILE#{profile_id}"
-
-
-def head_key(profile_id: str) -> dict[str, str]:
-    """The profile item itself."""
-    return {"pk": pk(profile_id), "sk": "PROFILE"}
-
-
-def index_key(ref: str) -> dict[str, str]:
-    """The index entry of a handle or e-mail ref."""
-    return {"pk": f"IDENTITY#{ref}", "sk": "IDENTITY"}
 
 
 def _number(value: float) -> Decimal:
@@ -99,14 +85,14 @@ def link_value(link: Link) -> dict[str, Any]:
 def _gsi(profile_id: str, crm_system: Any, crm_contact_id: Any) -> dict[str, str]:
     if not crm_system or not crm_contact_id:
         return {}
-    return {"gsi1pk": f"IDENTITY#crm:{crm_system}/{crm_contact_id}", "gsi1sk": pk(profile_id)}
+    return {"gsi1pk": keys.crm_link_gsi(f"crm:{crm_system}/{crm_contact_id}"), "gsi1sk": keys.profile_pk(profile_id)}
 
 
 def head_item(stored: StoredProfile, at: datetime) -> dict[str, Any]:
     """The whole profile item of a profile about to be created at ``at``."""
     profile = stored.profile
     item: dict[str, Any] = {
-        **head_key(profile.profile_id),
+        **keys.profile(profile.profile_id),
         "profile_id": profile.profile_id,
         "created_at": utc_iso(at),
         "mention_count": profile.mention_count,
@@ -132,7 +118,7 @@ def creation_record(head: dict[str, Any]) -> dict[str, Any]:
 def head_from_record(profile_id: str, record: dict[str, Any]) -> dict[str, Any]:
     """The profile item back from :func:`creation_record` (finishing a creation that stopped)."""
     return {
-        **head_key(profile_id),
+        **keys.profile(profile_id),
         "profile_id": profile_id,
         **record,
         **_gsi(profile_id, record.get("crm_system"), record.get("crm_contact_id")),
@@ -141,8 +127,7 @@ def head_from_record(profile_id: str, record: dict[str, Any]) -> dict[str, Any]:
 
 def candidate_item(profile_id: str, candidate: MergeCandidate) -> dict[str, Any]:
     return {
-        "pk": pk(profile_id),
-        "sk": f"CANDIDATE#{candidate.profile_id}",
+        **keys.candidate(profile_id, candidate.profile_id),
         "other": candidate.profile_id,
         "evidence": list(candidate.evidence),
         "confidence": _number(candidate.confidence),
@@ -174,9 +159,9 @@ def read_profile(profile_id: str, items: Iterable[dict[str, Any]]) -> StoredProf
     rejected: set[str] = set()
     for item in items:
         sk = str(item["sk"])
-        if sk == "PROFILE":
+        if sk == keys.PROFILE_SK:
             head = item
-        elif sk.startswith("CANDIDATE#"):
+        elif sk.startswith(keys.CANDIDATE):
             candidates.append(
                 MergeCandidate(
                     profile_id=item["other"],
@@ -185,8 +170,8 @@ def read_profile(profile_id: str, items: Iterable[dict[str, Any]]) -> StoredProf
                     created_at=datetime.fromisoformat(item["created_at"]),
                 )
             )
-        elif sk.startswith("REJECTED#"):
-            rejected.add(sk.removeprefix("REJECTED#"))
+        elif sk.startswith(keys.REJECTED):
+            rejected.add(sk.removeprefix(keys.REJECTED))
     if head is None:
         return None
     links = sorted(

@@ -4,20 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from talkworthy.catalog.mention import Author, Identity
 from talkworthy.crm.port import Contact
 from talkworthy.identity.model import InteractionKind, Profile
 
-__all__ = ["CrmLookup", "IdentityGraph"]
+__all__ = ["CrmLookup", "IdentityGraph", "Resolution"]
 
 CrmLookup = Callable[[str], Contact | None]
 """``CrmPort.find_contact_by_email`` or anything shaped like it."""
 
 
+class Resolution(NamedTuple):
+    """Who wrote a mention (the catalog's ``Identity``) and their profile as the graph left it."""
+
+    identity: Identity
+    profile: Profile
+
+
 class IdentityGraph(Protocol):
-    def resolve(self, platform: str, author: Author, crm_lookup: CrmLookup | None = None) -> Identity:
+    def resolve(self, platform: str, author: Author, crm_lookup: CrmLookup | None = None) -> Resolution:
         """The author's profile (created if new), linked to a CRM contact when the evidence holds."""
         ...
 

@@ -3,7 +3,7 @@
 :func:`segment_for` decides, first match wins:
 
 =====================================================  ============  ===========
-what is known                                          tier          source
+what is known                                          tier          basis
 =====================================================  ============  ===========
 nothing (no profile, or one with no handle, e-mail,    ``unknown``   ``default``
 CRM contact or interaction left, e.g. all links undone)
@@ -56,9 +56,9 @@ def segment_for(profile: Profile | None, tiers: Mapping[str, CrmTier] = DEFAULT_
     if profile is None or not (
         profile.handles or profile.emails or profile.crm_contact_id or profile.mention_count or profile.support_contacts
     ):
-        return Segment(tier="unknown", source="default")
+        return Segment(tier="unknown", basis="default")
     if profile.crm_contact_id:
-        return Segment(tier=crm_tier(profile.tier, tiers), source="crm")
+        return Segment(tier=crm_tier(profile.tier, tiers), basis="crm")
     if profile.support_contacts > 0:
-        return Segment(tier="standard", source="history")
-    return Segment(tier="prospect", source="default")
+        return Segment(tier="standard", basis="history")
+    return Segment(tier="prospect", basis="default")

@@ -178,7 +178,6 @@ def _nothing_to_do(topic: Entry | None, thread: str, at: datetime) -> bool:
     return topic.last_at > at or (topic.last_at == at and topic.thread_id == thread)
 
 
-
 class InMemoryThreadIndex:
     def __init__(self) -> None:
         self.threads: dict[str, str] = {}

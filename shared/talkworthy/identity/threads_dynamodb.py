@@ -15,7 +15,7 @@ days by default): a reply to a post older than that starts a new thread. Never a
 
 Per mention: one strongly consistent ``GetItem`` of the post key (1 RCU), then the parent, platform
 thread, URL and author/topic keys in one eventually consistent ``BatchGetItem`` (``GetItem`` when
-only the topic key is wanted), 0.5 RCU each. Writes are single-item and conditional, 1 WCU each:
+only the topic key is keys), 0.5 RCU each. Writes are single-item and conditional, 1 WCU each:
 one per key a new thread records (post, platform thread, URL, author/topic) and one for an author
 whose topic thread moves or slides; keys already holding the thread are not written again. A
 redelivered mention writes nothing; it reads the topic key once more, consistently (1 RCU), to
@@ -30,17 +30,14 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from talkworthy.dynamo import Table, batch_get, call, conditional, write_or_current
 from talkworthy.errors import RetryableError
-from talkworthy.identity._dynamo import Table, batch_get, call, conditional, write_or_current
 from talkworthy.identity.threads import Entry, IndexedThreadStore
+from talkworthy.keys import THREAD, thread
 
 __all__ = ["DynamoDbThreadIndex", "DynamoDbThreadStore"]
 
 _ATTEMPTS = 5
-
-
-def _key(key: str) -> dict[str, str]:
-    return {"pk": f"THREAD#{key}", "sk": "THREAD"}
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -69,19 +66,19 @@ class DynamoDbThreadIndex:
         return int((at + self._retention).timestamp())
 
     def get(self, key: str) -> Entry | None:
-        return _entry(call(self._table.get_item, Key=_key(key), ConsistentRead=True).get("Item"))
+        return _entry(call(self._table.get_item, Key=thread(key), ConsistentRead=True).get("Item"))
 
     def peek(self, keys: Sequence[str]) -> dict[str, Entry]:
         if len(keys) == 1:
-            items = [call(self._table.get_item, Key=_key(keys[0]), ConsistentRead=False).get("Item")]
+            items = [call(self._table.get_item, Key=thread(keys[0]), ConsistentRead=False).get("Item")]
         else:
-            items = batch_get(self._table, [_key(key) for key in keys], consistent=False) if keys else []
-        found = {str(item["pk"]).removeprefix("THREAD#"): _entry(item) for item in items if item}
+            items = batch_get(self._table, [thread(key) for key in keys], consistent=False) if keys else []
+        found = {str(item["pk"]).removeprefix(THREAD): _entry(item) for item in items if item}
         return {key: entry for key, entry in found.items() if entry is not None}
 
     def claim(self, key: str, thread_id: str, at: datetime) -> str:
         for _ in range(_ATTEMPTS):
-            item = {**_key(key), "thread_id": thread_id, "expires_at": self._expires(at)}
+            item = {**thread(key), "thread_id": thread_id, "expires_at": self._expires(at)}
             written, holder = write_or_current(
                 self._table.put_item, Item=item, ConditionExpression="attribute_not_exists(pk)"
             )
@@ -113,7 +110,7 @@ class DynamoDbThreadIndex:
             elif fresh:
                 return seen.thread_id
             else:
-                current = call(self._table.get_item, Key=_key(key), ConsistentRead=True).get("Item")
+                current = call(self._table.get_item, Key=thread(key), ConsistentRead=True).get("Item")
             seen, fresh = _entry(current), True
         raise RetryableError(f"thread index {key}: kept changing under concurrent writers")
 
@@ -121,7 +118,7 @@ class DynamoDbThreadIndex:
         """A new thread under ``key``, unless it saw activity since ``at - window``."""
         return write_or_current(
             self._table.update_item,
-            Key=_key(key),
+            Key=thread(key),
             UpdateExpression="SET thread_id = :t, last_at = :at, expires_at = :exp",
             ConditionExpression="attribute_not_exists(pk) OR last_at < :lo",
             ExpressionAttributeValues={
@@ -136,7 +133,7 @@ class DynamoDbThreadIndex:
         """Slide the live ``thread_id`` under ``key`` forward to ``at``, if it still is that and live."""
         return write_or_current(
             self._table.update_item,
-            Key=_key(key),
+            Key=thread(key),
             UpdateExpression="SET last_at = :at, expires_at = :exp",
             ConditionExpression="thread_id = :t AND last_at >= :lo AND last_at < :at",
             ExpressionAttributeValues={
@@ -150,7 +147,7 @@ class DynamoDbThreadIndex:
     def touch_topic(self, key: str, thread_id: str, at: datetime) -> None:
         conditional(
             self._table.update_item,
-            Key=_key(key),
+            Key=thread(key),
             UpdateExpression="SET thread_id = :t, last_at = :at, expires_at = :exp",
             ConditionExpression="attribute_not_exists(pk) OR last_at <= :at",
             ExpressionAttributeValues={":t": thread_id, ":at": _epoch(at), ":exp": self._expires(at)},

@@ -1,6 +1,7 @@
 """Block Kit for an ``Action.Requested``: context, facts and one button per allowed action.
 
-Slack's documented limits (WEBHOOKS.md §B2) are enforced here rather than discovered as
+Slack's documented Block Kit limits (https://docs.slack.dev/reference/block-kit/: the button
+element, actions and section blocks) are enforced here rather than discovered as
 ``invalid_blocks`` in production: text is escaped first and then shortened without cutting an
 ``&amp;`` entity in half; a button ``value`` cannot be shortened without breaking the target it
 carries, so an oversized one is an input error.

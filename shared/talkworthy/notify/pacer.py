@@ -13,28 +13,14 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
-from talkworthy.errors import ConfigurationError, RetryableError
+from talkworthy import keys
+from talkworthy.dynamo import Table, conditional, write_or_current
+from talkworthy.errors import RetryableError
 from talkworthy.notify.slack import Block, ChatPort, MessageRef
 
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.service_resource import Table
-else:
-    Table = Any
-
 __all__ = ["ChannelPacer", "DynamoDbChannelPacer", "InMemoryChannelPacer", "PacedChat", "PacerBusyError"]
-
-_THROTTLED = frozenset(
-    {
-        "ProvisionedThroughputExceededException",
-        "ThrottlingException",
-        "RequestLimitExceeded",
-        "InternalServerError",
-        "ServiceUnavailable",
-        "TransactionConflictException",
-    }
-)
 
 
 class PacerBusyError(RetryableError):
@@ -97,72 +83,44 @@ class DynamoDbChannelPacer:
         self._max_attempts = max_attempts
 
     def reserve(self, channel: str, now: float, *, horizon: float | None = None) -> float:
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        key = {"pk": f"PACE#{channel}", "sk": "PACE"}
+        key = keys.pace(channel)
         expires_at = int(now + (horizon or 0.0) + self.interval) + self._ttl_seconds
-        try:
-            for _ in range(self._max_attempts):
-                slot = self._reserve_once(key, now, horizon, expires_at, channel)
-                if slot is not None:
-                    return slot
-        except ClientError as err:
-            code = err.response.get("Error", {}).get("Code", "")
-            status = err.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
-            if code in _THROTTLED or status >= 500:
-                raise RetryableError(f"pacer for {channel}: {code}") from err
-            raise ConfigurationError(f"pacer table refused {channel}: {code}") from err
-        except BotoCoreError as err:
-            raise RetryableError(f"pacer for {channel}: {err}") from err
+        for _ in range(self._max_attempts):
+            slot = self._reserve_once(key, now, horizon, expires_at, channel)
+            if slot is not None:
+                return slot
         raise RetryableError(f"pacer for {channel}: still contended after {self._max_attempts} attempts")
 
     def _reserve_once(
         self, key: dict[str, str], now: float, horizon: float | None, expires_at: int, channel: str
     ) -> float | None:
-        from botocore.exceptions import ClientError
-
-        try:
-            self._table.update_item(
-                Key=key,
-                UpdateExpression="SET next_at = :next, expires_at = :exp",
-                ConditionExpression="attribute_not_exists(next_at) OR next_at <= :now",
-                ExpressionAttributeValues={
-                    ":next": _num(now + self.interval),
-                    ":now": _num(now),
-                    ":exp": expires_at,
-                },
-            )
+        idle = conditional(
+            self._table.update_item,
+            Key=key,
+            UpdateExpression="SET next_at = :next, expires_at = :exp",
+            ConditionExpression="attribute_not_exists(next_at) OR next_at <= :now",
+            ExpressionAttributeValues={":next": _num(now + self.interval), ":now": _num(now), ":exp": expires_at},
+        )
+        if idle:
             return now
-        except ClientError as err:
-            if not _condition_failed(err):
-                raise
         condition = "next_at > :now" + (" AND next_at <= :limit" if horizon is not None else "")
         values: dict[str, Any] = {":step": _num(self.interval), ":now": _num(now), ":exp": expires_at}
         if horizon is not None:
             values[":limit"] = _num(now + horizon)
-        try:
-            response = self._table.update_item(
-                Key=key,
-                UpdateExpression="SET next_at = next_at + :step, expires_at = :exp",
-                ConditionExpression=condition,
-                ExpressionAttributeValues=values,
-                ReturnValues="UPDATED_NEW",
-                ReturnValuesOnConditionCheckFailure="ALL_OLD",
-            )
-        except ClientError as err:
-            if not _condition_failed(err):
-                raise
-            raw = err.response.get("Item", {}).get("next_at", {}).get("N")
-            if raw is not None and float(raw) > now:
-                raise _busy(channel, float(raw), now) from None
-            return None  # went idle (or expired) between the two writes: start again
-        return float(response["Attributes"]["next_at"] - _num(self.interval))
-
-
-def _condition_failed(err: Any) -> bool:
-    # by code, not by the client's modelled exception class: a client's exception classes are built
-    # lazily, and threads sharing a fresh client can each get their own copy of the class
-    return bool(err.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException")
+        written, item = write_or_current(
+            self._table.update_item,
+            Key=key,
+            UpdateExpression="SET next_at = next_at + :step, expires_at = :exp",
+            ConditionExpression=condition,
+            ExpressionAttributeValues=values,
+            ReturnValues="UPDATED_NEW",
+        )
+        if written:
+            assert item is not None  # UPDATED_NEW of an update that set next_at
+            return float(item["next_at"] - _num(self.interval))
+        if item is not None and "next_at" in item and float(item["next_at"]) > now:
+            raise _busy(channel, float(item["next_at"]), now)
+        return None  # went idle (or expired) between the two writes: start again
 
 
 class PacedChat:

@@ -10,17 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
-from botocore.exceptions import BotoCoreError, ClientError
-
+from talkworthy import keys
 from talkworthy.catalog.base import utc_now
-from talkworthy.errors import ConfigurationError, PermanentError, RetryableError
-
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.service_resource import Table
-else:
-    Table = Any
+from talkworthy.dynamo import Table, call
 
 __all__ = [
     "DEFAULT_MAX_SEEN",
@@ -33,15 +27,6 @@ __all__ = [
 
 DEFAULT_MAX_SEEN = 500
 MAX_SEEN_BYTES = 300_000  # DynamoDB items stop at 400 KB
-_THROTTLED = frozenset(
-    {
-        "ProvisionedThroughputExceededException",
-        "ThrottlingException",
-        "RequestLimitExceeded",
-        "InternalServerError",
-    }
-)
-_MISCONFIGURED = frozenset({"ResourceNotFoundException", "AccessDeniedException", "UnrecognizedClientException"})
 
 
 @dataclass(frozen=True)
@@ -93,22 +78,6 @@ class InMemoryCursorStore:
         self.writes += 1
 
 
-def _key(feed_id: str) -> dict[str, str]:
-    return {"pk": f"CURSOR#{feed_id}", "sk": "CURSOR"}
-
-
-def _translate(err: ClientError | BotoCoreError, action: str) -> Exception:
-    if isinstance(err, BotoCoreError):
-        return RetryableError(f"cursor {action} failed: {err}")
-    code = err.response.get("Error", {}).get("Code", "")
-    message = f"cursor {action} failed: {code}"
-    if code in _THROTTLED:
-        return RetryableError(message)
-    if code in _MISCONFIGURED:
-        return ConfigurationError(message)
-    return PermanentError(message)
-
-
 class DynamoDbCursorStore:
     """One item per feed in the mesh table: ``pk="CURSOR#<feed_id>"``, ``sk="CURSOR"``.
 
@@ -131,10 +100,7 @@ class DynamoDbCursorStore:
         return self.load(feed_id).cursor
 
     def load(self, feed_id: str) -> CursorState:
-        try:
-            response = self._table.get_item(Key=_key(feed_id), ConsistentRead=True)
-        except (ClientError, BotoCoreError) as err:
-            raise _translate(err, "read") from err
+        response = call(self._table.get_item, Key=keys.cursor(feed_id), ConsistentRead=True)
         item = response.get("Item")
         if not item:
             return CursorState()
@@ -147,14 +113,11 @@ class DynamoDbCursorStore:
 
     def put(self, feed_id: str, cursor: str | None, seen_ids: Sequence[str]) -> None:
         item: dict[str, Any] = {
-            **_key(feed_id),
+            **keys.cursor(feed_id),
             "feed_id": feed_id,
             "seen_ids": list(bound_seen_ids(seen_ids, self._max_seen)),
             "updated_at": self._clock().isoformat(),
         }
         if cursor is not None:
             item["cursor"] = cursor
-        try:
-            self._table.put_item(Item=item)
-        except (ClientError, BotoCoreError) as err:
-            raise _translate(err, "write") from err
+        call(self._table.put_item, Item=item)

@@ -1,7 +1,8 @@
 """Safe RSS 2.0 / Atom 1.0 parsing into :class:`Mention` objects, Google Alerts aware.
 
 XML goes through ``defusedxml``: entity declarations (billion laughs, XXE) and external references
-raise :class:`UnsafeFeedError` before anything is expanded or fetched. See handbook WEBHOOKS.md §B10.
+raise :class:`UnsafeFeedError` before anything is expanded or fetched. Google Alerts' feed shape:
+the team handbook's WEBHOOKS.md §B10 (not in this repository).
 """
 
 from __future__ import annotations

@@ -1,12 +1,13 @@
 """Routing: rules as data decide what to do with an enriched mention; the contact policy has the last word.
 
-``load_rules(text).route(mention, context)`` → :class:`Decision`. Rules come from a
+``rules.decide(mention)`` → :class:`Decision`; for sales outreach, ``rules.contact_policy.apply(decision,
+context)`` then holds it back if the contact should not hear from sales now. Rules come from a
 :class:`RulesSource`: the packaged defaults or an SSM override ops can change without a deploy.
 """
 
 from __future__ import annotations
 
-from talkworthy.routing.decision import SALES_TAG, Action, Decision, Priority
+from talkworthy.routing.decision import SALES_TAG, Action, Decision
 from talkworthy.routing.loader import RulesError
 from talkworthy.routing.outcome import NotifyTarget, Outcome, parse_sla
 from talkworthy.routing.policy import ContactContext, ContactPolicy
@@ -24,7 +25,6 @@ __all__ = [
     "NotifyTarget",
     "Outcome",
     "PackagedRules",
-    "Priority",
     "Rule",
     "RulesDocument",
     "RulesError",

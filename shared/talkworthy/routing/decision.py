@@ -7,10 +7,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["SALES_TAG", "Action", "Decision", "Priority", "describe_sla"]
+from talkworthy.catalog.cases import Priority
+
+__all__ = ["SALES_TAG", "Action", "Decision", "describe_sla"]
 
 Action = Literal["open_case", "flag_lead", "file_idea", "notify", "ignore"]
-Priority = Literal["low", "normal", "high", "urgent"]
 
 SALES_TAG = "sales"
 """A rule tagged ``sales`` is outreach, whatever its action: the contact policy applies to it.

@@ -13,7 +13,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from talkworthy.routing.decision import Action, Decision, Priority, describe_sla
+from talkworthy.catalog.cases import Priority
+from talkworthy.routing.decision import Action, Decision, describe_sla
 
 __all__ = ["NotifyTarget", "Outcome", "Sla", "parse_sla"]
 

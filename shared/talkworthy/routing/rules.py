@@ -17,19 +17,17 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from talkworthy.catalog.mention import IntentLabel, MentionEnriched
+from talkworthy.catalog.mention import IntentLabel, MentionEnriched, SentimentLabel, Tier
 from talkworthy.routing.decision import Decision
 from talkworthy.routing.loader import RulesError, describe_errors, parse_yaml
 from talkworthy.routing.outcome import Outcome, _Strict
-from talkworthy.routing.policy import ContactContext, ContactPolicy
+from talkworthy.routing.policy import ContactPolicy
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
 __all__ = ["InfluenceRange", "Match", "Rule", "RulesDocument", "SentimentRange", "load_rules"]
 
-SentimentLabel = Literal["positive", "negative", "neutral", "mixed"]
-Tier = Literal["vip", "high", "standard", "prospect", "unknown"]
 
 
 class SentimentRange(_Strict):
@@ -145,10 +143,6 @@ class RulesDocument(_Strict):
         earlier = f" (also matched {', '.join(repr(n) for n in names[:-1])})" if len(names) > 1 else ""
         explanation = f"Rule '{rule.name}' matched {on_what}{earlier}: {rule.describe()}."
         return rule.decide(rule.name, explanation, matched=names, **signals)
-
-    def route(self, mention: MentionEnriched, context: ContactContext) -> Decision:
-        """The rule match, then the contact policy."""
-        return self.contact_policy.apply(self.decide(mention), context)
 
 
 def _summary(mention: MentionEnriched) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from talkworthy.catalog import Influence, Intent, MentionEnriched, MentionReceived
+from talkworthy.catalog import MentionEnriched, MentionReceived
 from talkworthy.crm.port import Contact
 from talkworthy.enrichment import SentimentAnalyzer, classify_intent, influence_score
 from talkworthy.identity import IdentityGraph, ThreadStore, segment_for
@@ -27,16 +27,15 @@ def enrich_mention(
     score = sentiment.analyze(text, mention.language)
     intent = classify_intent(text, score)
     influence = influence_score(mention.author.audience, mention.engagement, mention.author.reputation)
-    identity = identities.resolve(mention.platform, mention.author, crm_lookup)
-    segment = segment_for(identities.get_profile(identity.profile_id))
+    identity, profile = identities.resolve(mention.platform, mention.author, crm_lookup)
     thread_id = threads.assign_thread(mention, identity.profile_id, topic=intent.label)
     return MentionEnriched(
         meta=received.meta.derive(PRODUCER, "enriched"),
         mention=mention,
         sentiment=score,
-        intent=Intent(label=intent.label, cues=intent.cues, provenance=intent.provenance),
-        influence=Influence(score=influence.score, provenance=influence.provenance),
+        intent=intent.to_intent(),
+        influence=influence.to_influence(),
         identity=identity,
-        segment=segment,
+        segment=segment_for(profile),
         thread_id=thread_id,
     )

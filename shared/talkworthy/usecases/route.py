@@ -109,7 +109,7 @@ def route_mention(
         out.append(
             IdeaSubmitted(
                 meta=event.meta.derive(PRODUCER, "idea"),
-                source="mention",
+                idea_system="mention",
                 idea_id=f"{mention.platform}:{mention.post_id}",
                 title=(mention.title or mention.text.split("\n", 1)[0])[:200],
                 text=mention.text,
@@ -150,7 +150,7 @@ def _request(
         "Who": f"{who} (@{mention.author.handle} on {mention.platform})",
         "Sentiment": f"{event.sentiment.label} ({event.sentiment.value:+.2f})",
         "Intent": f"{event.intent.label} - {', '.join(event.intent.cues[:3]) or 'no cues'}",
-        "Segment": f"{event.segment.tier} ({event.segment.source})",
+        "Segment": f"{event.segment.tier} ({event.segment.basis})",
         "Influence": str(event.influence.score),
         "Thread": event.thread_id,
         "Suggested": decision.explanation,

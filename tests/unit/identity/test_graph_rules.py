@@ -66,7 +66,7 @@ class GraphRuleTests:
     # -- profiles from handles and e-mails ---------------------------------------------------------
 
     def test_a_new_author_gets_a_new_profile(self, graph: IdentityGraph) -> None:
-        identity = graph.resolve("twitter", author("alice"))
+        identity = graph.resolve("twitter", author("alice")).identity
         assert identity.new_profile
         assert identity.profile_id.startswith("pr_")
         assert identity.evidence == ["handle:twitter/alice"]
@@ -74,21 +74,21 @@ class GraphRuleTests:
         assert graph.get_profile(identity.profile_id).handles == ["twitter/alice"]
 
     def test_the_same_handle_is_the_same_profile(self, graph: IdentityGraph) -> None:
-        first = graph.resolve("twitter", author("Alice"))
-        again = graph.resolve("Twitter", author("@alice"))
+        first = graph.resolve("twitter", author("Alice")).identity
+        again = graph.resolve("Twitter", author("@alice")).identity
         assert again.profile_id == first.profile_id
         assert not again.new_profile
         assert again.evidence[0] == "handle:twitter/alice"
 
     def test_the_same_handle_on_another_platform_is_not_evidence(self, graph: IdentityGraph) -> None:
-        on_twitter = graph.resolve("twitter", author("alice"))
-        on_reddit = graph.resolve("reddit", author("alice"))
+        on_twitter = graph.resolve("twitter", author("alice")).identity
+        on_reddit = graph.resolve("reddit", author("alice")).identity
         assert on_reddit.new_profile
         assert on_reddit.profile_id != on_twitter.profile_id
 
     def test_an_unknown_handle_with_a_known_email_joins_that_profile(self, graph: IdentityGraph) -> None:
-        first = graph.resolve("discourse", author("dana_g", "Dana@Globex.example"))
-        second = graph.resolve("twitter", author("danag", "dana@globex.example "))
+        first = graph.resolve("discourse", author("dana_g", "Dana@Globex.example")).identity
+        second = graph.resolve("twitter", author("danag", "dana@globex.example ")).identity
         assert second.profile_id == first.profile_id
         assert not second.new_profile
         assert second.confidence == 0.9
@@ -104,22 +104,22 @@ class GraphRuleTests:
         "other", ["dana+social@globex.example", "dana@globex.example.com", "not-an-email"]
     )
     def test_only_an_exact_email_links(self, graph: IdentityGraph, other: str) -> None:
-        first = graph.resolve("discourse", author("dana_g", "dana@globex.example"))
-        second = graph.resolve("twitter", author("danag", other))
+        first = graph.resolve("discourse", author("dana_g", "dana@globex.example")).identity
+        second = graph.resolve("twitter", author("danag", other)).identity
         assert second.new_profile
         assert second.profile_id != first.profile_id
 
     def test_a_known_handle_gains_the_email_its_source_supplies(self, graph: IdentityGraph) -> None:
-        first = graph.resolve("twitter", author("erin"))
-        again = graph.resolve("twitter", author("erin", "erin@initech.example"))
+        first = graph.resolve("twitter", author("erin")).identity
+        again = graph.resolve("twitter", author("erin", "erin@initech.example")).identity
         assert again.profile_id == first.profile_id
         assert graph.get_profile(first.profile_id).emails == ["erin@initech.example"]
         assert graph.profile_for("email:ERIN@initech.example") == first.profile_id
 
     def test_handle_and_email_on_two_profiles_are_never_merged(self, graph: IdentityGraph) -> None:
-        by_handle = graph.resolve("twitter", author("frank")).profile_id
-        by_email = graph.resolve("reddit", author("frank_r", "frank@umbrella.example")).profile_id
-        identity = graph.resolve("twitter", author("frank", "frank@umbrella.example"))
+        by_handle = graph.resolve("twitter", author("frank")).identity.profile_id
+        by_email = graph.resolve("reddit", author("frank_r", "frank@umbrella.example")).identity.profile_id
+        identity = graph.resolve("twitter", author("frank", "frank@umbrella.example")).identity
         graph.resolve("twitter", author("frank", "frank@umbrella.example"))  # no second candidate
         assert identity.profile_id == by_handle
         kept, other = graph.get_profile(by_handle), graph.get_profile(by_email)
@@ -135,14 +135,14 @@ class GraphRuleTests:
     # -- confirm, undo, merge ----------------------------------------------------------------------
 
     def test_a_confirmed_link_counts_as_certain(self, graph: IdentityGraph) -> None:
-        pid = graph.resolve("discourse", author("gina", "gina@acme.example")).profile_id
-        assert graph.resolve("twitter", author("gina_t", "gina@acme.example")).confidence == 0.9
+        pid = graph.resolve("discourse", author("gina", "gina@acme.example")).identity.profile_id
+        assert graph.resolve("twitter", author("gina_t", "gina@acme.example")).identity.confidence == 0.9
         profile = graph.confirm_link(pid, "handle:twitter/gina_t", actor="U_SUPPORT")
         link = profile.link("handle:twitter/gina_t")
         assert link is not None
         assert link.confirmed
         assert link.confirmed_by == "U_SUPPORT"
-        assert graph.resolve("twitter", author("gina_t")).confidence == 1.0
+        assert graph.resolve("twitter", author("gina_t")).identity.confidence == 1.0
         with pytest.raises(InvalidInputError):
             graph.confirm_link(pid, "handle:twitter/nobody")
         with pytest.raises(InvalidInputError):
@@ -151,27 +151,45 @@ class GraphRuleTests:
     def test_undoing_a_handle_link_lets_the_next_mention_find_another_profile(
         self, graph: IdentityGraph
     ) -> None:
-        pid = graph.resolve("discourse", author("hank", "hank@acme.example")).profile_id
-        assert graph.resolve("twitter", author("hank_t", "hank@acme.example")).profile_id == pid
+        pid = graph.resolve("discourse", author("hank", "hank@acme.example")).identity.profile_id
+        assert graph.resolve("twitter", author("hank_t", "hank@acme.example")).identity.profile_id == pid
         assert graph.undo_link(pid, "handle:twitter/hank_t", actor="U1")
         assert not graph.undo_link(pid, "handle:twitter/hank_t", actor="U1")  # twice is harmless
-        after = graph.resolve("twitter", author("hank_t", "hank@acme.example"))
+        after = graph.resolve("twitter", author("hank_t", "hank@acme.example")).identity
         assert after.new_profile
         assert after.profile_id != pid
         assert graph.get_profile(pid).handles == ["discourse/hank"]
         assert graph.get_profile(after.profile_id).emails == []  # the e-mail stays where it was
         assert graph.get_profile(after.profile_id).candidates == []  # a person said: not the same
 
+    def test_resolve_hands_back_the_profile_as_stored(self, graph: IdentityGraph, clock: Clock) -> None:
+        """What enrichment segments on is what a fresh read would give: new, known, linked, suggested."""
+        crm = FakeCrm(DANA)
+        steps = [
+            ("twitter", author("dana", "dana@globex.example"), crm.find_contact_by_email),  # new, CRM-linked
+            ("twitter", author("dana"), None),  # known
+            ("reddit", author("dana_r", "dana@globex.example"), None),  # joins by e-mail
+            ("reddit", author("kim"), None),
+            ("reddit", author("kim", "kim@acme.example"), None),  # gains an e-mail
+            ("twitter", author("dana", "kim@acme.example"), None),  # suggests a merge candidate
+        ]
+        for platform, who, lookup in steps:
+            clock.advance(minutes=1)
+            identity, profile = graph.resolve(platform, who, lookup)
+            assert profile == graph.get_profile(identity.profile_id), (platform, who)
+        assert [c.profile_id for c in profile.candidates] == [graph.profile_for("handle:reddit/kim")]
+        assert profile.crm_contact_id == "003A"
+
     def test_an_undone_email_is_not_linked_again(self, graph: IdentityGraph) -> None:
-        pid = graph.resolve("twitter", author("ivy", "ivy@shared.example")).profile_id
+        pid = graph.resolve("twitter", author("ivy", "ivy@shared.example")).identity.profile_id
         assert graph.undo_link(pid, "email:ivy@shared.example")
         graph.resolve("twitter", author("ivy", "ivy@shared.example"))
         assert graph.get_profile(pid).emails == []
         assert graph.profile_for("email:ivy@shared.example") is None
 
     def test_merge_is_explicit_and_leaves_a_tombstone(self, graph: IdentityGraph, clock: Clock) -> None:
-        a = graph.resolve("twitter", author("jo")).profile_id
-        b = graph.resolve("reddit", author("jo_r", "jo@acme.example")).profile_id
+        a = graph.resolve("twitter", author("jo")).identity.profile_id
+        b = graph.resolve("reddit", author("jo_r", "jo@acme.example")).identity.profile_id
         graph.resolve("twitter", author("jo", "jo@acme.example"))  # candidate a -> b
         graph.record_interaction(a, "mention", clock.now)
         graph.record_interaction(b, "support_contact", clock.now - timedelta(days=2))
@@ -187,7 +205,7 @@ class GraphRuleTests:
         assert moved.confirmed
         assert f"merged from {b} by U_LEAD" in moved.evidence
         assert graph.get_profile(b).profile_id == a  # old references resolve
-        assert graph.resolve("reddit", author("jo_r")).profile_id == a
+        assert graph.resolve("reddit", author("jo_r")).identity.profile_id == a
         assert graph.profile_for("email:jo@acme.example") == a
         graph.record_interaction(b, "mention", clock.now)
         assert graph.get_profile(a).mention_count == 2
@@ -197,8 +215,8 @@ class GraphRuleTests:
         crm = FakeCrm(DANA, Contact(system="salesforce", contact_id="003B", email="kim@acme.example"))
         a = graph.resolve(
             "twitter", author("dana", "dana@globex.example"), crm.find_contact_by_email
-        ).profile_id
-        b = graph.resolve("twitter", author("kim", "kim@acme.example"), crm.find_contact_by_email).profile_id
+        ).identity.profile_id
+        b = graph.resolve("twitter", author("kim", "kim@acme.example"), crm.find_contact_by_email).identity.profile_id
         with pytest.raises(InvalidInputError):
             graph.merge(a, b, actor="U_LEAD")
         assert graph.get_profile(b).profile_id == b
@@ -207,7 +225,7 @@ class GraphRuleTests:
 
     def test_an_exact_crm_email_match_links_the_contact(self, graph: IdentityGraph) -> None:
         crm = FakeCrm(DANA)
-        identity = graph.resolve("twitter", author("dana", "DANA@globex.example"), crm.find_contact_by_email)
+        identity = graph.resolve("twitter", author("dana", "DANA@globex.example"), crm.find_contact_by_email).identity
         assert (identity.crm_system, identity.crm_contact_id) == ("salesforce", "003A")
         assert "crm:salesforce/003A by email" in identity.evidence
         assert crm.lookups == ["dana@globex.example"]
@@ -224,12 +242,12 @@ class GraphRuleTests:
     def test_a_contact_found_by_a_fuzzy_vendor_search_is_not_linked(self, graph: IdentityGraph) -> None:
         crm = FakeCrm()
         crm.contacts["dana@globex.example"] = DANA.model_copy(update={"email": "dana.g@globex.example"})
-        identity = graph.resolve("twitter", author("dana", "dana@globex.example"), crm.find_contact_by_email)
+        identity = graph.resolve("twitter", author("dana", "dana@globex.example"), crm.find_contact_by_email).identity
         assert identity.crm_contact_id is None
 
     def test_no_email_no_crm_lookup(self, graph: IdentityGraph) -> None:
         crm = FakeCrm(DANA)
-        assert graph.resolve("twitter", author("lee"), crm.find_contact_by_email).crm_contact_id is None
+        assert graph.resolve("twitter", author("lee"), crm.find_contact_by_email).identity.crm_contact_id is None
         assert crm.lookups == []
 
     def test_a_profile_without_a_contact_is_rechecked_daily_not_per_mention(
@@ -239,29 +257,29 @@ class GraphRuleTests:
         graph.resolve("twitter", author("dana", "dana@globex.example"), crm.find_contact_by_email)
         crm.contacts["dana@globex.example"] = DANA
         clock.advance(hours=1)
-        assert graph.resolve("twitter", author("dana"), crm.find_contact_by_email).crm_contact_id is None
+        assert graph.resolve("twitter", author("dana"), crm.find_contact_by_email).identity.crm_contact_id is None
         clock.advance(hours=24)
-        assert graph.resolve("twitter", author("dana"), crm.find_contact_by_email).crm_contact_id == "003A"
+        assert graph.resolve("twitter", author("dana"), crm.find_contact_by_email).identity.crm_contact_id == "003A"
         assert crm.lookups == ["dana@globex.example", "dana@globex.example"]
 
     def test_undoing_a_crm_link_clears_it_for_good(self, graph: IdentityGraph, clock: Clock) -> None:
         crm = FakeCrm(DANA)
         pid = graph.resolve(
             "twitter", author("dana", "dana@globex.example"), crm.find_contact_by_email
-        ).profile_id
+        ).identity.profile_id
         assert graph.undo_link(pid, "crm:salesforce/003A", actor="U1")
         profile = graph.get_profile(pid)
         assert (profile.crm_system, profile.crm_contact_id, profile.tier) == (None, None, None)
         assert graph.profile_for("crm:salesforce/003A") is None
         clock.advance(days=2)
-        again = graph.resolve("twitter", author("dana", "dana@globex.example"), crm.find_contact_by_email)
+        again = graph.resolve("twitter", author("dana", "dana@globex.example"), crm.find_contact_by_email).identity
         assert again.profile_id == pid
         assert again.crm_contact_id is None
 
     # -- interactions and reads --------------------------------------------------------------------
 
     def test_interactions_are_counted_once_per_event(self, graph: IdentityGraph, clock: Clock) -> None:
-        pid = graph.resolve("twitter", author("max")).profile_id
+        pid = graph.resolve("twitter", author("max")).identity.profile_id
         assert graph.record_interaction(pid, "mention", clock.now, event_key="ev-1")
         assert not graph.record_interaction(pid, "mention", clock.now, event_key="ev-1")
         graph.record_interaction(pid, "support_contact", clock.now - timedelta(days=1))
@@ -298,7 +316,7 @@ class GraphRuleTests:
         created: list[str] = []
         first_seen: dict[str, str] = {}
         for platform, handle, email in steps:
-            identity = graph.resolve(platform, author(handle, email))
+            identity = graph.resolve(platform, author(handle, email)).identity
             if identity.new_profile:
                 created.append(identity.profile_id)
             first_seen.setdefault(f"{platform}/{handle}", identity.profile_id)
@@ -328,7 +346,7 @@ def test_the_in_memory_graph_is_race_safe() -> None:
 
     def resolve() -> None:
         start.wait()
-        results.append(graph.resolve("twitter", author("race", "race@x.example")).profile_id)
+        results.append(graph.resolve("twitter", author("race", "race@x.example")).identity.profile_id)
 
     workers = [threading.Thread(target=resolve) for _ in range(8)]
     for worker in workers:
@@ -340,8 +358,8 @@ def test_the_in_memory_graph_is_race_safe() -> None:
 
 def test_an_interrupted_merge_is_finished_by_merging_again() -> None:
     graph = InMemoryIdentityGraph(clock=Clock())
-    a = graph.resolve("twitter", author("nia")).profile_id
-    b = graph.resolve("reddit", author("nia_r", "nia@x.example")).profile_id
+    a = graph.resolve("twitter", author("nia")).identity.profile_id
+    b = graph.resolve("reddit", author("nia_r", "nia@x.example")).identity.profile_id
     assert graph.store.tombstone(b, a, "U_LEAD", T0)  # the merge stopped right after its first step
     assert graph.get_profile(a).handles == ["twitter/nia"]
     merged = graph.merge(a, b, actor="U_LEAD")
@@ -351,6 +369,6 @@ def test_an_interrupted_merge_is_finished_by_merging_again() -> None:
 
 def test_interaction_times_must_carry_a_timezone() -> None:
     graph = InMemoryIdentityGraph(clock=Clock())
-    pid = graph.resolve("twitter", author("oz")).profile_id
+    pid = graph.resolve("twitter", author("oz")).identity.profile_id
     with pytest.raises(InvalidInputError):
         graph.record_interaction(pid, "mention", datetime(2025, 3, 1))

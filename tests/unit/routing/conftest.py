@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Literal
 
 import pytest
 
@@ -18,13 +17,13 @@ from talkworthy.catalog.mention import (
     Mention,
     MentionEnriched,
     Segment,
+    Tier,
 )
 
 POSTED = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
 MODEL = Provenance(provider="test", model="fixture", version="1", confidence=0.9)
 
 MentionFactory = Callable[..., MentionEnriched]
-Tier = Literal["vip", "high", "standard", "prospect", "unknown"]
 
 _LABELS = {"positive": 0.7, "negative": -0.62, "neutral": 0.0, "mixed": -0.1}
 
@@ -69,7 +68,7 @@ def make_mention(
             confidence=0.95,
             new_profile=False,
         ),
-        segment=Segment(tier=tier, source="crm"),
+        segment=Segment(tier=tier, basis="crm"),
         thread_id="thread-1",
     )
 

@@ -54,6 +54,6 @@ def enriched(
             confidence=1.0,
             new_profile=False,
         ),
-        segment=Segment(tier=tier, source="crm"),  # type: ignore[arg-type]
+        segment=Segment(tier=tier, basis="crm"),  # type: ignore[arg-type]
         thread_id="th_1",
     )

@@ -19,7 +19,7 @@ def _graph_with(profile_author: str = "dana") -> tuple[InMemoryIdentityGraph, st
     from talkworthy.catalog import Author
 
     graph = InMemoryIdentityGraph(clock=lambda: NOW)
-    identity = graph.resolve("twitter", Author(handle=profile_author, email="dana@globex.example"))
+    identity = graph.resolve("twitter", Author(handle=profile_author, email="dana@globex.example")).identity
     return graph, identity.profile_id
 
 

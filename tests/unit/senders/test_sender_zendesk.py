@@ -4,11 +4,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from chalicelib.senders import SENDERS, MalformedBodyError, UnusableBodyError
 from chalicelib.signatures import InvalidSignatureError, MissingSignatureError, StaleSignatureError
-from chalicelib.sources import SOURCES, MalformedBodyError, UnusableBodyError
 from talkworthy.catalog import TicketClosed
 
-SOURCE = SOURCES["zendesk"]
+SENDER = SENDERS["zendesk"]
 
 
 def test_solved_status_change_becomes_ticket_closed(hooks):
@@ -53,7 +53,7 @@ def test_other_ticket_events_and_other_events_are_ignored_with_a_reason(hooks):
 
     sample = hooks.sample("zendesk", "ticket_solved")
     body = hooks.body(sample) | {"type": "zen:event-type:user.created"}
-    [other] = SOURCE.adapt(hooks.with_json(sample, body))
+    [other] = SENDER.adapt(hooks.with_json(sample, body))
     assert other.ignored == "event type user.created is not routed"
 
 
@@ -68,7 +68,7 @@ def test_trigger_connected_body_without_type_is_refused(hooks):
     custom = {"ticket_id": "48213", "status": "Solved", "requester_email": "dana@globex.example"}
 
     with pytest.raises(UnusableBodyError, match=r"body has no 'type'.*trigger"):
-        SOURCE.adapt(hooks.with_json(sample, custom))
+        SENDER.adapt(hooks.with_json(sample, custom))
 
 
 @pytest.mark.parametrize(
@@ -90,7 +90,7 @@ def test_wrong_or_missing_fields_name_the_field(hooks, mutate, field):
     mutate(body)
 
     with pytest.raises(UnusableBodyError) as err:
-        SOURCE.adapt(hooks.with_json(sample, body))
+        SENDER.adapt(hooks.with_json(sample, body))
 
     assert err.value.reason.startswith(f"{field}:")
 
@@ -100,7 +100,7 @@ def test_numeric_ids_are_accepted_as_text(hooks):
     body = hooks.body(sample)
     body["detail"] |= {"id": 48213, "requester_id": 1904417733120}
 
-    [item] = SOURCE.adapt(hooks.with_json(sample, body))
+    [item] = SENDER.adapt(hooks.with_json(sample, body))
 
     assert isinstance(item.details[0], TicketClosed)
     assert item.details[0].ticket.record_id == "48213"
@@ -110,22 +110,22 @@ def test_numeric_ids_are_accepted_as_text(hooks):
 @pytest.mark.parametrize("garbage", [b"", b"<xml/>", b'{"id": 1'])
 def test_garbage_is_malformed(hooks, garbage):
     with pytest.raises(MalformedBodyError):
-        SOURCE.adapt(hooks.delivery("zendesk", garbage))
+        SENDER.adapt(hooks.delivery("zendesk", garbage))
 
 
 def test_verify_rejects_tampered_unsigned_stale_and_unconfigured(hooks):
     delivery = hooks.signed(hooks.sample("zendesk", "ticket_solved"))
     secrets = hooks.secrets["zendesk"]
-    SOURCE.verify(delivery, secrets, hooks.now)
-    SOURCE.verify(delivery, {"signing": ["rotated-new-secret", *secrets["signing"]]}, hooks.now)
+    SENDER.verify(delivery, secrets, hooks.now)
+    SENDER.verify(delivery, {"signing": ["rotated-new-secret", *secrets["signing"]]}, hooks.now)
 
     tampered = hooks.replace(delivery, body=delivery.body.replace(b"SOLVED", b"CLOSED"))
     with pytest.raises(InvalidSignatureError):
-        SOURCE.verify(tampered, secrets, hooks.now)
+        SENDER.verify(tampered, secrets, hooks.now)
     unsigned = {k: v for k, v in delivery.headers.items() if k != "x-zendesk-webhook-signature"}
     with pytest.raises(MissingSignatureError):
-        SOURCE.verify(hooks.replace(delivery, headers=unsigned), secrets, hooks.now)
+        SENDER.verify(hooks.replace(delivery, headers=unsigned), secrets, hooks.now)
     with pytest.raises(StaleSignatureError):
-        SOURCE.verify(delivery, secrets, hooks.now - 301)
+        SENDER.verify(delivery, secrets, hooks.now - 301)
     with pytest.raises(MissingSignatureError):
-        SOURCE.verify(delivery, {"signing": ["  "]}, hooks.now)
+        SENDER.verify(delivery, {"signing": ["  "]}, hooks.now)

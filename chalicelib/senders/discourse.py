@@ -16,8 +16,7 @@ from urllib.parse import quote, urlsplit
 
 from pydantic import Field, StrictBool, StrictInt
 
-from chalicelib.signatures import verify_discourse
-from chalicelib.sources._common import (
+from chalicelib.senders._common import (
     Count,
     Id,
     IsoTime,
@@ -31,10 +30,11 @@ from chalicelib.sources._common import (
     translating,
     validate,
 )
-from chalicelib.sources.base import Inbound, InboundDelivery, SourceSecrets, UnusableBodyError
+from chalicelib.senders.base import Inbound, SenderSecrets, UnusableBodyError, WebhookDelivery
+from chalicelib.signatures import verify_discourse
 from talkworthy.catalog import Author, Engagement, Mention, MentionReceived
 
-__all__ = ["DiscoursePost", "DiscourseSource"]
+__all__ = ["DiscoursePost", "DiscourseSender"]
 
 _SYSTEM_USERS = frozenset({"system", "discobot"})
 _REGULAR_POST = 1
@@ -69,14 +69,14 @@ class _AnyObject(VendorModel):
     created_at: Id | None = None
 
 
-class DiscourseSource:
+class DiscourseSender:
     name = "discourse"
     content_types: tuple[str, ...] = ("application/json",)
 
-    def verify(self, delivery: InboundDelivery, secrets: SourceSecrets, now: float) -> None:
+    def verify(self, delivery: WebhookDelivery, secrets: SenderSecrets, now: float) -> None:
         verify_discourse(signed_request(delivery), configured_secrets(secrets, "signing", self.name))
 
-    def adapt(self, delivery: InboundDelivery) -> list[Inbound]:
+    def adapt(self, delivery: WebhookDelivery) -> list[Inbound]:
         event = (delivery.header("X-Discourse-Event") or "").strip()
         if not event:
             raise UnusableBodyError("the X-Discourse-Event header is missing")
@@ -107,7 +107,7 @@ def _why_ignored(post: DiscoursePost) -> str | None:
     return None
 
 
-def _mention(delivery: InboundDelivery, key: str, post: DiscoursePost) -> MentionReceived:
+def _mention(delivery: WebhookDelivery, key: str, post: DiscoursePost) -> MentionReceived:
     text = post.raw.strip() or html_to_text(post.cooked or "")
     if not text:
         raise UnusableBodyError("post.raw is empty")
@@ -141,7 +141,7 @@ def _mention(delivery: InboundDelivery, key: str, post: DiscoursePost) -> Mentio
         )
 
 
-def _instance(delivery: InboundDelivery) -> str | None:
+def _instance(delivery: WebhookDelivery) -> str | None:
     """The forum's base URL from ``X-Discourse-Instance``, when it is a plain http(s) URL."""
     value = (delivery.header("X-Discourse-Instance") or "").strip().rstrip("/")
     parts = urlsplit(value)
@@ -150,7 +150,7 @@ def _instance(delivery: InboundDelivery) -> str | None:
     return value
 
 
-def _other_key(delivery: InboundDelivery, event: str, body: dict[str, Any]) -> str:
+def _other_key(delivery: WebhookDelivery, event: str, body: dict[str, Any]) -> str:
     """``<event>:<object id>:<updated_at>`` for any ``{"<type>": {...}}`` body; a fallback otherwise."""
     kind = (delivery.header("X-Discourse-Event-Type") or "").strip()
     found = body.get(kind) if kind in body else next(iter(body.values()), None)

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from chalicelib.sources import SOURCES
-from chalicelib.sources.base import Inbound, InboundDelivery
+from chalicelib.senders import SENDERS
+from chalicelib.senders.base import Inbound, WebhookDelivery
 from infra.samples import WebhookSample, load_webhook_samples, signed_request
 from talkworthy.catalog import Detail
 
@@ -53,15 +53,15 @@ class Hooks:
         now: float = NOW,
         delivery_id: str | None = None,
         secrets: Mapping[str, Mapping[str, list[str]]] = SECRETS,
-    ) -> InboundDelivery:
+    ) -> WebhookDelivery:
         path, headers, body = signed_request(sample, secrets, HUBSPOT_URL, now, delivery_id)
         return self.delivery(sample.source, body, headers, path=path)
 
     def delivery(
         self, source: str, body: bytes, headers: Mapping[str, str] | None = None, *, path: str = ""
-    ) -> InboundDelivery:
+    ) -> WebhookDelivery:
         parts = path.strip("/").split("/")
-        return InboundDelivery(
+        return WebhookDelivery(
             source=source,
             body=body,
             headers={name.lower(): value for name, value in (headers or {}).items()},
@@ -71,20 +71,20 @@ class Hooks:
             path_params={"token": parts[2]} if len(parts) == 3 else {},
         )
 
-    def replace(self, delivery: InboundDelivery, **changes: Any) -> InboundDelivery:
+    def replace(self, delivery: WebhookDelivery, **changes: Any) -> WebhookDelivery:
         fields = {name: getattr(delivery, name) for name in delivery.__dataclass_fields__}
-        return InboundDelivery(**(fields | changes))
+        return WebhookDelivery(**(fields | changes))
 
-    def with_json(self, sample: WebhookSample, body: Any) -> InboundDelivery:
+    def with_json(self, sample: WebhookSample, body: Any) -> WebhookDelivery:
         """An unsigned delivery of ``sample``'s headers with another JSON body (adapt-only tests)."""
         return self.delivery(sample.source, json.dumps(body).encode(), sample.headers)
 
     def body(self, sample: WebhookSample) -> Any:
         return json.loads(sample.body)
 
-    def run(self, delivery: InboundDelivery) -> list[Inbound]:
+    def run(self, delivery: WebhookDelivery) -> list[Inbound]:
         """Verify then adapt, as the ingress does."""
-        source = SOURCES[delivery.source]
+        source = SENDERS[delivery.source]
         source.verify(delivery, SECRETS[delivery.source], NOW)
         return source.adapt(delivery)
 

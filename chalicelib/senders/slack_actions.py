@@ -17,8 +17,7 @@ from urllib.parse import parse_qs
 
 from pydantic import Field, ValidationError
 
-from chalicelib.signatures import verify_slack
-from chalicelib.sources._common import (
+from chalicelib.senders._common import (
     Id,
     Name,
     VendorModel,
@@ -29,18 +28,19 @@ from chalicelib.sources._common import (
     translating,
     validate,
 )
-from chalicelib.sources.base import (
+from chalicelib.senders.base import (
     Inbound,
-    InboundDelivery,
     MalformedBodyError,
-    SourceSecrets,
+    SenderSecrets,
     UnusableBodyError,
+    WebhookDelivery,
 )
+from chalicelib.signatures import verify_slack
 from talkworthy.catalog import ActionTaken, Actor, Target
 from talkworthy.catalog.actions import ActionName
 from talkworthy.notify.blocks import LINK_ACTION_ID
 
-__all__ = ["SlackActionsSource"]
+__all__ = ["SlackActionsSender"]
 
 ACTION_NAMES: tuple[str, ...] = get_args(ActionName)
 
@@ -77,14 +77,14 @@ class _Interaction(VendorModel):
     trigger_id: Id | None = None
 
 
-class SlackActionsSource:
+class SlackActionsSender:
     name = "slack"
     content_types: tuple[str, ...] = ("application/x-www-form-urlencoded",)
 
-    def verify(self, delivery: InboundDelivery, secrets: SourceSecrets, now: float) -> None:
+    def verify(self, delivery: WebhookDelivery, secrets: SenderSecrets, now: float) -> None:
         verify_slack(signed_request(delivery), configured_secrets(secrets, "signing", self.name), now)
 
-    def adapt(self, delivery: InboundDelivery) -> list[Inbound]:
+    def adapt(self, delivery: WebhookDelivery) -> list[Inbound]:
         payload = _payload(delivery.body)
         kind = validate(_Interaction, payload, "payload")
         if kind.type != "block_actions":

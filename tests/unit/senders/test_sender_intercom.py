@@ -4,11 +4,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from chalicelib.senders import SENDERS, MalformedBodyError, UnusableBodyError
 from chalicelib.signatures import InvalidSignatureError, MissingSignatureError
-from chalicelib.sources import SOURCES, MalformedBodyError, UnusableBodyError
 from talkworthy.catalog import MentionReceived, TicketClosed
 
-SOURCE = SOURCES["intercom"]
+SENDER = SENDERS["intercom"]
 
 
 def test_new_conversation_becomes_a_mention_with_html_stripped(hooks):
@@ -79,7 +79,7 @@ def test_attachment_only_message_is_ignored(hooks):
     body = hooks.body(sample)
     body["data"]["item"]["source"]["body"] = '<p><img src="https://uploads.example/screenshot.png"></p>'
 
-    [item] = SOURCE.adapt(hooks.with_json(sample, body))
+    [item] = SENDER.adapt(hooks.with_json(sample, body))
 
     assert item.details == []
     assert item.ignored == "message 184467 has no text (attachments only)"
@@ -108,7 +108,7 @@ def test_wrong_fields_name_the_field(hooks, mutate, field):
     mutate(body)
 
     with pytest.raises(UnusableBodyError) as err:
-        SOURCE.adapt(hooks.with_json(sample, body))
+        SENDER.adapt(hooks.with_json(sample, body))
 
     assert err.value.reason.startswith(f"{field}:")
 
@@ -120,7 +120,7 @@ def test_reply_without_a_customer_part_is_unusable(hooks):
     body["data"]["item"]["conversation_parts"]["conversation_parts"] = parts[:1]
 
     with pytest.raises(UnusableBodyError, match="no part written by the customer"):
-        SOURCE.adapt(hooks.with_json(sample, body))
+        SENDER.adapt(hooks.with_json(sample, body))
 
 
 def test_a_bad_part_names_its_index(hooks):
@@ -129,7 +129,7 @@ def test_a_bad_part_names_its_index(hooks):
     body["data"]["item"]["conversation_parts"]["conversation_parts"][1]["created_at"] = "now"
 
     with pytest.raises(UnusableBodyError) as err:
-        SOURCE.adapt(hooks.with_json(sample, body))
+        SENDER.adapt(hooks.with_json(sample, body))
 
     assert err.value.reason.startswith("data.item.conversation_parts.conversation_parts[1].created_at:")
 
@@ -137,20 +137,20 @@ def test_a_bad_part_names_its_index(hooks):
 @pytest.mark.parametrize("garbage", [b"", b"notif_1", b'{"id": "notif_1",'])
 def test_garbage_is_malformed(hooks, garbage):
     with pytest.raises(MalformedBodyError):
-        SOURCE.adapt(hooks.delivery("intercom", garbage))
+        SENDER.adapt(hooks.delivery("intercom", garbage))
 
 
 def test_verify_checks_the_sha1_body_hmac(hooks):
     delivery = hooks.signed(hooks.sample("intercom", "ping"))
     secrets = hooks.secrets["intercom"]
-    SOURCE.verify(delivery, secrets, hooks.now)
+    SENDER.verify(delivery, secrets, hooks.now)
     assert delivery.headers["x-hub-signature"].startswith("sha1=")
 
     with pytest.raises(InvalidSignatureError):
-        SOURCE.verify(hooks.replace(delivery, body=delivery.body + b" "), secrets, hooks.now)
+        SENDER.verify(hooks.replace(delivery, body=delivery.body + b" "), secrets, hooks.now)
     with pytest.raises(InvalidSignatureError):
-        SOURCE.verify(delivery, {"signing": ["another-client-secret"]}, hooks.now)
+        SENDER.verify(delivery, {"signing": ["another-client-secret"]}, hooks.now)
     with pytest.raises(MissingSignatureError):
-        SOURCE.verify(hooks.replace(delivery, headers={}), secrets, hooks.now)
+        SENDER.verify(hooks.replace(delivery, headers={}), secrets, hooks.now)
     with pytest.raises(MissingSignatureError):
-        SOURCE.verify(delivery, {"signing": []}, hooks.now)
+        SENDER.verify(delivery, {"signing": []}, hooks.now)

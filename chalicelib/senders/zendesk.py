@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.signatures import verify_zendesk
-from chalicelib.sources._common import (
+from chalicelib.senders._common import (
     Id,
     IsoTime,
     Name,
@@ -22,10 +21,11 @@ from chalicelib.sources._common import (
     translating,
     validate,
 )
-from chalicelib.sources.base import Inbound, InboundDelivery, SourceSecrets, UnusableBodyError
+from chalicelib.senders.base import Inbound, SenderSecrets, UnusableBodyError, WebhookDelivery
+from chalicelib.signatures import verify_zendesk
 from talkworthy.catalog import RecordRef, TicketClosed
 
-__all__ = ["ZendeskSource"]
+__all__ = ["ZendeskSender"]
 
 _PREFIX = "zen:event-type:"
 _STATUS_CHANGED = _PREFIX + "ticket.status_changed"
@@ -59,14 +59,14 @@ class ZendeskStatusChange(VendorModel):
     current: Id
 
 
-class ZendeskSource:
+class ZendeskSender:
     name = "zendesk"
     content_types: tuple[str, ...] = ("application/json",)
 
-    def verify(self, delivery: InboundDelivery, secrets: SourceSecrets, now: float) -> None:
+    def verify(self, delivery: WebhookDelivery, secrets: SenderSecrets, now: float) -> None:
         verify_zendesk(signed_request(delivery), configured_secrets(secrets, "signing", self.name), now)
 
-    def adapt(self, delivery: InboundDelivery) -> list[Inbound]:
+    def adapt(self, delivery: WebhookDelivery) -> list[Inbound]:
         body = json_object(delivery)
         if "type" not in body:
             raise UnusableBodyError(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.sources import SOURCES
+from chalicelib.senders import SENDERS
 from infra.samples import SampleError, load_webhook_samples, signed_request
 from talkworthy.catalog import CATALOG
 
@@ -15,21 +15,21 @@ SAMPLES = load_webhook_samples()
 
 
 def test_there_are_samples_for_every_source():
-    assert {sample.source for sample in SAMPLES} == set(SOURCES)
+    assert {sample.source for sample in SAMPLES} == set(SENDERS)
 
 
 def test_every_sample_names_a_known_source_and_is_described():
     for sample in SAMPLES:
-        assert sample.source in SOURCES, sample.path
+        assert sample.source in SENDERS, sample.path
         assert sample.description.strip(), sample.path
-        assert sample.content_type in SOURCES[sample.source].content_types, sample.path
+        assert sample.content_type in SENDERS[sample.source].content_types, sample.path
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda s: f"{s.source}/{s.name}")
 def test_sample_signs_verifies_and_adapts_to_its_expected_detail_types(hooks, sample):
     delivery = hooks.signed(sample)
 
-    source = SOURCES[sample.source]
+    source = SENDERS[sample.source]
     source.verify(delivery, hooks.secrets[sample.source], hooks.now)
     items = source.adapt(delivery)
 
@@ -47,7 +47,7 @@ def test_sample_signs_verifies_and_adapts_to_its_expected_detail_types(hooks, sa
 def test_dedupe_keys_are_stable_across_two_signings(hooks, sample):
     first = hooks.signed(sample)
     later = hooks.signed(sample, now=hooks.now + 240)
-    source = SOURCES[sample.source]
+    source = SENDERS[sample.source]
 
     assert [i.dedupe_key for i in source.adapt(first)] == [i.dedupe_key for i in source.adapt(later)]
 

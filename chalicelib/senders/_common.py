@@ -26,8 +26,8 @@ from pydantic import (
     ValidationError,
 )
 
+from chalicelib.senders.base import SenderSecrets, UnusableBodyError, WebhookDelivery, parse_json
 from chalicelib.signatures import MissingSignatureError, SignedRequest
-from chalicelib.sources.base import InboundDelivery, SourceSecrets, UnusableBodyError, parse_json
 
 __all__ = [
     "Count",
@@ -115,7 +115,7 @@ def translating(what: str) -> Iterator[None]:
         raise UnusableBodyError(f"{what} cannot become an event: {describe(err)}") from err
 
 
-def json_object(delivery: InboundDelivery) -> dict[str, Any]:
+def json_object(delivery: WebhookDelivery) -> dict[str, Any]:
     body = parse_json(delivery.body)
     if not isinstance(body, dict):
         raise UnusableBodyError(f"body must be a JSON object, not {type(body).__name__}")
@@ -159,7 +159,7 @@ def html_to_text(markup: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def configured_secrets(secrets: SourceSecrets, key: str, source: str) -> list[str]:
+def configured_secrets(secrets: SenderSecrets, key: str, source: str) -> list[str]:
     """The active values of ``secrets[key]``; none configured rejects the request (401), never a 5xx."""
     values = secrets.get(key)
     if isinstance(values, str):
@@ -170,7 +170,7 @@ def configured_secrets(secrets: SourceSecrets, key: str, source: str) -> list[st
     return usable
 
 
-def signed_request(delivery: InboundDelivery) -> SignedRequest:
+def signed_request(delivery: WebhookDelivery) -> SignedRequest:
     return SignedRequest(body=delivery.body, headers=delivery.headers, method=delivery.method, url=delivery.url)
 
 

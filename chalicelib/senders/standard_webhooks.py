@@ -13,8 +13,7 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import Field, HttpUrl, StrictFloat, StringConstraints
 
-from chalicelib.signatures import verify_standard_webhooks
-from chalicelib.sources._common import (
+from chalicelib.senders._common import (
     Count,
     Id,
     IsoTime,
@@ -27,7 +26,8 @@ from chalicelib.sources._common import (
     translating,
     validate,
 )
-from chalicelib.sources.base import Inbound, InboundDelivery, SourceSecrets, UnusableBodyError
+from chalicelib.senders.base import Inbound, SenderSecrets, UnusableBodyError, WebhookDelivery
+from chalicelib.signatures import verify_standard_webhooks
 from talkworthy.catalog import Author, BehaviorObserved, Detail, Engagement, Mention, MentionReceived
 
 __all__ = [
@@ -37,7 +37,7 @@ __all__ = [
     "GenericEngagement",
     "GenericEnvelope",
     "MentionData",
-    "StandardWebhooksSource",
+    "StandardWebhooksSender",
 ]
 
 BehaviorKind = Literal["order", "login", "contact", "cancellation", "downgrade"]
@@ -101,15 +101,15 @@ class BehaviorData(VendorModel):
     source_system: Slug
 
 
-class StandardWebhooksSource:
+class StandardWebhooksSender:
     name = "standard"
     content_types: tuple[str, ...] = ("application/json",)
 
-    def verify(self, delivery: InboundDelivery, secrets: SourceSecrets, now: float) -> None:
+    def verify(self, delivery: WebhookDelivery, secrets: SenderSecrets, now: float) -> None:
         signing = configured_secrets(secrets, "signing", self.name)
         verify_standard_webhooks(signed_request(delivery), signing, now)
 
-    def adapt(self, delivery: InboundDelivery) -> list[Inbound]:
+    def adapt(self, delivery: WebhookDelivery) -> list[Inbound]:
         message_id = delivery.header("webhook-id") or delivery.header("svix-id")
         if not message_id:
             raise UnusableBodyError("the webhook-id header is missing")
@@ -126,7 +126,7 @@ class StandardWebhooksSource:
         return [Inbound(dedupe_key=message_id, details=[detail])]
 
 
-def _mention(delivery: InboundDelivery, key: str, data: MentionData) -> MentionReceived:
+def _mention(delivery: WebhookDelivery, key: str, data: MentionData) -> MentionReceived:
     text = html_to_text(data.text) if data.text_format == "html" else data.text.strip()
     if not text:
         raise UnusableBodyError("data.text is empty")
@@ -159,7 +159,7 @@ def _mention(delivery: InboundDelivery, key: str, data: MentionData) -> MentionR
         )
 
 
-def _behavior(delivery: InboundDelivery, key: str, kind: BehaviorKind, data: BehaviorData) -> BehaviorObserved:
+def _behavior(delivery: WebhookDelivery, key: str, kind: BehaviorKind, data: BehaviorData) -> BehaviorObserved:
     if data.amount is not None and data.currency is None:
         raise UnusableBodyError("data.currency is required when data.amount is given")
     with translating("data"):

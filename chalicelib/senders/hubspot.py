@@ -16,8 +16,7 @@ from datetime import UTC, datetime
 
 from pydantic import Field, StrictInt
 
-from chalicelib.signatures import verify_hubspot_v3
-from chalicelib.sources._common import (
+from chalicelib.senders._common import (
     Id,
     VendorModel,
     configured_secrets,
@@ -26,10 +25,11 @@ from chalicelib.sources._common import (
     translating,
     validate,
 )
-from chalicelib.sources.base import Inbound, InboundDelivery, SourceSecrets, UnusableBodyError, parse_json
+from chalicelib.senders.base import Inbound, SenderSecrets, UnusableBodyError, WebhookDelivery, parse_json
+from chalicelib.signatures import verify_hubspot_v3
 from talkworthy.catalog import BehaviorObserved
 
-__all__ = ["MAX_BATCH", "HubSpotEvent", "HubSpotSource"]
+__all__ = ["MAX_BATCH", "HubSpotEvent", "HubSpotSender"]
 
 MAX_BATCH = 100
 _ORDER_PROPERTY = "recent_deal_close_date"
@@ -62,14 +62,14 @@ class HubSpotEvent(VendorModel):
         return self.subscriptionType
 
 
-class HubSpotSource:
+class HubSpotSender:
     name = "hubspot"
     content_types: tuple[str, ...] = ("application/json",)
 
-    def verify(self, delivery: InboundDelivery, secrets: SourceSecrets, now: float) -> None:
+    def verify(self, delivery: WebhookDelivery, secrets: SenderSecrets, now: float) -> None:
         verify_hubspot_v3(signed_request(delivery), configured_secrets(secrets, "signing", self.name), now)
 
-    def adapt(self, delivery: InboundDelivery) -> list[Inbound]:
+    def adapt(self, delivery: WebhookDelivery) -> list[Inbound]:
         batch = parse_json(delivery.body)
         if not isinstance(batch, list):
             raise UnusableBodyError(f"body must be a JSON array of events, not {type(batch).__name__}")
@@ -81,7 +81,7 @@ class HubSpotSource:
         return [_adapt(delivery, event) for event in events]
 
 
-def _adapt(delivery: InboundDelivery, event: HubSpotEvent) -> Inbound:
+def _adapt(delivery: WebhookDelivery, event: HubSpotEvent) -> Inbound:
     kind = event.kind
     if kind == "contact.propertyChange" and event.propertyName == _ORDER_PROPERTY:
         if not event.propertyValue:

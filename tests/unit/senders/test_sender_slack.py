@@ -5,11 +5,11 @@ from urllib.parse import parse_qs, urlencode
 
 import pytest
 
+from chalicelib.senders import SENDERS, MalformedBodyError, UnusableBodyError
 from chalicelib.signatures import InvalidSignatureError, MissingSignatureError, StaleSignatureError
-from chalicelib.sources import SOURCES, MalformedBodyError, UnusableBodyError
 from talkworthy.catalog import ActionTaken, Target
 
-SOURCE = SOURCES["slack"]
+SENDER = SENDERS["slack"]
 
 
 def payload_of(sample):
@@ -51,7 +51,7 @@ def test_each_action_of_a_payload_is_its_own_item(hooks):
     second = payload["actions"][0] | {"action_id": "escalate", "action_ts": "1763457313.000001"}
     payload["actions"].append(second)
 
-    items = SOURCE.adapt(with_payload(hooks, payload))
+    items = SENDER.adapt(with_payload(hooks, payload))
 
     assert [item.dedupe_key for item in items] == [
         "1763457290.334109:1763457312.118204",
@@ -64,7 +64,7 @@ def test_buttons_in_a_modal_use_the_view_id(hooks):
     payload = payload_of(hooks.sample("slack", "block_actions_claim"))
     payload["container"] = {"type": "view", "view_id": "V08ACME42QX"}
 
-    [item] = SOURCE.adapt(with_payload(hooks, payload))
+    [item] = SENDER.adapt(with_payload(hooks, payload))
 
     assert item.dedupe_key == "V08ACME42QX:1763457312.118204"
     assert item.details[0].message_ref is None
@@ -89,7 +89,7 @@ def test_the_open_link_button_is_acknowledged_and_publishes_nothing(hooks):
     payload["actions"][0] = {**payload["actions"][0], "action_id": "open_link", "url": "https://x.com/a/status/1"}
     payload["actions"][0].pop("value", None)
 
-    [item] = SOURCE.adapt(with_payload(hooks, payload))
+    [item] = SENDER.adapt(with_payload(hooks, payload))
 
     assert item.details == []
     assert item.ignored == "link button opened; nothing to do"
@@ -100,7 +100,7 @@ def test_unknown_action_id_is_refused_naming_the_allowed_ones(hooks):
     payload["actions"][0]["action_id"] = "approve_reply"
 
     with pytest.raises(UnusableBodyError) as err:
-        SOURCE.adapt(with_payload(hooks, payload))
+        SENDER.adapt(with_payload(hooks, payload))
 
     assert err.value.reason.startswith("payload.actions[0].action_id 'approve_reply' is not one of claim,")
 
@@ -119,7 +119,7 @@ def test_button_value_must_be_a_target(hooks, value, needle):
     payload["actions"][0]["value"] = value
 
     with pytest.raises(UnusableBodyError) as err:
-        SOURCE.adapt(with_payload(hooks, payload))
+        SENDER.adapt(with_payload(hooks, payload))
 
     assert err.value.reason.startswith(needle)
 
@@ -140,16 +140,16 @@ def test_wrong_fields_name_the_field(hooks, mutate, field):
     mutate(payload)
 
     with pytest.raises(UnusableBodyError) as err:
-        SOURCE.adapt(with_payload(hooks, payload))
+        SENDER.adapt(with_payload(hooks, payload))
 
     assert err.value.reason.startswith(field)
 
 
 def test_form_without_payload_or_with_non_object_payload_is_unusable(hooks):
     with pytest.raises(UnusableBodyError, match="no 'payload' field"):
-        SOURCE.adapt(hooks.delivery("slack", b"token=abc&team_id=T1"))
+        SENDER.adapt(hooks.delivery("slack", b"token=abc&team_id=T1"))
     with pytest.raises(UnusableBodyError, match="JSON object"):
-        SOURCE.adapt(hooks.delivery("slack", urlencode({"payload": "[1]"}).encode()))
+        SENDER.adapt(hooks.delivery("slack", urlencode({"payload": "[1]"}).encode()))
 
 
 @pytest.mark.parametrize(
@@ -157,23 +157,23 @@ def test_form_without_payload_or_with_non_object_payload_is_unusable(hooks):
 )
 def test_garbage_is_malformed(hooks, garbage):
     with pytest.raises(MalformedBodyError):
-        SOURCE.adapt(hooks.delivery("slack", garbage))
+        SENDER.adapt(hooks.delivery("slack", garbage))
 
 
 def test_verify_covers_the_whole_raw_form_body(hooks):
     delivery = hooks.signed(hooks.sample("slack", "block_actions_claim"))
     secrets = hooks.secrets["slack"]
-    SOURCE.verify(delivery, secrets, hooks.now)
+    SENDER.verify(delivery, secrets, hooks.now)
 
     tampered = delivery.body.replace(b"claim", b"dismiss")
     with pytest.raises(InvalidSignatureError):
-        SOURCE.verify(hooks.replace(delivery, body=tampered), secrets, hooks.now)
+        SENDER.verify(hooks.replace(delivery, body=tampered), secrets, hooks.now)
     with pytest.raises(InvalidSignatureError):
-        SOURCE.verify(hooks.replace(delivery, body=delivery.body + b"&extra=1"), secrets, hooks.now)
+        SENDER.verify(hooks.replace(delivery, body=delivery.body + b"&extra=1"), secrets, hooks.now)
     unsigned = {k: v for k, v in delivery.headers.items() if k != "x-slack-signature"}
     with pytest.raises(MissingSignatureError):
-        SOURCE.verify(hooks.replace(delivery, headers=unsigned), secrets, hooks.now)
+        SENDER.verify(hooks.replace(delivery, headers=unsigned), secrets, hooks.now)
     with pytest.raises(StaleSignatureError):
-        SOURCE.verify(delivery, secrets, hooks.now + 301)
+        SENDER.verify(delivery, secrets, hooks.now + 301)
     with pytest.raises(MissingSignatureError):
-        SOURCE.verify(delivery, {}, hooks.now)
+        SENDER.verify(delivery, {}, hooks.now)

@@ -15,8 +15,7 @@ from typing import Any
 
 from pydantic import HttpUrl
 
-from chalicelib.signatures import InvalidSignatureError, MissingSignatureError, verify_canny
-from chalicelib.sources._common import (
+from chalicelib.senders._common import (
     Count,
     Id,
     IsoTime,
@@ -29,10 +28,11 @@ from chalicelib.sources._common import (
     translating,
     validate,
 )
-from chalicelib.sources.base import Inbound, InboundDelivery, SourceSecrets, UnusableBodyError
+from chalicelib.senders.base import Inbound, SenderSecrets, UnusableBodyError, WebhookDelivery
+from chalicelib.signatures import InvalidSignatureError, MissingSignatureError, verify_canny
 from talkworthy.catalog import Detail, IdeaStatusChanged, IdeaSubmitted, IdeaVoted, Person
 
-__all__ = ["CannySource"]
+__all__ = ["CannySender"]
 
 
 class CannyEvent(VendorModel):
@@ -75,11 +75,11 @@ class CannyVote(VendorModel):
     voter: CannyUser
 
 
-class CannySource:
+class CannySender:
     name = "canny"
     content_types: tuple[str, ...] = ("application/json",)
 
-    def verify(self, delivery: InboundDelivery, secrets: SourceSecrets, now: float) -> None:
+    def verify(self, delivery: WebhookDelivery, secrets: SenderSecrets, now: float) -> None:
         tokens = configured_secrets(secrets, "path_token", self.name)
         offered = delivery.path_params.get("token") or ""
         if not offered:
@@ -88,7 +88,7 @@ class CannySource:
             raise InvalidSignatureError("path token does not match")
         verify_canny(signed_request(delivery), configured_secrets(secrets, "signing", self.name), now)
 
-    def adapt(self, delivery: InboundDelivery) -> list[Inbound]:
+    def adapt(self, delivery: WebhookDelivery) -> list[Inbound]:
         nonce = (delivery.header("canny-nonce") or "").strip()
         if not nonce:
             raise UnusableBodyError("the canny-nonce header is missing")
@@ -101,7 +101,7 @@ class CannySource:
                 post = validate(CannyPost, event.object, "object")
                 detail = IdeaSubmitted(
                     meta=delivery.meta(key),
-                    source="canny",
+                    idea_system="canny",
                     idea_id=post.id,
                     title=post.title,
                     text=post.details.strip(),
@@ -115,7 +115,7 @@ class CannySource:
                 post = validate(CannyPost, event.object, "object")
                 detail = IdeaStatusChanged(
                     meta=delivery.meta(key),
-                    source="canny",
+                    idea_system="canny",
                     idea_id=post.id,
                     title=post.title,
                     status=post.status,
@@ -124,7 +124,7 @@ class CannySource:
             elif event.type == "vote.created":
                 vote = validate(CannyVote, event.object, "object")
                 detail = IdeaVoted(
-                    meta=delivery.meta(key), source="canny", idea_id=vote.post.id, voter=_person(vote.voter)
+                    meta=delivery.meta(key), idea_system="canny", idea_id=vote.post.id, voter=_person(vote.voter)
                 )
             else:
                 return [Inbound(key, [], ignored=f"event type {event.type} is not routed")]
@@ -134,4 +134,4 @@ class CannySource:
 def _person(user: CannyUser | None) -> Person:
     if user is None:
         return Person()
-    return Person(name=user.name or None, email=user.email or None, source_user_id=user.id)
+    return Person(name=user.name or None, email=user.email or None, system_user_id=user.id)

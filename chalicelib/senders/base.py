@@ -1,4 +1,4 @@
-"""The contract every push source implements: verify the raw bytes, then adapt to canonical events."""
+"""The contract every webhook sender's adapter implements: verify the raw bytes, then adapt to canonical events."""
 
 from __future__ import annotations
 
@@ -10,15 +10,15 @@ from typing import Any, Protocol
 
 from talkworthy.catalog.base import Detail, EventMeta
 
-SourceSecrets = Mapping[str, Sequence[str]]
+SenderSecrets = Mapping[str, Sequence[str]]
 
 __all__ = [
     "Inbound",
-    "InboundDelivery",
     "MalformedBodyError",
-    "Source",
-    "SourceSecrets",
+    "SenderSecrets",
     "UnusableBodyError",
+    "WebhookDelivery",
+    "WebhookSender",
     "parse_json",
 ]
 
@@ -32,7 +32,7 @@ class MalformedBodyError(Exception):
 
 
 class UnusableBodyError(Exception):
-    """Well-formed, but not something this source can turn into an event (422)."""
+    """Well-formed, but not something this sender's adapter can turn into an event (422)."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -40,10 +40,10 @@ class UnusableBodyError(Exception):
 
 
 @dataclass(frozen=True)
-class InboundDelivery:
+class WebhookDelivery:
     """One HTTP request as received, before anything trusts it."""
 
-    source: str
+    source: str  # the ``/webhooks/{source}`` URL segment: which sender it claims to come from
     body: bytes
     headers: Mapping[str, str]  # lower-cased names
     correlation_id: str
@@ -78,18 +78,18 @@ class Inbound:
     ignored: str | None = None
 
 
-class Source(Protocol):
+class WebhookSender(Protocol):
     name: str
     content_types: tuple[str, ...]
 
-    def verify(self, delivery: InboundDelivery, secrets: SourceSecrets, now: float) -> None:
+    def verify(self, delivery: WebhookDelivery, secrets: SenderSecrets, now: float) -> None:
         """Raise ``chalicelib.signatures.SignatureError`` unless the delivery is authentic and fresh.
 
-        ``secrets`` holds this source's entry of the webhook secrets document, e.g.
+        ``secrets`` holds this sender's entry of the webhook secrets document, e.g.
         ``{"signing": ["new", "old"]}``: every list may hold several active values (rotation).
         """
 
-    def adapt(self, delivery: InboundDelivery) -> list[Inbound]:
+    def adapt(self, delivery: WebhookDelivery) -> list[Inbound]:
         """Turn a verified delivery into items; raise MalformedBodyError / UnusableBodyError."""
 
 

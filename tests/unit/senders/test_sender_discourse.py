@@ -4,11 +4,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from chalicelib.senders import SENDERS, MalformedBodyError, UnusableBodyError
 from chalicelib.signatures import InvalidSignatureError, MissingSignatureError
-from chalicelib.sources import SOURCES, MalformedBodyError, UnusableBodyError
 from talkworthy.catalog import MentionReceived
 
-SOURCE = SOURCES["discourse"]
+SENDER = SENDERS["discourse"]
 
 
 def test_public_reply_becomes_a_mention(hooks):
@@ -75,7 +75,7 @@ def test_whispers_bots_and_deleted_posts_are_ignored(hooks, change, reason):
     body = hooks.body(sample)
     body["post"] |= change
 
-    [item] = SOURCE.adapt(hooks.with_json(sample, body))
+    [item] = SENDER.adapt(hooks.with_json(sample, body))
 
     assert item.details == []
     assert item.ignored == reason
@@ -87,7 +87,7 @@ def test_first_post_has_no_reply_hint_and_no_instance_means_no_url(hooks):
     body["post"] |= {"reply_to_post_number": None, "post_number": 1, "trust_level": None}
     headers = {k: v for k, v in sample.headers.items() if k != "X-Discourse-Instance"}
 
-    [item] = SOURCE.adapt(hooks.delivery("discourse", hooks.with_json(sample, body).body, headers))
+    [item] = SENDER.adapt(hooks.delivery("discourse", hooks.with_json(sample, body).body, headers))
 
     [detail] = item.details
     assert isinstance(detail, MentionReceived)
@@ -105,7 +105,7 @@ def test_dedupe_key_changes_with_updated_at_but_not_with_the_delivery(hooks):
 
     body = hooks.body(sample)
     body["post"]["updated_at"] = "2025-11-18T10:45:00.000Z"
-    assert SOURCE.adapt(hooks.with_json(sample, body))[0].dedupe_key != first
+    assert SENDER.adapt(hooks.with_json(sample, body))[0].dedupe_key != first
 
 
 @pytest.mark.parametrize(
@@ -125,7 +125,7 @@ def test_wrong_post_fields_name_the_field(hooks, change, field):
     body["post"] |= change
 
     with pytest.raises(UnusableBodyError) as err:
-        SOURCE.adapt(hooks.with_json(sample, body))
+        SENDER.adapt(hooks.with_json(sample, body))
 
     assert err.value.reason.startswith(f"{field}:")
 
@@ -133,30 +133,30 @@ def test_wrong_post_fields_name_the_field(hooks, change, field):
 def test_missing_post_or_event_header_is_unusable(hooks):
     sample = hooks.sample("discourse", "post_created")
     with pytest.raises(UnusableBodyError, match=r"^post: "):
-        SOURCE.adapt(hooks.with_json(sample, {"topic": {}}))
+        SENDER.adapt(hooks.with_json(sample, {"topic": {}}))
     with pytest.raises(UnusableBodyError, match="X-Discourse-Event header"):
-        SOURCE.adapt(hooks.delivery("discourse", sample.body, {}))
+        SENDER.adapt(hooks.delivery("discourse", sample.body, {}))
 
 
 @pytest.mark.parametrize("garbage", [b"", b"{]", b"\xc3\x28"])
 def test_garbage_is_malformed(hooks, garbage):
     with pytest.raises(MalformedBodyError):
-        SOURCE.adapt(hooks.delivery("discourse", garbage, {"X-Discourse-Event": "post_created"}))
+        SENDER.adapt(hooks.delivery("discourse", garbage, {"X-Discourse-Event": "post_created"}))
 
 
 def test_verify_checks_the_body_hmac(hooks):
     delivery = hooks.signed(hooks.sample("discourse", "ping"))
     secrets = hooks.secrets["discourse"]
-    SOURCE.verify(delivery, secrets, hooks.now)
+    SENDER.verify(delivery, secrets, hooks.now)
     # the handbook's published Discourse vector, signed by the sender side
     assert delivery.headers["x-discourse-event-signature"] == (
         "sha256=162f107f6b5022353274eb1a7197885cfd35744d8d08e5bcea025d309386b7d6"
     )
 
     with pytest.raises(InvalidSignatureError):
-        SOURCE.verify(hooks.replace(delivery, body=b'{"ping":"KO"}'), secrets, hooks.now)
+        SENDER.verify(hooks.replace(delivery, body=b'{"ping":"KO"}'), secrets, hooks.now)
     unsigned = {k: v for k, v in delivery.headers.items() if k != "x-discourse-event-signature"}
     with pytest.raises(MissingSignatureError):
-        SOURCE.verify(hooks.replace(delivery, headers=unsigned), secrets, hooks.now)
+        SENDER.verify(hooks.replace(delivery, headers=unsigned), secrets, hooks.now)
     with pytest.raises(MissingSignatureError):
-        SOURCE.verify(delivery, {}, hooks.now)
+        SENDER.verify(delivery, {}, hooks.now)

@@ -4,11 +4,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from chalicelib.senders import SENDERS, MalformedBodyError, UnusableBodyError
 from chalicelib.signatures import InvalidSignatureError, MissingSignatureError, StaleSignatureError
-from chalicelib.sources import SOURCES, MalformedBodyError, UnusableBodyError
 from talkworthy.catalog import IdeaStatusChanged, IdeaSubmitted, IdeaVoted
 
-SOURCE = SOURCES["canny"]
+SENDER = SENDERS["canny"]
 NONCE = "e4f1c0a8b7d24f3e9a5c6b8d0e2f4a19"
 
 
@@ -19,13 +19,13 @@ def test_post_created_becomes_idea_submitted(hooks):
     [detail] = item.details
     assert isinstance(detail, IdeaSubmitted)
     assert detail.meta.event_key == f"canny:{NONCE}:673c5e91b8a7c6d5e4f3a2b1:post.created"
-    assert detail.source == "canny"
+    assert detail.idea_system == "canny"
     assert detail.idea_id == "673c5e91b8a7c6d5e4f3a2b1"
     assert detail.title == "SAML SSO on the Team plan"
     assert detail.text.startswith("Initech is a 40-person team")
     assert detail.submitter.name == "Priya Raman"
     assert detail.submitter.email == "priya@initech.example"
-    assert detail.submitter.source_user_id == "6733b1f2a9c8d7e6f5a4b3c2"
+    assert detail.submitter.system_user_id == "6733b1f2a9c8d7e6f5a4b3c2"
     assert detail.votes == 1
     assert detail.board == "Feature Requests"
     assert detail.url == "https://feedback.acme.example/admin/board/feature-requests/p/saml-sso-on-the-team-plan"
@@ -49,7 +49,7 @@ def test_vote_becomes_idea_voted(hooks):
     assert detail.idea_id == "673c5e91b8a7c6d5e4f3a2b1"
     assert detail.voter.name == "Dana Whitfield"
     assert detail.voter.email == "dana@globex.example"
-    assert detail.voter.source_user_id == "6731f0e1d2c3b4a5f6e7d8c9"
+    assert detail.voter.system_user_id == "6731f0e1d2c3b4a5f6e7d8c9"
 
 
 def test_other_types_are_ignored_with_a_reason(hooks):
@@ -89,7 +89,7 @@ def test_wrong_fields_name_the_field(hooks, mutate, field):
     delivery = hooks.replace(hooks.with_json(sample, body), headers={"canny-nonce": NONCE})
 
     with pytest.raises(UnusableBodyError) as err:
-        SOURCE.adapt(delivery)
+        SENDER.adapt(delivery)
 
     assert err.value.reason.startswith(f"{field}:")
 
@@ -101,44 +101,44 @@ def test_vote_without_voter_is_unusable(hooks):
     delivery = hooks.replace(hooks.with_json(sample, body), headers={"canny-nonce": NONCE})
 
     with pytest.raises(UnusableBodyError, match=r"^object\.voter: "):
-        SOURCE.adapt(delivery)
+        SENDER.adapt(delivery)
 
 
 @pytest.mark.parametrize("garbage", [b"", b"nonce", b'{"type": '])
 def test_garbage_is_malformed(hooks, garbage):
     with pytest.raises(MalformedBodyError):
-        SOURCE.adapt(hooks.delivery("canny", garbage, {"canny-nonce": NONCE}))
+        SENDER.adapt(hooks.delivery("canny", garbage, {"canny-nonce": NONCE}))
 
 
 def test_verify_needs_path_token_signature_and_fresh_timestamp(hooks):
     delivery = hooks.signed(hooks.sample("canny", "post_created"))
     secrets = hooks.secrets["canny"]
-    SOURCE.verify(delivery, secrets, hooks.now)
+    SENDER.verify(delivery, secrets, hooks.now)
     assert delivery.path_params == {"token": "p4th-t0ken-acme-7f3a"}
 
     with pytest.raises(InvalidSignatureError, match="path token"):
-        SOURCE.verify(hooks.replace(delivery, path_params={"token": "guess"}), secrets, hooks.now)
+        SENDER.verify(hooks.replace(delivery, path_params={"token": "guess"}), secrets, hooks.now)
     non_ascii = hooks.replace(delivery, path_params={"token": "p4th-t0ken-acme-7f3ä"})
     with pytest.raises(InvalidSignatureError, match="path token"):
-        SOURCE.verify(non_ascii, secrets, hooks.now)
+        SENDER.verify(non_ascii, secrets, hooks.now)
     with pytest.raises(MissingSignatureError):
-        SOURCE.verify(hooks.replace(delivery, path_params={}), secrets, hooks.now)
+        SENDER.verify(hooks.replace(delivery, path_params={}), secrets, hooks.now)
     forged = delivery.headers | {"canny-nonce": "f" * 32}
     with pytest.raises(InvalidSignatureError):
-        SOURCE.verify(hooks.replace(delivery, headers=forged), secrets, hooks.now)
+        SENDER.verify(hooks.replace(delivery, headers=forged), secrets, hooks.now)
     unsigned = {k: v for k, v in delivery.headers.items() if k != "canny-signature"}
     with pytest.raises(MissingSignatureError):
-        SOURCE.verify(hooks.replace(delivery, headers=unsigned), secrets, hooks.now)
+        SENDER.verify(hooks.replace(delivery, headers=unsigned), secrets, hooks.now)
     with pytest.raises(StaleSignatureError):
-        SOURCE.verify(delivery, secrets, hooks.now + 301)
+        SENDER.verify(delivery, secrets, hooks.now + 301)
     with pytest.raises(MissingSignatureError, match="path_token"):
-        SOURCE.verify(delivery, {"signing": secrets["signing"]}, hooks.now)
+        SENDER.verify(delivery, {"signing": secrets["signing"]}, hooks.now)
     with pytest.raises(MissingSignatureError, match="signing"):
-        SOURCE.verify(delivery, {"path_token": secrets["path_token"]}, hooks.now)
+        SENDER.verify(delivery, {"path_token": secrets["path_token"]}, hooks.now)
 
 
 def test_missing_nonce_header_is_unusable(hooks):
     sample = hooks.sample("canny", "post_created")
 
     with pytest.raises(UnusableBodyError, match="canny-nonce header is missing"):
-        SOURCE.adapt(hooks.with_json(sample, hooks.body(sample)))
+        SENDER.adapt(hooks.with_json(sample, hooks.body(sample)))

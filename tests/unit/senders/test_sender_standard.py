@@ -4,11 +4,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from chalicelib.senders import SENDERS, MalformedBodyError, UnusableBodyError
 from chalicelib.signatures import InvalidSignatureError, MissingSignatureError, StaleSignatureError
-from chalicelib.sources import SOURCES, MalformedBodyError, UnusableBodyError
 from talkworthy.catalog import BehaviorObserved, MentionReceived
 
-SOURCE = SOURCES["standard"]
+SENDER = SENDERS["standard"]
 
 
 def test_complaint_mention_maps_every_field(hooks):
@@ -95,7 +95,7 @@ def test_unknown_type_is_refused_naming_the_accepted_types(hooks):
     delivery = hooks.replace(hooks.with_json(sample, body), headers={"webhook-id": "msg_1"})
 
     with pytest.raises(UnusableBodyError) as err:
-        SOURCE.adapt(delivery)
+        SENDER.adapt(delivery)
 
     assert "'ticket.closed' is not accepted" in err.value.reason
     assert "mention.created" in err.value.reason
@@ -124,7 +124,7 @@ def test_wrong_or_missing_mention_fields_name_the_field(hooks, mutate, field):
     delivery = hooks.replace(hooks.with_json(sample, body), headers={"webhook-id": "msg_1"})
 
     with pytest.raises(UnusableBodyError) as err:
-        SOURCE.adapt(delivery)
+        SENDER.adapt(delivery)
 
     assert err.value.reason.startswith(f"{field}:")
 
@@ -146,7 +146,7 @@ def test_wrong_behavior_fields_name_the_field(hooks, change, needle):
     delivery = hooks.replace(hooks.with_json(sample, body), headers={"webhook-id": "msg_1"})
 
     with pytest.raises(UnusableBodyError) as err:
-        SOURCE.adapt(delivery)
+        SENDER.adapt(delivery)
 
     assert needle in err.value.reason
 
@@ -158,7 +158,7 @@ def test_html_text_with_nothing_visible_is_refused(hooks):
     delivery = hooks.replace(hooks.with_json(sample, body), headers={"webhook-id": "msg_1"})
 
     with pytest.raises(UnusableBodyError, match=r"data\.text is empty"):
-        SOURCE.adapt(delivery)
+        SENDER.adapt(delivery)
 
 
 @pytest.mark.parametrize("garbage", [b"", b"{not json", b"\xff\xfe", b"[1, 2"])
@@ -166,22 +166,22 @@ def test_garbage_is_malformed(hooks, garbage):
     delivery = hooks.delivery("standard", garbage, {"webhook-id": "msg_1"})
 
     with pytest.raises(MalformedBodyError):
-        SOURCE.adapt(delivery)
+        SENDER.adapt(delivery)
 
 
 def test_a_json_array_is_unusable(hooks):
     with pytest.raises(UnusableBodyError, match="JSON object"):
-        SOURCE.adapt(hooks.delivery("standard", b"[]", {"webhook-id": "msg_1"}))
+        SENDER.adapt(hooks.delivery("standard", b"[]", {"webhook-id": "msg_1"}))
 
 
 def test_verify_accepts_the_sender_signature_and_svix_names(hooks):
     delivery = hooks.signed(hooks.sample("standard", "behavior_login"))
-    SOURCE.verify(delivery, hooks.secrets["standard"], hooks.now)
+    SENDER.verify(delivery, hooks.secrets["standard"], hooks.now)
 
     svix = {name.replace("webhook-", "svix-"): value for name, value in delivery.headers.items()}
     svix_delivery = hooks.replace(delivery, headers=svix)
-    SOURCE.verify(svix_delivery, hooks.secrets["standard"], hooks.now)
-    assert SOURCE.adapt(svix_delivery)[0].dedupe_key == delivery.headers["webhook-id"]
+    SENDER.verify(svix_delivery, hooks.secrets["standard"], hooks.now)
+    assert SENDER.adapt(svix_delivery)[0].dedupe_key == delivery.headers["webhook-id"]
 
 
 def test_verify_rejects_tampered_unsigned_stale_and_unconfigured(hooks):
@@ -190,18 +190,18 @@ def test_verify_rejects_tampered_unsigned_stale_and_unconfigured(hooks):
 
     tampered = hooks.replace(delivery, body=delivery.body.replace(b"login", b"order"))
     with pytest.raises(InvalidSignatureError):
-        SOURCE.verify(tampered, secrets, hooks.now)
+        SENDER.verify(tampered, secrets, hooks.now)
     unsigned = {k: v for k, v in delivery.headers.items() if k != "webhook-signature"}
     with pytest.raises(MissingSignatureError):
-        SOURCE.verify(hooks.replace(delivery, headers=unsigned), secrets, hooks.now)
+        SENDER.verify(hooks.replace(delivery, headers=unsigned), secrets, hooks.now)
     with pytest.raises(StaleSignatureError):
-        SOURCE.verify(delivery, secrets, hooks.now + 301)
+        SENDER.verify(delivery, secrets, hooks.now + 301)
     with pytest.raises(MissingSignatureError, match="no signing secret"):
-        SOURCE.verify(delivery, {}, hooks.now)
+        SENDER.verify(delivery, {}, hooks.now)
 
 
 def test_missing_webhook_id_is_unusable(hooks):
     sample = hooks.sample("standard", "behavior_order")
 
     with pytest.raises(UnusableBodyError, match="webhook-id header is missing"):
-        SOURCE.adapt(hooks.with_json(sample, hooks.body(sample)))
+        SENDER.adapt(hooks.with_json(sample, hooks.body(sample)))

@@ -15,8 +15,7 @@ from typing import Any
 
 from pydantic import Field, HttpUrl
 
-from chalicelib.signatures import verify_intercom
-from chalicelib.sources._common import (
+from chalicelib.senders._common import (
     EpochSeconds,
     Id,
     Name,
@@ -28,10 +27,11 @@ from chalicelib.sources._common import (
     translating,
     validate,
 )
-from chalicelib.sources.base import Inbound, InboundDelivery, SourceSecrets, UnusableBodyError
+from chalicelib.senders.base import Inbound, SenderSecrets, UnusableBodyError, WebhookDelivery
+from chalicelib.signatures import verify_intercom
 from talkworthy.catalog import Author, Detail, Mention, MentionReceived, RecordRef, TicketClosed
 
-__all__ = ["IntercomSource"]
+__all__ = ["IntercomSender"]
 
 _CUSTOMERS = frozenset({"user", "lead", "contact"})
 _ROUTED = ("conversation.user.created", "conversation.user.replied", "conversation.admin.closed")
@@ -97,14 +97,14 @@ class IntercomData(VendorModel):
     item: IntercomConversation
 
 
-class IntercomSource:
+class IntercomSender:
     name = "intercom"
     content_types: tuple[str, ...] = ("application/json",)
 
-    def verify(self, delivery: InboundDelivery, secrets: SourceSecrets, now: float) -> None:
+    def verify(self, delivery: WebhookDelivery, secrets: SenderSecrets, now: float) -> None:
         verify_intercom(signed_request(delivery), configured_secrets(secrets, "signing", self.name))
 
-    def adapt(self, delivery: InboundDelivery) -> list[Inbound]:
+    def adapt(self, delivery: WebhookDelivery) -> list[Inbound]:
         note = validate(IntercomNotification, json_object(delivery))
         if note.topic not in _ROUTED:
             reason = "ping" if note.topic == "ping" else f"topic {note.topic} is not routed"
@@ -156,7 +156,7 @@ def _subject(conversation: IntercomConversation) -> str | None:
     return html_to_text(conversation.source.subject or "") or html_to_text(conversation.title or "") or None
 
 
-def _closed(delivery: InboundDelivery, note: IntercomNotification, conversation: IntercomConversation) -> Detail:
+def _closed(delivery: WebhookDelivery, note: IntercomNotification, conversation: IntercomConversation) -> Detail:
     parts = conversation.conversation_parts.conversation_parts
     closing = next((p for p in reversed(parts) if p.part_type == "close"), None)
     author = conversation.source.author

@@ -5,11 +5,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from chalicelib.senders import SENDERS, MalformedBodyError, UnusableBodyError
 from chalicelib.signatures import InvalidSignatureError, MissingSignatureError, StaleSignatureError
-from chalicelib.sources import SOURCES, MalformedBodyError, UnusableBodyError
 from talkworthy.catalog import BehaviorObserved
 
-SOURCE = SOURCES["hubspot"]
+SENDER = SENDERS["hubspot"]
 
 
 def test_each_event_of_a_batch_is_its_own_item(hooks):
@@ -51,7 +51,7 @@ def test_generic_object_subscription_on_a_contact_is_treated_as_contact(hooks):
     event |= {"subscriptionType": "object.propertyChange", "objectTypeId": "0-1"}
     sample = hooks.sample("hubspot", "batch_deal_won")
 
-    [item] = SOURCE.adapt(hooks.with_json(sample, [event]))
+    [item] = SENDER.adapt(hooks.with_json(sample, [event]))
 
     assert isinstance(item.details[0], BehaviorObserved)
     assert item.dedupe_key.startswith("46012873:object.propertyChange:151:")
@@ -63,7 +63,7 @@ def test_cleared_close_date_and_unknown_types_are_ignored(hooks):
     cleared = event | {"propertyValue": ""}
     unknown = event | {"subscriptionType": "conversation.creation", "eventId": 1}
 
-    items = SOURCE.adapt(hooks.with_json(sample, [cleared, unknown]))
+    items = SENDER.adapt(hooks.with_json(sample, [cleared, unknown]))
 
     assert [item.ignored for item in items] == [
         "recent_deal_close_date was cleared on contact 151",
@@ -76,7 +76,7 @@ def test_dedupe_keys_ignore_the_attempt_number_and_the_signature(hooks):
     first = [item.dedupe_key for item in hooks.run(hooks.signed(sample))]
     second = [item.dedupe_key for item in hooks.run(hooks.signed(sample, now=hooks.now + 90))]
     retried = [dict(event, attemptNumber=3) for event in hooks.body(sample)]
-    third = [item.dedupe_key for item in SOURCE.adapt(hooks.with_json(sample, retried))]
+    third = [item.dedupe_key for item in SENDER.adapt(hooks.with_json(sample, retried))]
 
     assert first == second == third
 
@@ -86,12 +86,12 @@ def test_non_array_empty_and_oversized_batches_are_unusable(hooks):
     event = hooks.body(sample)[0]
 
     with pytest.raises(UnusableBodyError, match="JSON array"):
-        SOURCE.adapt(hooks.with_json(sample, event))
+        SENDER.adapt(hooks.with_json(sample, event))
     with pytest.raises(UnusableBodyError, match="empty array"):
-        SOURCE.adapt(hooks.with_json(sample, []))
+        SENDER.adapt(hooks.with_json(sample, []))
     with pytest.raises(UnusableBodyError, match="101 events"):
-        SOURCE.adapt(hooks.with_json(sample, [event] * 101))
-    assert len(SOURCE.adapt(hooks.with_json(sample, [event] * 100))) == 100
+        SENDER.adapt(hooks.with_json(sample, [event] * 101))
+    assert len(SENDER.adapt(hooks.with_json(sample, [event] * 100))) == 100
 
 
 @pytest.mark.parametrize(
@@ -110,7 +110,7 @@ def test_wrong_fields_name_the_event_and_field(hooks, change, field):
     event = hooks.body(sample)[0]
 
     with pytest.raises(UnusableBodyError) as err:
-        SOURCE.adapt(hooks.with_json(sample, [event, event | change]))
+        SENDER.adapt(hooks.with_json(sample, [event, event | change]))
 
     assert err.value.reason.startswith(f"{field}:")
 
@@ -119,31 +119,31 @@ def test_a_batch_item_that_is_not_an_object_is_unusable(hooks):
     sample = hooks.sample("hubspot", "contact_created")
 
     with pytest.raises(UnusableBodyError, match=r"^\[0\]"):
-        SOURCE.adapt(hooks.with_json(sample, ["contact.creation"]))
+        SENDER.adapt(hooks.with_json(sample, ["contact.creation"]))
 
 
 @pytest.mark.parametrize("garbage", [b"", b"[{]", b"\x00\x01"])
 def test_garbage_is_malformed(hooks, garbage):
     with pytest.raises(MalformedBodyError):
-        SOURCE.adapt(hooks.delivery("hubspot", garbage))
+        SENDER.adapt(hooks.delivery("hubspot", garbage))
 
 
 def test_verify_uses_the_configured_url_and_rejects_tampering(hooks):
     delivery = hooks.signed(hooks.sample("hubspot", "batch_deal_won"))
     secrets = hooks.secrets["hubspot"]
-    SOURCE.verify(delivery, secrets, hooks.now)
+    SENDER.verify(delivery, secrets, hooks.now)
 
     other_url = hooks.replace(delivery, url="https://hooks.acme.example/webhooks/hubspot?x=1")
     with pytest.raises(InvalidSignatureError):
-        SOURCE.verify(other_url, secrets, hooks.now)
+        SENDER.verify(other_url, secrets, hooks.now)
     tampered = json.loads(delivery.body)
     tampered[1]["objectId"] = 152
     with pytest.raises(InvalidSignatureError):
-        SOURCE.verify(hooks.replace(delivery, body=json.dumps(tampered).encode()), secrets, hooks.now)
+        SENDER.verify(hooks.replace(delivery, body=json.dumps(tampered).encode()), secrets, hooks.now)
     unsigned = {k: v for k, v in delivery.headers.items() if k != "x-hubspot-signature-v3"}
     with pytest.raises(MissingSignatureError):
-        SOURCE.verify(hooks.replace(delivery, headers=unsigned), secrets, hooks.now)
+        SENDER.verify(hooks.replace(delivery, headers=unsigned), secrets, hooks.now)
     with pytest.raises(StaleSignatureError):
-        SOURCE.verify(delivery, secrets, hooks.now + 301)
+        SENDER.verify(delivery, secrets, hooks.now + 301)
     with pytest.raises(MissingSignatureError):
-        SOURCE.verify(delivery, {"path_token": ["x"]}, hooks.now)
+        SENDER.verify(delivery, {"path_token": ["x"]}, hooks.now)

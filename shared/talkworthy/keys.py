@@ -1,0 +1,96 @@
+"""Every item kind on the mesh table (``MeshTable``: ``pk``/``sk``, GSI ``gsi1``, TTL ``expires_at``).
+
+One kind per partition-key prefix; the stores build their keys here and nowhere else, so two kinds
+cannot collide.
+
+======================  ==========================  ======================  =========================
+item                    pk                          sk                      store
+======================  ==========================  ======================  =========================
+profile                 ``PROFILE#<profile_id>``    ``PROFILE``             identity.graph_dynamodb
+merge candidate         ``PROFILE#<profile_id>``    ``CANDIDATE#<other>``   identity.graph_dynamodb
+rejected link           ``PROFILE#<profile_id>``    ``REJECTED#<ref>``      identity.graph_dynamodb
+handle / e-mail index   ``IDENTITY#<ref>``          ``IDENTITY``            identity.graph_dynamodb
+interaction guard       ``INTERACTION#<key>``       ``INTERACTION``         identity.graph_dynamodb
+thread index            ``THREAD#<key>``            ``THREAD``              identity.threads_dynamodb
+Slack channel pace      ``PACE#<channel>``          ``PACE``                notify.pacer
+feed cursor             ``CURSOR#<feed_id>``        ``CURSOR``              pollers.cursor
+======================  ==========================  ======================  =========================
+
+``gsi1``: a profile linked to a CRM contact carries ``gsi1pk = IDENTITY#crm:<system>/<contact_id>``
+(:func:`crm_link_gsi`). The built-in CRM has its own table; its keys are in :mod:`talkworthy.crm.dynamodb`.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CANDIDATE",
+    "PROFILE_SK",
+    "REJECTED",
+    "THREAD",
+    "Key",
+    "candidate",
+    "crm_link_gsi",
+    "cursor",
+    "identity",
+    "interaction",
+    "pace",
+    "profile",
+    "profile_pk",
+    "rejected",
+    "thread",
+]
+
+Key = dict[str, str]
+
+PROFILE = "PROFILE#"
+PROFILE_SK = "PROFILE"
+CANDIDATE = "CANDIDATE#"
+REJECTED = "REJECTED#"
+IDENTITY = "IDENTITY#"
+INTERACTION = "INTERACTION#"
+THREAD = "THREAD#"
+PACE = "PACE#"
+CURSOR = "CURSOR#"
+
+
+def profile_pk(profile_id: str) -> str:
+    """The partition of one profile: its item, its merge candidates and its rejected links."""
+    return f"{PROFILE}{profile_id}"
+
+
+def profile(profile_id: str) -> Key:
+    return {"pk": profile_pk(profile_id), "sk": PROFILE_SK}
+
+
+def candidate(profile_id: str, other: str) -> Key:
+    return {"pk": profile_pk(profile_id), "sk": f"{CANDIDATE}{other}"}
+
+
+def rejected(profile_id: str, ref: str) -> Key:
+    return {"pk": profile_pk(profile_id), "sk": f"{REJECTED}{ref}"}
+
+
+def identity(ref: str) -> Key:
+    """The index entry of a handle or e-mail ref."""
+    return {"pk": f"{IDENTITY}{ref}", "sk": "IDENTITY"}
+
+
+def crm_link_gsi(ref: str) -> str:
+    """``gsi1pk`` of a profile linked to the CRM contact ``ref`` (``crm:<system>/<contact_id>``)."""
+    return f"{IDENTITY}{ref}"
+
+
+def interaction(event_key: str) -> Key:
+    return {"pk": f"{INTERACTION}{event_key}", "sk": "INTERACTION"}
+
+
+def thread(key: str) -> Key:
+    return {"pk": f"{THREAD}{key}", "sk": "THREAD"}
+
+
+def pace(channel: str) -> Key:
+    return {"pk": f"{PACE}{channel}", "sk": "PACE"}
+
+
+def cursor(feed_id: str) -> Key:
+    return {"pk": f"{CURSOR}{feed_id}", "sk": "CURSOR"}

@@ -1,0 +1,28 @@
+"""The mesh table's item kinds cannot collide: one partition-key prefix per kind."""
+
+from __future__ import annotations
+
+from talkworthy import keys
+
+
+def test_each_kind_has_its_own_partition_prefix() -> None:
+    partitions = {
+        "profile": keys.profile("p1")["pk"],
+        "identity": keys.identity("handle:x/p1")["pk"],
+        "interaction": keys.interaction("p1")["pk"],
+        "thread": keys.thread("p1")["pk"],
+        "pace": keys.pace("p1")["pk"],
+        "cursor": keys.cursor("p1")["pk"],
+    }
+    prefixes = {kind: pk.partition("#")[0] for kind, pk in partitions.items()}
+    assert len(set(prefixes.values())) == len(prefixes), prefixes
+
+
+def test_a_profile_partition_holds_its_item_candidates_and_rejections() -> None:
+    items = [keys.profile("p1"), keys.candidate("p1", "p2"), keys.rejected("p1", "email:a@example.com")]
+    assert {item["pk"] for item in items} == {keys.profile_pk("p1")}
+    assert [item["sk"] for item in items] == ["PROFILE", "CANDIDATE#p2", "REJECTED#email:a@example.com"]
+
+
+def test_a_crm_linked_profile_is_found_under_the_identity_prefix() -> None:
+    assert keys.crm_link_gsi("crm:hubspot/42") == "IDENTITY#crm:hubspot/42"
