@@ -1,10 +1,14 @@
 """Webhook senders: one adapter per vendor, each verifying raw bytes and adapting them to catalog events.
 
 ``SENDERS`` maps the name in the URL (``/webhooks/<name>``; Canny adds ``/{token}``) to its sender's adapter
-(the URL segment stays ``{source}``: it is public API).
+(the URL segment stays ``{source}``: it is public API). Each adapter's module (its vendor models,
+its signature scheme) is imported the first time its sender delivers, not at every cold start.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from importlib import import_module
 
 from chalicelib.senders.base import (
     Inbound,
@@ -14,40 +18,48 @@ from chalicelib.senders.base import (
     WebhookDelivery,
     WebhookSender,
 )
-from chalicelib.senders.canny import CannySender
-from chalicelib.senders.discourse import DiscourseSender
-from chalicelib.senders.hubspot import HubSpotSender
-from chalicelib.senders.intercom import IntercomSender
-from chalicelib.senders.slack_actions import SlackActionsSender
-from chalicelib.senders.standard_webhooks import StandardWebhooksSender
-from chalicelib.senders.zendesk import ZendeskSender
 
 __all__ = [
     "SENDERS",
-    "CannySender",
-    "DiscourseSender",
-    "HubSpotSender",
     "Inbound",
-    "IntercomSender",
     "MalformedBodyError",
     "SenderSecrets",
-    "SlackActionsSender",
-    "StandardWebhooksSender",
     "UnusableBodyError",
     "WebhookDelivery",
     "WebhookSender",
-    "ZendeskSender",
 ]
 
-SENDERS: dict[str, WebhookSender] = {
-    sender.name: sender
-    for sender in (
-        StandardWebhooksSender(),
-        ZendeskSender(),
-        HubSpotSender(),
-        DiscourseSender(),
-        CannySender(),
-        IntercomSender(),
-        SlackActionsSender(),
-    )
+_ADAPTERS = {
+    "standard": ("chalicelib.senders.standard_webhooks", "StandardWebhooksSender"),
+    "zendesk": ("chalicelib.senders.zendesk", "ZendeskSender"),
+    "hubspot": ("chalicelib.senders.hubspot", "HubSpotSender"),
+    "discourse": ("chalicelib.senders.discourse", "DiscourseSender"),
+    "canny": ("chalicelib.senders.canny", "CannySender"),
+    "intercom": ("chalicelib.senders.intercom", "IntercomSender"),
+    "slack": ("chalicelib.senders.slack_actions", "SlackActionsSender"),
 }
+
+
+class _Senders(Mapping[str, WebhookSender]):
+    """Name → adapter, each built on first use."""
+
+    def __init__(self) -> None:
+        self._built: dict[str, WebhookSender] = {}
+
+    def __getitem__(self, name: str) -> WebhookSender:
+        if name not in self._built:
+            module, cls = _ADAPTERS[name]
+            sender: WebhookSender = getattr(import_module(module), cls)()
+            if sender.name != name:
+                raise RuntimeError(f"{cls} calls itself {sender.name!r}, registered as {name!r}")
+            self._built[name] = sender
+        return self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_ADAPTERS)
+
+    def __len__(self) -> int:
+        return len(_ADAPTERS)
+
+
+SENDERS: Mapping[str, WebhookSender] = _Senders()

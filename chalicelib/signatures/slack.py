@@ -1,10 +1,14 @@
-"""Slack request signing v0, delegated to ``slack_sdk.signature.SignatureVerifier``."""
+"""Slack request signing v0, delegated to ``slack_sdk.signature.SignatureVerifier``.
+
+slack_sdk is imported on the first Slack request: importing any of it loads the whole package
+(its Web client and asyncio, ~90 ms), which an ingress container serving other senders never needs.
+"""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
-
-from slack_sdk.signature import Clock, SignatureVerifier
+from typing import Any
 
 from ._common import (
     InvalidSignatureError,
@@ -20,12 +24,19 @@ __all__ = ["sign_slack", "verify_slack"]
 _SDK_WINDOW = 300  # slack_sdk rejects anything more than 5 minutes off, whatever we ask for
 
 
-class _PinnedClock(Clock):
-    def __init__(self, now: float) -> None:
-        self._now = now
+@functools.cache
+def _sdk() -> tuple[Any, Any]:
+    """(SignatureVerifier, a Clock class pinned to a given time)."""
+    from slack_sdk.signature import Clock, SignatureVerifier
 
-    def now(self) -> float:
-        return self._now
+    class PinnedClock(Clock):
+        def __init__(self, now: float) -> None:
+            self._now = now
+
+        def now(self) -> float:
+            return self._now
+
+    return SignatureVerifier, PinnedClock
 
 
 def verify_slack(req: SignedRequest, secrets: Sequence[str], now: float, tolerance: int = 300) -> None:
@@ -41,13 +52,15 @@ def verify_slack(req: SignedRequest, secrets: Sequence[str], now: float, toleran
         body = req.body.decode()  # slack_sdk would decode it too, and raise on bad UTF-8
     except UnicodeDecodeError as err:
         raise InvalidSignatureError("body is not valid UTF-8") from err
-    clock = _PinnedClock(now)
-    if not any(SignatureVerifier(key, clock).is_valid(body, timestamp, signature) for key in keys):
+    verifier, pinned_clock = _sdk()
+    clock = pinned_clock(now)
+    if not any(verifier(key, clock).is_valid(body, timestamp, signature) for key in keys):
         raise InvalidSignatureError("signature does not match")
 
 
 def sign_slack(body: bytes, secret: str, timestamp: int) -> dict[str, str]:
-    signature = SignatureVerifier(secret).generate_signature(timestamp=str(timestamp), body=body)
+    verifier, _ = _sdk()
+    signature = verifier(secret).generate_signature(timestamp=str(timestamp), body=body)
     if signature is None:  # only when timestamp is None, which the signature above rules out
         raise ValueError("slack_sdk could not sign the request")
     return {"X-Slack-Signature": signature, "X-Slack-Request-Timestamp": str(timestamp)}
