@@ -1,0 +1,114 @@
+"""The consumer's error paths against moto's SQS, with use cases that fail on purpose.
+
+The context handlers' own tests (test_context_handlers.py) cover poison, redrive and a throttled
+channel with the real handlers; these cover what no real use case fails at on demand: a crash,
+a bus that refuses some entries, and a DLQ that cannot be written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from infra.local.runtime import LambdaContext
+from talkworthy.catalog import Detail, SlaBreached
+from talkworthy.consumer import Arrival, HandlerMap, SqsConsumer, on
+from talkworthy.errors import PublishError
+from talkworthy.publishing import InMemoryPublisher
+from talkworthy.settings import ConsumerSettings, use_environment
+
+SAMPLE = json.loads((Path(__file__).resolve().parents[2] / "events" / "details" / "Sla.Breached.json").read_text())[
+    "detail"
+]
+CONTEXT = LambdaContext("test", 256, "arn:aws:lambda:us-east-1:123456789012:function:test", 60)
+
+
+def _record(key: str, queue_arn: str = "arn:aws:sqs:us-east-1:123456789012:work") -> dict[str, Any]:
+    detail = {**SAMPLE, "meta": {**SAMPLE["meta"], "event_key": key}}
+    body = json.dumps({"id": key, "detail-type": "Sla.Breached", "source": "talkworthy.sla", "detail": detail})
+    return {"messageId": key, "receiptHandle": f"r-{key}", "body": body, "attributes": {}, "eventSourceARN": queue_arn}
+
+
+class RefusingPublisher(InMemoryPublisher):
+    """The bus refuses the events of one event key (throttled entries, after the publisher's retries)."""
+
+    def __init__(self, refused_key: str) -> None:
+        super().__init__()
+        self.refused_key = refused_key
+
+    def publish(self, details: Sequence[Detail]) -> None:
+        failed = [
+            {"index": i, "detail_type": d.DETAIL_TYPE, "code": "ThrottlingException", "message": "slow down"}
+            for i, d in enumerate(details)
+            if d.meta.event_key.startswith(self.refused_key)
+        ]
+        self.published += [d for d in details if not d.meta.event_key.startswith(self.refused_key)]
+        if failed:
+            raise PublishError("refused", failed)
+
+
+def _echo(breach: SlaBreached, ports: None, arrival: Arrival) -> Sequence[Detail]:
+    if breach.meta.event_key == "crash":
+        raise RuntimeError("a bug")
+    return [breach.model_copy(update={"meta": breach.meta.derive("talkworthy.test", "echo")})]
+
+
+@pytest.fixture
+def queues(aws: boto3.Session) -> dict[str, str]:
+    sqs = aws.client("sqs")
+    return {name: sqs.create_queue(QueueName=name)["QueueUrl"] for name in ("work", "work-dlq")}
+
+
+def _consumer(publisher: InMemoryPublisher) -> SqsConsumer[ConsumerSettings, None]:
+    return SqsConsumer(
+        "test",
+        HandlerMap[None](on(SlaBreached, _echo)),
+        ConsumerSettings,
+        lambda _: None,
+        publisher=lambda _: publisher,
+    )
+
+
+def _run(consumer: SqsConsumer[ConsumerSettings, None], dlq_url: str, *records: dict[str, Any]) -> dict[str, Any]:
+    environment = {"EVENT_BUS_NAME": "bus", "MESH_TABLE": "mesh", "DLQ_URL": dlq_url}
+    with use_environment(environment):
+        return consumer({"Records": list(records)}, CONTEXT)
+
+
+def test_an_unexpected_error_fails_only_its_record_and_is_left_to_sqs_retries(
+    queues: dict[str, str], aws: boto3.Session
+) -> None:
+    published = InMemoryPublisher()
+    answer = _run(_consumer(published), queues["work-dlq"], _record("ok-1"), _record("crash"), _record("ok-2"))
+    assert answer == {"batchItemFailures": [{"itemIdentifier": "crash"}]}
+    assert [d.meta.event_key for d in published.published] == ["ok-1>echo", "ok-2>echo"]  # one batch, in order
+    assert "Messages" not in aws.client("sqs").receive_message(QueueUrl=queues["work-dlq"])  # SQS decides, later
+
+
+def test_events_the_bus_refused_fail_the_record_that_produced_them(queues: dict[str, str]) -> None:
+    publisher = RefusingPublisher("ok-2")
+    answer = _run(_consumer(publisher), queues["work-dlq"], _record("ok-1"), _record("ok-2"))
+    assert answer == {"batchItemFailures": [{"itemIdentifier": "ok-2"}]}
+    assert [d.meta.event_key for d in publisher.published] == ["ok-1>echo"]
+
+
+def test_a_poison_record_that_cannot_be_parked_is_retried_not_lost(queues: dict[str, str]) -> None:
+    poison = dict(_record("bad"), body="not json")
+    answer = _run(_consumer(InMemoryPublisher()), queues["work-dlq"] + "-missing", poison, _record("ok-1"))
+    assert answer == {"batchItemFailures": [{"itemIdentifier": "bad"}]}
+
+
+def test_a_body_that_is_not_an_event_is_parked_with_its_reason(queues: dict[str, str], aws: boto3.Session) -> None:
+    poison = dict(_record("bad"), body='{"detail-type": "Sla.Breached"}')
+    assert _run(_consumer(InMemoryPublisher()), queues["work-dlq"], poison) == {"batchItemFailures": []}
+    (parked,) = aws.client("sqs").receive_message(QueueUrl=queues["work-dlq"], MessageAttributeNames=["All"])[
+        "Messages"
+    ]
+    assert parked["Body"] == poison["body"]
+    assert parked["MessageAttributes"]["error"]["StringValue"] == "NotAnEvent"
+    assert "detail" in parked["MessageAttributes"]["reason"]["StringValue"]
