@@ -98,7 +98,7 @@ def _print(results: dict[str, Any]) -> None:
     print("  floor (libraries every handler needs, no Talkworthy code):")
     for name, row in imports["floor"].items():
         print(f"    {name:<28} {row['ms']:>8} {row['ratio_to_boto3']:>8}")
-    for section in ("ingress", "mention"):
+    for section in [name for name in results if name != "cold_import"]:
         print(f"\n{section}:")
         _print_rows(results[section], indent=2)
 
@@ -112,12 +112,21 @@ def _print_rows(rows: dict[str, Any], indent: int) -> None:
             print(f"{' ' * indent}{key:<{46 - indent}} {value}")
 
 
+def community_figures() -> dict[str, Any]:
+    from infra.eval_health import evaluate as health
+    from infra.eval_health import throughput
+    from infra.eval_surges import evaluate as surges
+
+    return {"surge_evaluation": surges(streams=12), "health_evaluation": health(), "health_scoring": throughput()}
+
+
 def main() -> int:
     from infra.bench_flows import ingress_costs, mention_costs
 
     results: dict[str, Any] = {"cold_import": cold_imports()}
     results["ingress"] = ingress_costs(per_call_seconds)
     results["mention"] = mention_costs(per_call_seconds)
+    results["community"] = community_figures()
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     _print(results)
     print(f"\nwritten to {RESULTS.name}")
