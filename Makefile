@@ -23,9 +23,10 @@ help:
 $(STAMP): requirements/*.txt shared/requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required"; exit 1; }
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet --upgrade "pip<26.3"  # chalice 1.34 asks for pip < 26.3
 	$(VENV)/bin/pip install --quiet -r requirements/dev.txt -c requirements/constraints.txt
 	$(PY) -c 'import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()["purelib"], "talkworthy-dev.pth").write_text("$(CURDIR)/shared\n$(CURDIR)\n")'
+	printf '#!%s\nfrom infra.cli.app import main\nmain()\n' "$(CURDIR)/$(PY)" > $(VENV)/bin/talkworthy && chmod +x $(VENV)/bin/talkworthy
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -53,6 +53,7 @@ class MeshConfig:
     trace_stream: TextIO | None = sys.stdout
     log_level: str = "WARNING"
     extra_parameters: dict[str, str] = field(default_factory=dict)
+    endpoints_file: Path | None = None  # where `talkworthy` finds this mesh (make run: .talkworthy/mesh.json)
 
 
 class LocalMesh:
@@ -117,6 +118,7 @@ class LocalMesh:
             self._start_ingress()
             self._loop = threading.Thread(target=self._run_loop, name="mesh-loop", daemon=True)
             self._loop.start()
+            self._write_endpoints()
             self.trace.note(f"embedded AWS  {self.moto_url}")
             self.trace.note(f"Slack sink    {self.sink.url}")
             self.trace.note(f"ingress       {self.ingress_url}")
@@ -126,6 +128,8 @@ class LocalMesh:
         return self
 
     def stop(self) -> None:
+        if self.config.endpoints_file is not None:
+            self.config.endpoints_file.unlink(missing_ok=True)
         self._stop.set()
         if self._loop is not None:
             self._loop.join(timeout=30)
@@ -150,6 +154,25 @@ class LocalMesh:
             else:
                 os.environ[key] = value
         self._saved_env = {}
+
+    def _write_endpoints(self) -> None:
+        """Tell the operator CLI where this mesh is: endpoints and every resource's physical id."""
+        if self.config.endpoints_file is None:
+            return
+        document = {
+            "stack_name": self.config.stack_name,
+            "region": _REGION,
+            "moto_url": self.moto_url,
+            "ingress_url": self.ingress_url,
+            "slack_sink_url": self.sink.url,
+            "resources": {
+                logical_id: str(attributes["Ref"])
+                for logical_id, attributes in self.stack.resolver.attributes.items()
+                if "Ref" in attributes
+            },
+        }
+        self.config.endpoints_file.parent.mkdir(parents=True, exist_ok=True)
+        self.config.endpoints_file.write_text(json.dumps(document, indent=2))
 
     def _set_env(self, values: dict[str, str]) -> None:
         for key, value in values.items():

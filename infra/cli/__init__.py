@@ -1,0 +1,1 @@
+"""`talkworthy`: the operator's command line for a Talkworthy stack, local or deployed."""

@@ -1,0 +1,67 @@
+"""`talkworthy status`: queues and DLQs per context, alarms in alarm, the last delivery per sender."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from infra.cli.dlq import depth, parked
+from infra.cli.target import Target, contexts_from_template
+
+__all__ = ["last_deliveries", "snapshot"]
+
+
+def _oldest_parked_age(target: Target, context: Any) -> float | None:
+    oldest = min((item.sent_at for item in parked(target, context)), default=None)
+    return (datetime.now(UTC) - oldest).total_seconds() if oldest else None
+
+
+def snapshot(target: Target) -> dict[str, Any]:
+    contexts = []
+    for context in contexts_from_template():
+        queue, dlq = depth(target, context.queue), depth(target, context.dlq)
+        contexts.append(
+            {
+                "context": context.name,
+                "queued": queue["visible"],
+                "in_flight": queue["in_flight"],
+                "dlq": dlq["visible"] + dlq["in_flight"],
+                "oldest_parked_seconds": _oldest_parked_age(target, context) if dlq["visible"] else None,
+            }
+        )
+    alarms = target.client("cloudwatch").describe_alarms(StateValue="ALARM").get("MetricAlarms", [])
+    return {
+        "target": target.description,
+        "contexts": contexts,
+        "alarms_in_alarm": sorted(alarm["AlarmName"] for alarm in alarms),
+        "last_delivery_by_sender": last_deliveries(target),
+    }
+
+
+def last_deliveries(target: Target, newest: int = 200) -> dict[str, str]:
+    """When each sender last delivered, from the newest raw-archive objects (keys sort by time)."""
+    bucket = target.resources.get("RawDeliveriesBucket")
+    if not bucket:
+        return {}
+    s3 = target.client("s3")
+    keys = [
+        item["Key"]
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix="raw/")
+        for item in page.get("Contents", [])
+    ]
+    found: dict[str, str] = {}
+    for key in sorted(keys, reverse=True)[:newest]:
+        body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+        if key.endswith(".gz"):
+            import gzip
+
+            body = gzip.decompress(body)
+        for line in body.decode().splitlines():
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            source, at = record.get("source", "?"), record.get("received_at", "")
+            if at > found.get(source, ""):
+                found[source] = at
+    return found
