@@ -40,6 +40,7 @@ class QueueSource:
 class ScheduleSource:
     name: str
     expression: str
+    timezone: str = "UTC"  # ScheduleV2's ScheduleExpressionTimezone; scheduled rules run in UTC
 
 
 @dataclass(frozen=True)
@@ -252,10 +253,14 @@ class _Provisioner:
                     )
                 )
             elif event["Type"] in {"Schedule", "ScheduleV2"}:
+                v2 = event["Type"] == "ScheduleV2"
+                if ev.get("Enabled") is False or ev.get("State") == "DISABLED":
+                    continue  # a disabled schedule never fires
                 spec.schedules.append(
                     ScheduleSource(
                         f"{name}-{event_name}",
-                        ev["Schedule" if event["Type"] == "Schedule" else "ScheduleExpression"],
+                        ev["ScheduleExpression" if v2 else "Schedule"],
+                        ev.get("ScheduleExpressionTimezone", "UTC") if v2 else "UTC",
                     )
                 )
             elif event["Type"] in {"Api", "HttpApi"}:
