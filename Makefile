@@ -14,6 +14,7 @@ PY_RUNTIME ?= python3.13
 help:
 	@echo "make run     - the whole mesh locally on the embedded AWS (Ctrl-C stops it)"
 	@echo "make test    - unit, functional (moto) and end-to-end tests"
+	@echo "make test-unit | test-functional | test-e2e - one tier of them"
 	@echo "make demo    - start the mesh, send the signed demo deliveries, print the effects"
 	@echo "make lint    - ruff, mypy, cfn-lint on the SAM-translated template"
 	@echo "make schemas - export the event catalog's JSON Schemas to events/schemas/"
@@ -36,6 +37,15 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -n 2 --dist loadfile tests
+
+test-unit: $(STAMP)
+	$(PY) -m pytest -n 2 tests/unit
+
+test-functional: $(STAMP)
+	$(PY) -m pytest -n 2 --dist loadfile tests/functional
+
+test-e2e: $(STAMP)
+	$(PY) -m pytest -n 2 --dist loadfile -m e2e tests
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -91,10 +91,10 @@ def _ingress_against_embedded_aws(sample: Any, deliveries: int = 100) -> float:
     """Wall time per delivery through the real adapters against moto server (unique deliveries)."""
     import requests
 
-    from infra.local.mesh import LocalMesh, MeshConfig
+    from infra.local.mesh import HANDLER_LOG, LocalMesh, MeshConfig
     from infra.samples import signed_request
 
-    with LocalMesh(MeshConfig(ingress_port=0, trace_stream=None)) as mesh:
+    with LocalMesh(MeshConfig(ingress_port=0, trace_stream=None, handler_log=HANDLER_LOG)) as mesh:
         signed = [
             signed_request(sample, DEV, "", time.time(), delivery_id=f"msg_bench{i:05d}") for i in range(deliveries)
         ]
@@ -187,7 +187,7 @@ def _scenario_usage() -> dict[str, dict[str, Usage]]:
     """Each demo mention through the local mesh, alone, first from a new author then from the same
     author again: the billable usage of each, from the AWS calls the mesh really made."""
     from infra.demo import SCENARIOS, seed, send_sample
-    from infra.local.mesh import LocalMesh, MeshConfig
+    from infra.local.mesh import HANDLER_LOG, LocalMesh, MeshConfig
     from infra.samples import load_webhook_samples
 
     mentions = [
@@ -198,7 +198,8 @@ def _scenario_usage() -> dict[str, dict[str, Usage]]:
     usage: dict[str, dict[str, Usage]] = {}
     meter = Meter()
     # INFO: the deployed default (LogLevel), so the log volume counted is what CloudWatch would bill
-    with LocalMesh(MeshConfig(ingress_port=0, trace_stream=None, log_level="INFO")) as mesh:
+    config = MeshConfig(ingress_port=0, trace_stream=None, log_level="INFO", handler_log=HANDLER_LOG)
+    with LocalMesh(config) as mesh:
         seed(mesh, SCENARIOS)
         mesh.wait_idle()
         with meter.watching():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import signal
@@ -10,7 +11,7 @@ import sys
 import threading
 from pathlib import Path
 
-from infra.local.mesh import DEV_SECRETS, LocalMesh, MeshConfig
+from infra.local.mesh import DEV_SECRETS, HANDLER_LOG, LocalMesh, MeshConfig
 
 
 def _run(port: int) -> int:
@@ -19,14 +20,16 @@ def _run(port: int) -> int:
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):  # set explicitly: a parent may have ignored SIGINT
         signal.signal(signum, lambda *_: stop.set())
-    with LocalMesh(MeshConfig(ingress_port=port)) as mesh:
+    with LocalMesh(MeshConfig(ingress_port=port, handler_log=HANDLER_LOG)) as mesh:
         seed(mesh, SCENARIOS)
-        print(f"\nTalkworthy is running. Ingress: {mesh.ingress_url}  (OpenAPI: {mesh.ingress_url}/openapi.json)")
-        print("Send a signed sample from another terminal:")
-        print("  .venv/bin/python -m infra.local send events/webhooks/standard/mention_created_complaint.json")
-        print("The demo CRM contacts (events/demo/scenarios.yaml) are seeded. Ctrl-C stops everything.\n")
+        say = functools.partial(print, file=mesh.console)  # stdout is the handlers' log file meanwhile
+        say(f"\nTalkworthy is running. Ingress: {mesh.ingress_url}  (OpenAPI: {mesh.ingress_url}/openapi.json)")
+        say("Send a signed sample from another terminal:")
+        say("  .venv/bin/python -m infra.local send events/webhooks/standard/mention_created_complaint.json")
+        say("The demo CRM contacts (events/demo/scenarios.yaml) are seeded. Ctrl-C stops everything.")
+        say(f"Handler logs (Powertools JSON, as CloudWatch would get them): {HANDLER_LOG}\n")
         stop.wait()
-        print("\nstopping ...")
+        say("\nstopping ...")
     return 0
 
 
@@ -36,8 +39,10 @@ def _demo() -> int:
     failures = run_demo()
     if failures:
         print("\nDEMO FAILED:\n  " + "\n  ".join(failures))
+        print(f"handler logs: {HANDLER_LOG}")
         return 1
     print("\ndemo ok: every expected effect happened")
+    print(f"handler logs: {HANDLER_LOG}")
     return 0
 
 

@@ -24,15 +24,17 @@ from typing import Any, TextIO
 import boto3
 import requests
 
+from infra.local.handler_logs import HandlerLogs
 from infra.local.provision import ProvisionedStack, provision
 from infra.local.runtime import LocalFunction, QueueWorker, ScheduleWorker
 from infra.local.scheduler import OneShotScheduler
 from infra.local.slack_sink import SlackSink
 from infra.local.trace import Trace
 
-__all__ = ["DEV_SECRETS", "LocalMesh", "MeshConfig"]
+__all__ = ["DEV_SECRETS", "HANDLER_LOG", "LocalMesh", "MeshConfig"]
 
 DEV_SECRETS = Path(__file__).with_name("dev-secrets.json")
+HANDLER_LOG = Path(__file__).resolve().parents[2] / ".talkworthy" / "logs" / "mesh.log"
 _REGION = "us-east-1"
 _ACCOUNT = "123456789012"
 
@@ -51,6 +53,7 @@ class MeshConfig:
     secrets_file: Path = DEV_SECRETS
     trace_stream: TextIO | None = sys.stdout
     log_level: str = "WARNING"
+    handler_log: Path | None = None  # the handlers' stdout (JSON logs, EMF metrics) goes here, not the console
     extra_parameters: dict[str, str] = field(default_factory=dict)
 
 
@@ -58,6 +61,8 @@ class LocalMesh:
     def __init__(self, config: MeshConfig | None = None) -> None:
         self.config = config or MeshConfig()
         self.trace = Trace(self.config.trace_stream)
+        self._handler_logs = HandlerLogs(self.config.handler_log) if self.config.handler_log else None
+        self.console: TextIO = sys.stdout  # where a command prints its own output while the mesh runs
         self.secrets = json.loads(self.config.secrets_file.read_text())
         self._moto: subprocess.Popen[bytes] | None = None
         self._saved_env: dict[str, str | None] = {}
@@ -86,6 +91,8 @@ class LocalMesh:
 
     def start(self) -> LocalMesh:
         try:
+            if self._handler_logs is not None:
+                self.console = self._handler_logs.start()
             self._start_moto()
             self._set_env(
                 {
@@ -119,6 +126,8 @@ class LocalMesh:
             self.trace.note(f"embedded AWS  {self.moto_url}")
             self.trace.note(f"Slack sink    {self.sink.url}")
             self.trace.note(f"ingress       {self.ingress_url}")
+            if self.config.handler_log:
+                self.trace.note(f"handler logs  {self.config.handler_log}")
         except BaseException:
             self.stop()
             raise
@@ -149,6 +158,8 @@ class LocalMesh:
             else:
                 os.environ[key] = value
         self._saved_env = {}
+        if self._handler_logs is not None:
+            self._handler_logs.stop()
 
     def _set_env(self, values: dict[str, str]) -> None:
         for key, value in values.items():
