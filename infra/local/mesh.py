@@ -29,12 +29,13 @@ from infra.local.provision import ProvisionedStack, provision
 from infra.local.runtime import LocalFunction, QueueWorker, ScheduleWorker
 from infra.local.scheduler import OneShotScheduler
 from infra.local.slack_sink import SlackSink
+from infra.local.template import REPO_ROOT
 from infra.local.trace import Trace
 
 __all__ = ["DEV_SECRETS", "HANDLER_LOG", "LocalMesh", "MeshConfig"]
 
 DEV_SECRETS = Path(__file__).with_name("dev-secrets.json")
-HANDLER_LOG = Path(__file__).resolve().parents[2] / ".talkworthy" / "logs" / "mesh.log"
+HANDLER_LOG = REPO_ROOT / ".talkworthy" / "logs" / "mesh.log"
 _REGION = "us-east-1"
 _ACCOUNT = "123456789012"
 
@@ -72,6 +73,7 @@ class LocalMesh:
         self._loop: threading.Thread | None = None
         self._slack_seen = 0
         self.published = Counter[str]()  # detail-type -> distinct events seen on the bus
+        self.bus_copies = Counter[str]()  # "detail-type|event key" -> copies the bus carried (1 unless duplicated)
         self._published_keys: set[str] = set()
         self._ingress: Any = None
         self._ingress_thread: threading.Thread | None = None
@@ -183,9 +185,9 @@ class LocalMesh:
 
     def _start_moto(self) -> None:
         port = _free_port(self.config.host)
-        executable = Path(sys.executable).with_name("moto_server")
         self._moto = subprocess.Popen(
-            [str(executable), "-H", self.config.host, "-p", str(port)],
+            [sys.executable, "-m", "infra.local.moto_server", "-H", self.config.host, "-p", str(port)],
+            cwd=REPO_ROOT,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             preexec_fn=_die_with_parent,
@@ -262,6 +264,7 @@ class LocalMesh:
         for message in messages:
             envelope = json.loads(message["Body"])
             key = f"{envelope['detail-type']}|{envelope['detail'].get('meta', {}).get('event_key')}"
+            self.bus_copies[key] += 1
             if key not in self._published_keys:
                 self._published_keys.add(key)
                 self.published[envelope["detail-type"]] += 1
