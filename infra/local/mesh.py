@@ -286,7 +286,7 @@ class LocalMesh:
         if not ingress:
             return
         from chalice.config import Config
-        from chalice.local import ChaliceRequestHandler, LocalDevServer
+        from chalice.local import ChaliceRequestHandler, LocalChalice, LocalDevServer
 
         mesh = self
 
@@ -322,6 +322,8 @@ class LocalMesh:
 
         port = self.config.ingress_port or _free_port(self.config.host)
         app = ingress[0].entry()
+        if not isinstance(app, LocalChalice):  # app.current_request per request thread, as create_local_server does
+            app.__class__ = type("LocalIngressChalice", (LocalChalice, type(app)), {})
         self._ingress = LocalDevServer(app, Config.create(), self.config.host, port, handler_cls=TracedHandler)
         self._ingress_thread = threading.Thread(target=self._ingress.server.serve_forever, name="ingress", daemon=True)
         self._ingress_thread.start()

@@ -57,3 +57,34 @@ def test_concurrent_copies_of_one_delivery_are_accepted_and_published_once(mesh:
     published = _copies_on_the_bus(mesh, "Mention.Received") - before
     assert len(published) == rounds
     assert set(published.values()) == {1}  # one event per delivery, never a second copy
+
+
+def test_concurrent_distinct_deliveries_are_each_answered_for_their_own_body(mesh: LocalMesh) -> None:
+    """app.current_request is per request thread, as in Chalice's own local server."""
+    before = mesh.published["Mention.Received"]
+    samples = [_variant(PRAISE, f"own{n}") for n in range(32)]
+    secrets = mesh.secrets["webhooks"]
+    signed = [signed_request(s, secrets, "", time.time(), f"msg_own_{n}") for n, s in enumerate(samples)]
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda r: _post(mesh, r), signed))
+    assert [a.status_code for a in answers] == [202] * len(samples)
+    assert len({a.json()["delivery"] for a in answers}) == len(samples)
+    assert mesh.wait_idle(timeout=120)
+    assert mesh.published["Mention.Received"] - before == len(samples)
+
+
+def test_the_current_request_of_one_thread_is_not_seen_by_another(mesh: LocalMesh) -> None:
+    app = next(f for f in mesh.functions.values() if f.spec.routes).entry()
+    seen: list[object] = []
+    marker = object()
+
+    def other_thread() -> None:
+        app.current_request = marker
+        seen.append(app.current_request)
+
+    app.current_request = None
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    thread.join()
+    assert seen == [marker]
+    assert app.current_request is None
