@@ -30,6 +30,7 @@ def _run(port: int) -> int:
         say(f"Handler logs (Powertools JSON, as CloudWatch would get them): {HANDLER_LOG}\n")
         stop.wait()
         say("\nstopping ...")
+    print("stopped")
     return 0
 
 

@@ -136,6 +136,8 @@ class LocalMesh:
         return self
 
     def stop(self) -> None:
+        """In order, quietly: the loop and its workers, the ingress (and its requests in flight), the
+        Slack sink, then the embedded AWS they all call (its own process group: Ctrl-C reaches only us)."""
         self._stop.set()
         if self._loop is not None:
             self._loop.join(timeout=30)
@@ -145,6 +147,9 @@ class LocalMesh:
             if self._ingress_thread is not None:
                 self._ingress_thread.join(timeout=10)
             self._ingress = None
+            deadline = time.monotonic() + 10
+            while self._inflight and time.monotonic() < deadline:
+                time.sleep(0.05)
         self.sink.stop()
         if self._moto is not None:
             self._moto.terminate()
@@ -190,6 +195,7 @@ class LocalMesh:
             cwd=REPO_ROOT,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,  # a terminal's Ctrl-C goes to the mesh, which stops moto last
             preexec_fn=_die_with_parent,
         )
         self.moto_url = f"http://{self.config.host}:{port}"
