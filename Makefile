@@ -9,7 +9,7 @@ SAM := $(SAM_VENV)/bin/sam
 # The Lambda runtime targeted by `make build` / `make deploy`; sam build needs that Python on PATH.
 PY_RUNTIME ?= python3.13
 
-.PHONY: help run demo test test-unit test-functional test-e2e lint schemas bench build deploy clean
+.PHONY: help run demo test test-unit test-functional test-e2e lint schemas bench bench-load build deploy clean
 
 help:
 	@echo "make run     - the whole mesh locally on the embedded AWS (Ctrl-C stops it)"
@@ -19,6 +19,7 @@ help:
 	@echo "make lint    - ruff, mypy, cfn-lint on the SAM-translated template"
 	@echo "make schemas - export the event catalog's JSON Schemas to events/schemas/"
 	@echo "make bench   - benchmarks; figures printed and written to bench-results.json"
+	@echo "make bench-load - N signed mentions through the local mesh (MENTIONS=1000 CONCURRENCY=8)"
 	@echo "make deploy  - sam build + sam deploy (guided the first time)"
 
 $(STAMP): requirements/*.txt shared/requirements.txt
@@ -57,6 +58,10 @@ schemas: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m infra.bench
+
+# MENTIONS=1000 CONCURRENCY=8 by default
+bench-load: $(STAMP)
+	$(PY) -m infra.bench_load
 
 $(SAM): 
 	test -d $(SAM_VENV) || $(PYTHON) -m venv $(SAM_VENV)
