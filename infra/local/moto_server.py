@@ -56,7 +56,10 @@ def atomic_dynamodb_items(set_attribute: Callable[[Any, str, Any], None] = setat
 def main(argv: list[str] | None = None) -> None:
     from moto.server import main as moto_main
 
-    atomic_dynamodb_items()
+    from infra.local import moto_bridges
+
+    moto_bridges.install()
+    atomic_dynamodb_items()  # after: it wraps the bridged transaction too
     moto_main(argv if argv is not None else sys.argv[1:])
 
 

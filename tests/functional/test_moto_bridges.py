@@ -10,6 +10,7 @@ import boto3
 import pytest
 from moto.dynamodb.models import table as moto_table
 
+from infra.local import moto_bridges
 from infra.local.moto_server import atomic_dynamodb_items
 
 COPIES = 4
@@ -70,3 +71,106 @@ def test_with_the_bridge_exactly_one_conditional_put_wins(aws: boto3.Session, mo
     client = aws.client("dynamodb")
     table = _create(client)
     assert [_concurrent_first_puts(client, table, f"k{n}") for n in range(3)] == [1, 1, 1]
+
+
+@pytest.fixture
+def bridged(aws: boto3.Session, monkeypatch: pytest.MonkeyPatch) -> boto3.Session:
+    moto_bridges.install(monkeypatch.setattr)
+    atomic_dynamodb_items(monkeypatch.setattr)
+    return aws
+
+
+def _item(client: Any, key: str) -> dict[str, Any] | None:
+    return client.get_item(TableName="once", Key={"id": {"S": key}}).get("Item")
+
+
+def test_a_transaction_with_a_failed_condition_writes_nothing(bridged: boto3.Session) -> None:
+    client = bridged.client("dynamodb")
+    table = _create(client)
+    client.put_item(TableName=table, Item={"id": {"S": "taken"}, "n": {"N": "1"}})
+    client.put_item(TableName=table, Item={"id": {"S": "counter"}, "n": {"N": "1"}})
+    with pytest.raises(client.exceptions.TransactionCanceledException) as caught:
+        client.transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": table, "Item": {"id": {"S": "new"}}}},
+                {
+                    "Update": {
+                        "TableName": table,
+                        "Key": {"id": {"S": "counter"}},
+                        "UpdateExpression": "SET n = :two",
+                        "ExpressionAttributeValues": {":two": {"N": "2"}},
+                    }
+                },
+                {
+                    "Put": {
+                        "TableName": table,
+                        "Item": {"id": {"S": "taken"}},
+                        "ConditionExpression": "attribute_not_exists(id)",
+                        "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                    }
+                },
+            ]
+        )
+    reasons = caught.value.response["CancellationReasons"]
+    assert [r["Code"] for r in reasons] == ["None", "None", "ConditionalCheckFailed"]
+    assert reasons[2]["Item"] == {"id": {"S": "taken"}, "n": {"N": "1"}}
+    assert _item(client, "new") is None
+    assert _item(client, "taken") == {"id": {"S": "taken"}, "n": {"N": "1"}}
+    assert _item(client, "counter") == {"id": {"S": "counter"}, "n": {"N": "1"}}
+
+
+def test_a_transaction_whose_conditions_hold_writes_every_item(bridged: boto3.Session) -> None:
+    client = bridged.client("dynamodb")
+    table = _create(client)
+    client.put_item(TableName=table, Item={"id": {"S": "old"}})
+    client.put_item(TableName=table, Item={"id": {"S": "guard"}})
+    client.transact_write_items(
+        TransactItems=[
+            {
+                "Put": {
+                    "TableName": table,
+                    "Item": {"id": {"S": "a"}},
+                    "ConditionExpression": "attribute_not_exists(id)",
+                }
+            },
+            {
+                "ConditionCheck": {
+                    "TableName": table,
+                    "Key": {"id": {"S": "guard"}},
+                    "ConditionExpression": "attribute_exists(id)",
+                }
+            },
+            {"Delete": {"TableName": table, "Key": {"id": {"S": "old"}}}},
+        ]
+    )
+    assert _item(client, "a") == {"id": {"S": "a"}}
+    assert _item(client, "old") is None
+    assert _item(client, "guard") == {"id": {"S": "guard"}}
+
+
+def test_two_operations_on_one_item_are_refused(bridged: boto3.Session) -> None:
+    client = bridged.client("dynamodb")
+    table = _create(client)
+    with pytest.raises(client.exceptions.ClientError, match="multiple operations"):
+        client.transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": table, "Item": {"id": {"S": "a"}}}},
+                {"Delete": {"TableName": table, "Key": {"id": {"S": "a"}}}},
+            ]
+        )
+    assert _item(client, "a") is None
+
+
+def test_queue_attributes_by_name_and_receives_are_unchanged(bridged: boto3.Session) -> None:
+    sqs = bridged.client("sqs")
+    url = sqs.create_queue(QueueName="q", Attributes={"MessageRetentionPeriod": "60"})["QueueUrl"]
+    for n in range(3):
+        sqs.send_message(QueueUrl=url, MessageBody=str(n))
+    names = ["ApproximateNumberOfMessages", "MessageRetentionPeriod"]
+    assert sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"] == {
+        "ApproximateNumberOfMessages": "3",
+        "MessageRetentionPeriod": "60",
+    }
+    assert len(sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]) == 3
+    with pytest.raises(sqs.exceptions.ClientError, match="Unknown Attribute"):
+        sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Bogus"])
