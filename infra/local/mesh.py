@@ -71,6 +71,8 @@ class LocalMesh:
         self._busy = threading.Lock()
         self._inflight = 0
         self._loop: threading.Thread | None = None
+        self._pollers: list[threading.Thread] = []
+        self._next_one_shots = 0.0
         self._slack_seen = 0
         self.published = Counter[str]()  # detail-type -> distinct events seen on the bus
         self.bus_copies = Counter[str]()  # "detail-type|event key" -> copies the bus carried (1 unless duplicated)
@@ -125,6 +127,14 @@ class LocalMesh:
             self._start_ingress()
             self._loop = threading.Thread(target=self._run_loop, name="mesh-loop", daemon=True)
             self._loop.start()
+            self._pollers = [
+                threading.Thread(
+                    target=self._poll, args=(worker,), name=f"poll-{worker.function.short_name}", daemon=True
+                )
+                for worker in self._workers
+            ]
+            for poller in self._pollers:
+                poller.start()
             self.trace.note(f"embedded AWS  {self.moto_url}")
             self.trace.note(f"Slack sink    {self.sink.url}")
             self.trace.note(f"ingress       {self.ingress_url}")
@@ -139,6 +149,8 @@ class LocalMesh:
         """In order, quietly: the loop and its workers, the ingress (and its requests in flight), the
         Slack sink, then the embedded AWS they all call (its own process group: Ctrl-C reaches only us)."""
         self._stop.set()
+        for poller in self._pollers:
+            poller.join(timeout=30)
         if self._loop is not None:
             self._loop.join(timeout=30)
         if self._ingress is not None:
@@ -336,20 +348,33 @@ class LocalMesh:
         self.ingress_url = f"http://{self.config.host}:{port}"
 
     # ------------------------------------------------------------------ the loop
+    def _poll(self, worker: QueueWorker) -> None:
+        """One thread per event source mapping, long-polling its queue: a handler that waits (a paced
+        Slack post) holds up only its own queue, as on Lambda."""
+        while not self._stop.is_set():
+            try:
+                worker.poll_once(wait_seconds=1)
+            except Exception as err:  # a broken AWS call: say so, back off, go on
+                self.trace.note(f"runtime error ({worker.function.short_name}): {type(err).__name__}: {err}")
+                self._stop.wait(1.0)
+
     def _run_loop(self) -> None:
+        """Schedules, the observer and the trace of Slack messages."""
         while not self._stop.is_set():
             handled = 0
             with self._busy:
                 self._inflight += 1
             try:
-                handled += self._one_shots.fire_due()
+                if time.monotonic() >= self._next_one_shots:  # Scheduler's own granularity is a minute
+                    self._next_one_shots = time.monotonic() + 1.0
+                    handled += self._one_shots.fire_due()
                 for schedule in self._schedules:
                     if schedule.due():
                         schedule.fire()
                         handled += 1
-                for worker in self._workers:
-                    handled += worker.poll_once()
-                handled += self._drain_observer()
+                while (drained := self._drain_observer()) == 10:  # never let the observer fall behind
+                    handled += drained
+                handled += drained
                 self._trace_slack()
             except Exception as err:  # the loop must survive a broken AWS call and say so
                 self.trace.note(f"runtime error: {type(err).__name__}: {err}")
@@ -367,10 +392,10 @@ class LocalMesh:
                     worker.fire()
 
     def _trace_slack(self) -> None:
-        messages = self.sink.messages()
-        for message in messages[self._slack_seen :]:
+        messages = self.sink.messages(self._slack_seen)
+        for message in messages:
             self.trace.effect("slack", f"{message['channel']} {str(message.get('text', ''))[:90]!r}")
-        self._slack_seen = len(messages)
+        self._slack_seen += len(messages)
 
     def is_idle(self) -> bool:
         with self._busy:

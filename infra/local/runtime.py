@@ -117,14 +117,15 @@ class QueueWorker:
             "awsRegion": self.function.region,
         }
 
-    def poll_once(self) -> int:
-        """One receive-invoke-delete cycle; returns how many records were handled."""
+    def poll_once(self, wait_seconds: int = 0) -> int:
+        """One receive-invoke-delete cycle (long-polling up to ``wait_seconds``, as the event source
+        mapping does); returns how many records were handled."""
         received = self.sqs.receive_message(
             QueueUrl=self.source.queue_url,
             MaxNumberOfMessages=self.source.batch_size,
             AttributeNames=["All"],
             MessageAttributeNames=["All"],
-            WaitTimeSeconds=0,
+            WaitTimeSeconds=wait_seconds,
         ).get("Messages", [])
         if not received:
             return 0
