@@ -9,15 +9,17 @@ SAM := $(SAM_VENV)/bin/sam
 # The Lambda runtime targeted by `make build` / `make deploy`; sam build needs that Python on PATH.
 PY_RUNTIME ?= python3.13
 
-.PHONY: help run demo test test-unit test-functional test-e2e lint schemas bench build deploy clean
+.PHONY: help run demo test test-unit test-functional test-e2e lint schemas bench bench-load build deploy clean
 
 help:
 	@echo "make run     - the whole mesh locally on the embedded AWS (Ctrl-C stops it)"
 	@echo "make test    - unit, functional (moto) and end-to-end tests"
+	@echo "make test-unit | test-functional | test-e2e - one tier of them"
 	@echo "make demo    - start the mesh, send the signed demo deliveries, print the effects"
 	@echo "make lint    - ruff, mypy, cfn-lint on the SAM-translated template"
 	@echo "make schemas - export the event catalog's JSON Schemas to events/schemas/"
 	@echo "make bench   - benchmarks; figures printed and written to bench-results.json"
+	@echo "make bench-load - N signed mentions through the local mesh (MENTIONS=1000 CONCURRENCY=8)"
 	@echo "make deploy  - sam build + sam deploy (guided the first time)"
 
 $(STAMP): requirements/*.txt shared/requirements.txt
@@ -38,6 +40,15 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -n 2 --dist loadfile tests
 
+test-unit: $(STAMP)
+	$(PY) -m pytest -n 2 tests/unit
+
+test-functional: $(STAMP)
+	$(PY) -m pytest -n 2 --dist loadfile tests/functional
+
+test-e2e: $(STAMP)
+	$(PY) -m pytest -n 2 --dist loadfile -m e2e tests
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
@@ -48,6 +59,10 @@ schemas: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m infra.bench
+
+# MENTIONS=1000 CONCURRENCY=8 by default
+bench-load: $(STAMP)
+	$(PY) -m infra.bench_load
 
 $(SAM): 
 	test -d $(SAM_VENV) || $(PYTHON) -m venv $(SAM_VENV)

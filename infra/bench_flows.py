@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import time
 from collections.abc import Callable
 from typing import Any
@@ -90,10 +91,10 @@ def _ingress_against_embedded_aws(sample: Any, deliveries: int = 100) -> float:
     """Wall time per delivery through the real adapters against moto server (unique deliveries)."""
     import requests
 
-    from infra.local.mesh import LocalMesh, MeshConfig
+    from infra.local.mesh import HANDLER_LOG, LocalMesh, MeshConfig
     from infra.samples import signed_request
 
-    with LocalMesh(MeshConfig(ingress_port=0, trace_stream=None)) as mesh:
+    with LocalMesh(MeshConfig(ingress_port=0, trace_stream=None, handler_log=HANDLER_LOG)) as mesh:
         signed = [
             signed_request(sample, DEV, "", time.time(), delivery_id=f"msg_bench{i:05d}") for i in range(deliveries)
         ]
@@ -146,6 +147,8 @@ def mention_costs(per_call: PerCall) -> dict[str, Any]:
         return ports
 
     published = InMemoryPublisher()
+    os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "Talkworthy")  # the template's Globals
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")  # no EMF lines between the figures
     consumer = SqsConsumer(
         "mentions", HANDLERS, MentionsSettings, faked_ports, publisher=lambda _: published, sqs=lambda: None
     )
@@ -201,7 +204,7 @@ def _scenario_usage() -> dict[str, dict[str, Usage]]:
     """Each demo mention through the local mesh, alone, first from a new author then from the same
     author again: the billable usage of each, from the AWS calls the mesh really made."""
     from infra.demo import SCENARIOS, seed, send_sample
-    from infra.local.mesh import LocalMesh, MeshConfig
+    from infra.local.mesh import HANDLER_LOG, LocalMesh, MeshConfig
     from infra.samples import load_webhook_samples
 
     mentions = [
@@ -212,7 +215,8 @@ def _scenario_usage() -> dict[str, dict[str, Usage]]:
     usage: dict[str, dict[str, Usage]] = {}
     meter = Meter()
     # INFO: the deployed default (LogLevel), so the log volume counted is what CloudWatch would bill
-    with LocalMesh(MeshConfig(ingress_port=0, trace_stream=None, log_level="INFO")) as mesh:
+    config = MeshConfig(ingress_port=0, trace_stream=None, log_level="INFO", handler_log=HANDLER_LOG)
+    with LocalMesh(config) as mesh:
         seed(mesh, SCENARIOS)
         mesh.wait_idle()
         with meter.watching():

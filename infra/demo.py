@@ -3,6 +3,7 @@ until the mesh is idle, print what happened, and fail when an expected effect is
 
 from __future__ import annotations
 
+import functools
 import time
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import requests
 import yaml
 
-from infra.local.mesh import LocalMesh, MeshConfig
+from infra.local.mesh import HANDLER_LOG, LocalMesh, MeshConfig
 from infra.local.template import REPO_ROOT
 from infra.samples import WebhookSample, load_webhook_samples, signed_request
 
@@ -76,22 +77,23 @@ def _check(mesh: LocalMesh, expect: dict[str, Any], failures: list[str]) -> None
 
 
 def _summary(mesh: LocalMesh) -> None:
-    print("\n=== summary ===")
-    print("events published per detail-type:")
+    say = functools.partial(print, file=mesh.console)  # stdout is the handlers' log file meanwhile
+    say("\n=== summary ===")
+    say("events published per detail-type:")
     for detail_type, count in sorted(mesh.published.items()):
-        print(f"  {detail_type:<22} {count}")
-    print("handler outcomes:")
+        say(f"  {detail_type:<22} {count}")
+    say("handler outcomes:")
     for outcome, count in sorted(mesh.trace.outcomes.items()):
-        print(f"  {outcome:<30} {count}")
-    print("ingress answers:")
+        say(f"  {outcome:<30} {count}")
+    say("ingress answers:")
     for request, count in sorted(mesh.trace.requests.items()):
-        print(f"  {request:<45} {count}")
+        say(f"  {request:<45} {count}")
     messages = mesh.sink.messages()
-    print(f"Slack messages: {len(messages)}")
+    say(f"Slack messages: {len(messages)}")
     for message in messages:
-        print(f"  {message['channel']}: {str(message.get('text', ''))[:100]}")
-    print(f"e-mails sent: {len(mesh.sent_emails())}")
-    print(f"DLQ depths: {mesh.dlq_depths()}")
+        say(f"  {message['channel']}: {str(message.get('text', ''))[:100]}")
+    say(f"e-mails sent: {len(mesh.sent_emails())}")
+    say(f"DLQ depths: {mesh.dlq_depths()}")
 
 
 def run_demo(scenarios: Path = SCENARIOS, mesh: LocalMesh | None = None) -> list[str]:
@@ -99,7 +101,7 @@ def run_demo(scenarios: Path = SCENARIOS, mesh: LocalMesh | None = None) -> list
     scenario = yaml.safe_load(scenarios.read_text())
     samples = _samples()
     own = mesh is None
-    mesh = mesh or LocalMesh(MeshConfig(ingress_port=0)).start()
+    mesh = mesh or LocalMesh(MeshConfig(ingress_port=0, handler_log=HANDLER_LOG)).start()
     failures: list[str] = []
     try:
         _seed(mesh, scenario)

@@ -118,8 +118,9 @@ def redrive(
     queue, dlq = target.resources[context.queue], target.resources[context.dlq]
     moved: list[Parked] = []
     consumed: set[str] = set()
+    started = datetime.now(UTC)
     for item in parked(target, context, consumed=consumed):
-        if not accept(item):
+        if item.sent_at >= started or not accept(item):  # parked again during this redrive: not twice
             continue
         if not dry_run:
             sqs.send_message(QueueUrl=queue, MessageBody=item.body)

@@ -3,31 +3,34 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import signal
 import sys
 import threading
 
-from infra.local.mesh import LocalMesh, MeshConfig
+from infra.local.mesh import HANDLER_LOG, LocalMesh, MeshConfig
 
 
 def _run(port: int) -> int:
+    from infra.cli.target import ENDPOINTS_FILE
     from infra.demo import SCENARIOS, seed
 
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):  # set explicitly: a parent may have ignored SIGINT
         signal.signal(signum, lambda *_: stop.set())
-    from infra.cli.target import ENDPOINTS_FILE
-
-    with LocalMesh(MeshConfig(ingress_port=port, endpoints_file=ENDPOINTS_FILE)) as mesh:
+    with LocalMesh(MeshConfig(ingress_port=port, handler_log=HANDLER_LOG, endpoints_file=ENDPOINTS_FILE)) as mesh:
         seed(mesh, SCENARIOS)
-        print(f"\nTalkworthy is running. Ingress: {mesh.ingress_url}  (OpenAPI: {mesh.ingress_url}/openapi.json)")
-        print("From another terminal, send a signed sample and look at the mesh:")
-        print("  .venv/bin/talkworthy send events/webhooks/standard/mention_created_complaint.json")
-        print("  .venv/bin/talkworthy status      (and: talkworthy dlq list <context>, talkworthy --help)")
-        print("The demo CRM contacts (events/demo/scenarios.yaml) are seeded. Ctrl-C stops everything.\n")
+        say = functools.partial(print, file=mesh.console)  # stdout is the handlers' log file meanwhile
+        say(f"\nTalkworthy is running. Ingress: {mesh.ingress_url}  (OpenAPI: {mesh.ingress_url}/openapi.json)")
+        say("From another terminal, send a signed sample and look at the mesh:")
+        say("  .venv/bin/talkworthy send events/webhooks/standard/mention_created_complaint.json")
+        say("  .venv/bin/talkworthy status      (and: talkworthy dlq list <context>, talkworthy --help)")
+        say("The demo CRM contacts (events/demo/scenarios.yaml) are seeded. Ctrl-C stops everything.")
+        say(f"Handler logs (Powertools JSON, as CloudWatch would get them): {HANDLER_LOG}\n")
         stop.wait()
-        print("\nstopping ...")
+        say("\nstopping ...")
+    print("stopped")
     return 0
 
 
@@ -37,8 +40,10 @@ def _demo() -> int:
     failures = run_demo()
     if failures:
         print("\nDEMO FAILED:\n  " + "\n  ".join(failures))
+        print(f"handler logs: {HANDLER_LOG}")
         return 1
     print("\ndemo ok: every expected effect happened")
+    print(f"handler logs: {HANDLER_LOG}")
     return 0
 
 

@@ -24,16 +24,19 @@ from typing import Any, TextIO
 import boto3
 import requests
 
+from infra.local.handler_logs import HandlerLogs
 from infra.local.provision import ProvisionedStack, provision
 from infra.local.runtime import LocalFunction, QueueWorker, ScheduleWorker
 from infra.local.scheduler import OneShotScheduler
 from infra.local.slack_sink import SlackSink
+from infra.local.template import REPO_ROOT
 from infra.local.trace import Trace
 from talkworthy.settings import use_environment
 
-__all__ = ["DEV_SECRETS", "LocalMesh", "MeshConfig"]
+__all__ = ["DEV_SECRETS", "HANDLER_LOG", "LocalMesh", "MeshConfig"]
 
 DEV_SECRETS = Path(__file__).with_name("dev-secrets.json")
+HANDLER_LOG = REPO_ROOT / ".talkworthy" / "logs" / "mesh.log"
 _REGION = "us-east-1"
 _ACCOUNT = "123456789012"
 
@@ -52,6 +55,7 @@ class MeshConfig:
     secrets_file: Path = DEV_SECRETS
     trace_stream: TextIO | None = sys.stdout
     log_level: str = "WARNING"
+    handler_log: Path | None = None  # the handlers' stdout (JSON logs, EMF metrics) goes here, not the console
     extra_parameters: dict[str, str] = field(default_factory=dict)
     endpoints_file: Path | None = None  # where `talkworthy` finds this mesh (make run: .talkworthy/mesh.json)
 
@@ -60,6 +64,8 @@ class LocalMesh:
     def __init__(self, config: MeshConfig | None = None) -> None:
         self.config = config or MeshConfig()
         self.trace = Trace(self.config.trace_stream)
+        self._handler_logs = HandlerLogs(self.config.handler_log) if self.config.handler_log else None
+        self.console: TextIO = sys.stdout  # where a command prints its own output while the mesh runs
         self.secrets = json.loads(self.config.secrets_file.read_text())
         self._moto: subprocess.Popen[bytes] | None = None
         self._saved_env: dict[str, str | None] = {}
@@ -67,8 +73,11 @@ class LocalMesh:
         self._busy = threading.Lock()
         self._inflight = 0
         self._loop: threading.Thread | None = None
+        self._pollers: list[threading.Thread] = []
+        self._next_one_shots = 0.0
         self._slack_seen = 0
         self.published = Counter[str]()  # detail-type -> distinct events seen on the bus
+        self.bus_copies = Counter[str]()  # "detail-type|event key" -> copies the bus carried (1 unless duplicated)
         self._published_keys: set[str] = set()
         self._ingress: Any = None
         self._ingress_thread: threading.Thread | None = None
@@ -88,6 +97,8 @@ class LocalMesh:
 
     def start(self) -> LocalMesh:
         try:
+            if self._handler_logs is not None:
+                self.console = self._handler_logs.start()
             self._start_moto()
             self._set_env(
                 {
@@ -118,19 +129,33 @@ class LocalMesh:
             self._start_ingress()
             self._loop = threading.Thread(target=self._run_loop, name="mesh-loop", daemon=True)
             self._loop.start()
+            self._pollers = [
+                threading.Thread(
+                    target=self._poll, args=(worker,), name=f"poll-{worker.function.short_name}", daemon=True
+                )
+                for worker in self._workers
+            ]
+            for poller in self._pollers:
+                poller.start()
             self._write_endpoints()
             self.trace.note(f"embedded AWS  {self.moto_url}")
             self.trace.note(f"Slack sink    {self.sink.url}")
             self.trace.note(f"ingress       {self.ingress_url}")
+            if self.config.handler_log:
+                self.trace.note(f"handler logs  {self.config.handler_log}")
         except BaseException:
             self.stop()
             raise
         return self
 
     def stop(self) -> None:
+        """In order, quietly: the loop and its workers, the ingress (and its requests in flight), the
+        Slack sink, then the embedded AWS they all call (its own process group: Ctrl-C reaches only us)."""
         if self.config.endpoints_file is not None:
             self.config.endpoints_file.unlink(missing_ok=True)
         self._stop.set()
+        for poller in self._pollers:
+            poller.join(timeout=30)
         if self._loop is not None:
             self._loop.join(timeout=30)
         if self._ingress is not None:
@@ -139,6 +164,9 @@ class LocalMesh:
             if self._ingress_thread is not None:
                 self._ingress_thread.join(timeout=10)
             self._ingress = None
+            deadline = time.monotonic() + 10
+            while self._inflight and time.monotonic() < deadline:
+                time.sleep(0.05)
         self.sink.stop()
         if self._moto is not None:
             self._moto.terminate()
@@ -154,6 +182,8 @@ class LocalMesh:
             else:
                 os.environ[key] = value
         self._saved_env = {}
+        if self._handler_logs is not None:
+            self._handler_logs.stop()
 
     def _write_endpoints(self) -> None:
         """Tell the operator CLI where this mesh is: endpoints and every resource's physical id."""
@@ -196,11 +226,12 @@ class LocalMesh:
 
     def _start_moto(self) -> None:
         port = _free_port(self.config.host)
-        executable = Path(sys.executable).with_name("moto_server")
         self._moto = subprocess.Popen(
-            [str(executable), "-H", self.config.host, "-p", str(port)],
+            [sys.executable, "-m", "infra.local.moto_server", "-H", self.config.host, "-p", str(port)],
+            cwd=REPO_ROOT,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,  # a terminal's Ctrl-C goes to the mesh, which stops moto last
             preexec_fn=_die_with_parent,
         )
         self.moto_url = f"http://{self.config.host}:{port}"
@@ -283,6 +314,7 @@ class LocalMesh:
         for message in messages:
             envelope = json.loads(message["Body"])
             key = f"{envelope['detail-type']}|{envelope['detail'].get('meta', {}).get('event_key')}"
+            self.bus_copies[key] += 1
             if key not in self._published_keys:
                 self._published_keys.add(key)
                 self.published[envelope["detail-type"]] += 1
@@ -304,7 +336,7 @@ class LocalMesh:
         if not ingress:
             return
         from chalice.config import Config
-        from chalice.local import ChaliceRequestHandler, LocalDevServer
+        from chalice.local import ChaliceRequestHandler, LocalChalice, LocalDevServer
 
         mesh = self
 
@@ -342,26 +374,41 @@ class LocalMesh:
         port = self.config.ingress_port or _free_port(self.config.host)
         environment = ingress[0].spec.environment
         app = ingress[0].entry()
+        if not isinstance(app, LocalChalice):  # app.current_request per request thread, as create_local_server does
+            app.__class__ = type("LocalIngressChalice", (LocalChalice, type(app)), {})
         self._ingress = LocalDevServer(app, Config.create(), self.config.host, port, handler_cls=TracedHandler)
         self._ingress_thread = threading.Thread(target=self._ingress.server.serve_forever, name="ingress", daemon=True)
         self._ingress_thread.start()
         self.ingress_url = f"http://{self.config.host}:{port}"
 
     # ------------------------------------------------------------------ the loop
+    def _poll(self, worker: QueueWorker) -> None:
+        """One thread per event source mapping, long-polling its queue: a handler that waits (a paced
+        Slack post) holds up only its own queue, as on Lambda."""
+        while not self._stop.is_set():
+            try:
+                worker.poll_once(wait_seconds=1)
+            except Exception as err:  # a broken AWS call: say so, back off, go on
+                self.trace.note(f"runtime error ({worker.function.short_name}): {type(err).__name__}: {err}")
+                self._stop.wait(1.0)
+
     def _run_loop(self) -> None:
+        """Schedules, the observer and the trace of Slack messages."""
         while not self._stop.is_set():
             handled = 0
             with self._busy:
                 self._inflight += 1
             try:
-                handled += self._one_shots.fire_due()
+                if time.monotonic() >= self._next_one_shots:  # Scheduler's own granularity is a minute
+                    self._next_one_shots = time.monotonic() + 1.0
+                    handled += self._one_shots.fire_due()
                 for schedule in self._schedules:
                     if schedule.due():
                         schedule.fire()
                         handled += 1
-                for worker in self._workers:
-                    handled += worker.poll_once()
-                handled += self._drain_observer()
+                while (drained := self._drain_observer()) == 10:  # never let the observer fall behind
+                    handled += drained
+                handled += drained
                 self._trace_slack()
             except Exception as err:  # the loop must survive a broken AWS call and say so
                 self.trace.note(f"runtime error: {type(err).__name__}: {err}")
@@ -379,10 +426,10 @@ class LocalMesh:
                     worker.fire()
 
     def _trace_slack(self) -> None:
-        messages = self.sink.messages()
-        for message in messages[self._slack_seen :]:
+        messages = self.sink.messages(self._slack_seen)
+        for message in messages:
             self.trace.effect("slack", f"{message['channel']} {str(message.get('text', ''))[:90]!r}")
-        self._slack_seen = len(messages)
+        self._slack_seen += len(messages)
 
     def is_idle(self) -> bool:
         with self._busy:

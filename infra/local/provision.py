@@ -40,6 +40,7 @@ class QueueSource:
 class ScheduleSource:
     name: str
     expression: str
+    timezone: str = "UTC"  # ScheduleV2's ScheduleExpressionTimezone; scheduled rules run in UTC
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,10 @@ class _Provisioner:
             arn = self.client("scheduler").create_schedule_group(Name=props["Name"])["ScheduleGroupArn"]
             self.schedule_groups.append(props["Name"])
             attrs = {"Ref": props["Name"], "Arn": arn}
+        elif kind == "AWS::Serverless::HttpApi":  # served locally by the mesh's Chalice ingress
+            attrs = {"Ref": f"{self.r.stack_name}-{logical_id}".lower()}
+        elif kind == "AWS::Logs::LogGroup":
+            attrs = self._log_group(logical_id, props)
         elif kind == "AWS::Serverless::Function":
             attrs = self._function(logical_id, props)
         else:
@@ -205,6 +210,14 @@ class _Provisioner:
         url = self.client("sqs").create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
         self.queues[logical_id] = url
         return {"Ref": url, "QueueUrl": url, "QueueName": name, "Arn": self.arn("sqs", name)}
+
+    def _log_group(self, logical_id: str, props: dict[str, Any]) -> dict[str, Any]:
+        name = props.get("LogGroupName", f"/talkworthy/{self.r.stack_name}/{logical_id}")
+        logs = self.client("logs")
+        logs.create_log_group(logGroupName=name)
+        if "RetentionInDays" in props:
+            logs.put_retention_policy(logGroupName=name, retentionInDays=int(props["RetentionInDays"]))
+        return {"Ref": name, "Arn": self.arn("logs", f"log-group:{name}:*")}
 
     def _table(self, props: dict[str, Any]) -> dict[str, Any]:
         create_table(self.client("dynamodb"), props)
@@ -252,10 +265,14 @@ class _Provisioner:
                     )
                 )
             elif event["Type"] in {"Schedule", "ScheduleV2"}:
+                v2 = event["Type"] == "ScheduleV2"
+                if ev.get("Enabled") is False or ev.get("State") == "DISABLED":
+                    continue  # a disabled schedule never fires
                 spec.schedules.append(
                     ScheduleSource(
                         f"{name}-{event_name}",
-                        ev["Schedule" if event["Type"] == "Schedule" else "ScheduleExpression"],
+                        ev["ScheduleExpression" if v2 else "Schedule"],
+                        ev.get("ScheduleExpressionTimezone", "UTC") if v2 else "UTC",
                     )
                 )
             elif event["Type"] in {"Api", "HttpApi"}:

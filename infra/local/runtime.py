@@ -3,14 +3,13 @@
 It hands the handler the real SQS event shape, honours ``ReportBatchItemFailures`` (only the
 reported records stay on the queue; an exception fails the whole batch), leaves failed records
 invisible for the queue's visibility timeout and lets SQS redrive them to the DLQ after
-``maxReceiveCount``. Scheduled functions are fired on their ``rate(...)``.
+``maxReceiveCount``. Scheduled functions are fired on their ``rate(...)`` or ``cron(...)``.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
-import re
 import time
 import uuid
 from collections.abc import Callable
@@ -18,22 +17,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import ModuleType
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from infra.local.provision import FunctionSpec, QueueSource, ScheduleSource
+from infra.local.schedules import next_fire
 from infra.local.trace import Trace
 from talkworthy.settings import use_environment
 
-__all__ = ["LambdaContext", "LocalFunction", "QueueWorker", "ScheduleWorker", "rate_seconds"]
-
-_RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
-_UNIT = {"minute": 60, "hour": 3600, "day": 86400}
-
-
-def rate_seconds(expression: str) -> int:
-    match = _RATE.match(expression)
-    if not match:
-        raise ValueError(f"only rate(...) schedules run locally, not {expression!r}")
-    return int(match.group(1)) * _UNIT[match.group(2).rstrip("s")]
+__all__ = ["LambdaContext", "LocalFunction", "QueueWorker", "ScheduleWorker"]
 
 
 @dataclass
@@ -129,14 +120,15 @@ class QueueWorker:
             "awsRegion": self.function.region,
         }
 
-    def poll_once(self) -> int:
-        """One receive-invoke-delete cycle; returns how many records were handled."""
+    def poll_once(self, wait_seconds: int = 0) -> int:
+        """One receive-invoke-delete cycle (long-polling up to ``wait_seconds``, as the event source
+        mapping does); returns how many records were handled."""
         received = self.sqs.receive_message(
             QueueUrl=self.source.queue_url,
             MaxNumberOfMessages=self.source.batch_size,
             AttributeNames=["All"],
             MessageAttributeNames=["All"],
-            WaitTimeSeconds=0,
+            WaitTimeSeconds=wait_seconds,
         ).get("Messages", [])
         if not received:
             return 0
@@ -186,27 +178,39 @@ def _describe(body: str) -> tuple[str, str, str]:
 
 
 class ScheduleWorker:
-    """Fires a function's ``rate(...)`` schedule with the EventBridge scheduled-event shape."""
+    """Fires a function's ``rate(...)`` or ``cron(...)`` schedule with the scheduled-event shape.
+
+    A ``rate`` fires once at start (as a freshly deployed rule soon would), then every period; a
+    ``cron`` fires at each matching minute (in its time zone: UTC for rules, the schedule's own
+    ``ScheduleExpressionTimezone`` for ``ScheduleV2``).
+    """
 
     def __init__(
         self,
         function: LocalFunction,
         schedule: ScheduleSource,
         trace: Trace,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.function = function
         self.schedule = schedule
         self.trace = trace
-        self.period = rate_seconds(schedule.expression)
         self._clock = clock
-        self._next = clock()  # fire once at start, like a freshly deployed rule soon would
+        now = self._now()
+        self._next = now if schedule.expression.startswith("rate(") else next_fire(schedule.expression, now)
+
+    def _now(self) -> datetime:
+        return self._clock().astimezone(ZoneInfo(self.schedule.timezone))
+
+    @property
+    def next_at(self) -> datetime | None:
+        return self._next
 
     def due(self) -> bool:
-        return self._clock() >= self._next
+        return self._next is not None and self._now() >= self._next
 
     def fire(self) -> None:
-        self._next = self._clock() + self.period
+        self._next = next_fire(self.schedule.expression, self._now())
         event = {
             "version": "0",
             "id": str(uuid.uuid4()),

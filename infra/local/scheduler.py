@@ -32,6 +32,7 @@ class OneShotScheduler:
         self._trace = trace
         self._clock = clock
         self._fired: set[tuple[str, str]] = set()
+        self._index: dict[tuple[str, str], tuple[Any, datetime | None]] = {}  # (group, name) -> (modified, due)
 
     def _due_at(self, schedule: dict[str, Any]) -> datetime | None:
         match = _AT.match(schedule["ScheduleExpression"])
@@ -41,26 +42,40 @@ class OneShotScheduler:
         return datetime.fromisoformat(match.group(1)).replace(tzinfo=zone)
 
     def fire_due(self) -> int:
-        fired = 0
+        """Fire what is due. Each schedule is read once when it appears (or changes) and indexed by
+        its due time; it is read again only to fire it, not on every call."""
         now = self._clock()
         for group in self._groups:
             pages = self._scheduler.get_paginator("list_schedules").paginate(GroupName=group)
-            names = [item["Name"] for page in pages for item in page.get("Schedules", [])]
-            for name in names:
-                if (group, name) in self._fired:
-                    continue
-                schedule = self._scheduler.get_schedule(Name=name, GroupName=group)
-                due = self._due_at(schedule)
-                if schedule.get("State") == "DISABLED" or due is None or due > now:
-                    continue
-                self._deliver(schedule["Target"])
-                fired += 1
-                self._trace.effect("schedule", f"fired {group}/{name} (due {due.isoformat()})")
-                if schedule.get("ActionAfterCompletion") == "DELETE":
-                    self._scheduler.delete_schedule(Name=name, GroupName=group)
-                else:
-                    self._fired.add((group, name))
+            listed = {
+                item["Name"]: item.get("LastModificationDate") for page in pages for item in page.get("Schedules", [])
+            }
+            for name in [n for (g, n) in self._index if g == group and n not in listed]:
+                del self._index[(group, name)]  # deleted by its owner (a case closed in time)
+            for name, modified in listed.items():
+                known = self._index.get((group, name))
+                if known is None or known[0] != modified:
+                    self._index[(group, name)] = (
+                        modified,
+                        self._due(self._scheduler.get_schedule(Name=name, GroupName=group)),
+                    )
+        fired = 0
+        for (group, name), (_, due) in sorted(self._index.items(), key=lambda entry: entry[1][1] or now):
+            if due is None or due > now or (group, name) in self._fired:
+                continue
+            schedule = self._scheduler.get_schedule(Name=name, GroupName=group)
+            self._deliver(schedule["Target"])
+            fired += 1
+            self._trace.effect("schedule", f"fired {group}/{name} (due {due.isoformat()})")
+            if schedule.get("ActionAfterCompletion") == "DELETE":
+                self._scheduler.delete_schedule(Name=name, GroupName=group)
+                del self._index[(group, name)]
+            else:
+                self._fired.add((group, name))
         return fired
+
+    def _due(self, schedule: dict[str, Any]) -> datetime | None:
+        return None if schedule.get("State") == "DISABLED" else self._due_at(schedule)
 
     def _deliver(self, target: dict[str, Any]) -> None:
         arn: str = target["Arn"]

@@ -169,9 +169,10 @@ class SlackSink:
         return f"http://{host!s}:{port}"
 
     # -- inspection --------------------------------------------------------------------------
-    def messages(self) -> list[dict[str, Any]]:
+    def messages(self, start: int = 0) -> list[dict[str, Any]]:
+        """Copies of the messages posted so far, from the ``start``-th on."""
         with self._lock:
-            return copy.deepcopy(self._messages)
+            return copy.deepcopy(self._messages[start:])
 
     @property
     def rate_limited_count(self) -> int:

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import threading
 from collections import Counter
 from datetime import datetime
 from typing import TextIO
 
-__all__ = ["Trace"]
+__all__ = ["Trace", "redact_path"]
+
+_TOKEN_SEGMENT = re.compile(r"^(/webhooks/[^/]+)/.+$")
+
+
+def redact_path(path: str) -> str:
+    """A request path fit for a log line: the ``/webhooks/{source}/{token}`` token (a secret, e.g.
+    Canny's) and every query value are masked, as the cloud's access log records the route key."""
+    route, question, query = path.partition("?")
+    route = _TOKEN_SEGMENT.sub(r"\1/***", route)
+    if question:
+        route += "?" + "&".join(f"{pair.partition('=')[0]}=***" for pair in query.split("&"))
+    return route
 
 
 class Trace:
@@ -45,6 +58,7 @@ class Trace:
         self._line("hop", f"{detail_type:<20} -> {function:<18} {outcome:<7} {millis:7.1f} ms  corr={correlation}")
 
     def request(self, method: str, path: str, status: int, millis: float) -> None:
+        path = redact_path(path)
         self.requests[f"{method} {path} {status}"] += 1
         self._line("http", f"{method} {path} -> {status} {millis:7.1f} ms")
 

@@ -18,8 +18,8 @@ import boto3
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from moto.dynamodb.models import DynamoDBBackend
 
+from infra.local.moto_server import atomic_dynamodb_items
 from infra.local.provision import create_table
 from infra.local.template import load_template
 from talkworthy.crm.port import Contact
@@ -108,23 +108,7 @@ def serial_calls(monkeypatch: pytest.MonkeyPatch) -> None:
     fail half-way: races in the emulator, not in DynamoDB. Closing them (one call at a time) tests
     the graph's own race handling, which is between calls, under real threads.
     """
-    lock = threading.RLock()
-    for name in (
-        "put_item",
-        "update_item",
-        "delete_item",
-        "transact_write_items",
-        "get_item",
-        "query",
-        "batch_get_item",
-    ):
-        original = getattr(DynamoDBBackend, name)
-
-        def locked(self: DynamoDBBackend, *args: Any, __original: Any = original, **kwargs: Any) -> Any:
-            with lock:
-                return __original(self, *args, **kwargs)
-
-        monkeypatch.setattr(DynamoDBBackend, name, locked)
+    atomic_dynamodb_items(monkeypatch.setattr)  # the embedded AWS's own bridge (README, moto gaps)
 
 
 class TestDynamoDbGraphRules(GraphRuleTests):

@@ -8,7 +8,7 @@ from typing import Any
 import boto3
 
 from infra.local.provision import QueueSource
-from infra.local.runtime import QueueWorker, rate_seconds
+from infra.local.runtime import QueueWorker
 from infra.local.trace import Trace
 
 
@@ -90,8 +90,3 @@ def test_missing_account_is_bridged_into_eventbridge_bodies(aws: boto3.Session) 
     function = FailingFunction()
     _worker(sqs, queue, function).poll_once()
     assert json.loads(function.batches[0][0]["body"])["account"] == "123456789012"
-
-
-def test_rate_expressions() -> None:
-    assert rate_seconds("rate(15 minutes)") == 900
-    assert rate_seconds("rate(1 hour)") == 3600

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -64,6 +65,23 @@ def test_http_api_events_mirror_the_chalice_routes() -> None:
     declared = {(e["Properties"]["Path"], e["Properties"]["Method"].upper()) for e in events}
     routes = {(path, method) for path, entries in app.routes.items() for method in entries}
     assert declared == routes
+
+
+def test_the_api_access_log_records_the_route_never_the_raw_path() -> None:
+    """A path token (Canny's /webhooks/canny/{token}) is a secret: the log names the route key."""
+    apis = {name for name, r in RESOURCES.items() if r["Type"] == "AWS::Serverless::HttpApi"}
+    assert apis
+    for name in apis:
+        log = RESOURCES[name]["Properties"]["AccessLogSettings"]
+        assert log["DestinationArn"]["Fn::GetAtt"][0] in RESOURCES
+        assert set(json.loads(log["Format"])) >= {"requestId", "routeKey", "status"}
+        variables = set(re.findall(r"\$context\.([A-Za-z.]+)", log["Format"]))
+        assert "routeKey" in variables
+        assert not [v for v in variables if "path" in v.lower()]
+    events = [e for f in FUNCTIONS.values() for e in f["Properties"].get("Events", {}).values()]
+    http = [e for e in events if e["Type"] == "HttpApi"]
+    assert http
+    assert all(e["Properties"].get("ApiId", {}).get("Ref") in apis for e in http)  # no implicit API, unlogged
 
 
 def test_raw_deliveries_reach_the_bucket_through_firehose_only() -> None:

@@ -1,0 +1,184 @@
+"""`make bench-load`: N signed mentions of a realistic mix through the mesh `make run` uses.
+
+Senders post at a fixed concurrency; the run ends when the mesh is idle (every queue empty, every
+Slack message out). Figures are written under ``load`` in bench-results.json (keys: README).
+CPU is measured per process: the mesh process less the senders' own threads, and the embedded AWS
+(moto server) from /proc.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import statistics
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from infra.local.template import REPO_ROOT
+from infra.samples import WebhookSample, load_webhook_samples, signed_request
+
+__all__ = ["main", "mention_mix"]
+
+RESULTS = REPO_ROOT / "bench-results.json"
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def mention_mix() -> list[WebhookSample]:
+    """The demo's mention kinds: complaint, pricing question, idea, praise, quote request, sales
+    intent from a customer with an open case (five of six reach a person)."""
+    samples = load_webhook_samples() + load_webhook_samples(REPO_ROOT / "events" / "demo" / "webhooks")
+    return [
+        s
+        for s in samples
+        if s.source == "standard" and s.name.startswith(("mention", "idea", "praise", "prospect", "sales"))
+    ]
+
+
+def _nth(sample: WebhookSample, n: int) -> WebhookSample:
+    """The n-th mention: its own post; every other one from a new author, the rest returning."""
+    body = json.loads(sample.body)
+    data = body["data"]
+    data["post_id"] = f"{data['post_id']}-{n}"
+    if data.get("url"):
+        data["url"] = f"{data['url']}-{n}"
+    if n % 2:
+        author = data["author"]
+        author["handle"] = f"{author['handle']}{n}"
+        author["id"] = f"{author.get('id', 'a')}{n}"
+        if author.get("email"):
+            local, _, domain = author["email"].partition("@")
+            author["email"] = f"{local}+{n}@{domain}"
+    return dataclasses.replace(sample, name=f"{sample.name}-{n}", body=json.dumps(body).encode())
+
+
+def _proc_cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _TICKS  # utime + stime
+
+
+def _peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+class _Senders:
+    def __init__(self, url: str, secrets: dict[str, Any], mentions: list[WebhookSample], concurrency: int) -> None:
+        self.url, self.secrets = url, secrets
+        self.pending = list(reversed(mentions))
+        self.concurrency = concurrency
+        self.lock = threading.Lock()
+        self.latencies: list[float] = []
+        self.statuses = Counter[int]()
+        self.cpu = 0.0  # the senders' own CPU (signing, HTTP), not the mesh's
+
+    def _run(self) -> None:
+        session = requests.Session()
+        while True:
+            with self.lock:
+                if not self.pending:
+                    break
+                sample = self.pending.pop()
+            path, headers, body = signed_request(sample, self.secrets, "", time.time())
+            started = time.perf_counter()
+            status = session.post(f"{self.url}{path}", data=body, headers=headers, timeout=60).status_code
+            with self.lock:
+                self.latencies.append(time.perf_counter() - started)
+                self.statuses[status] += 1
+        with self.lock:
+            self.cpu += time.thread_time()
+
+    def send_all(self) -> float:
+        threads = [threading.Thread(target=self._run) for _ in range(self.concurrency)]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return time.perf_counter() - started
+
+
+def _percentile(values: list[float], q: int) -> float:
+    return round(statistics.quantiles(values, n=100, method="inclusive")[q - 1] * 1000, 1) if len(values) > 1 else 0.0
+
+
+def run(count: int, concurrency: int, warmup: int) -> dict[str, Any]:
+    from infra.demo import SCENARIOS, seed
+    from infra.local.mesh import HANDLER_LOG, LocalMesh, MeshConfig
+
+    mix = mention_mix()
+    mentions = [_nth(mix[n % len(mix)], n) for n in range(warmup + count)]
+    with LocalMesh(MeshConfig(ingress_port=0, trace_stream=None, handler_log=HANDLER_LOG)) as mesh:
+        assert mesh._moto is not None
+        moto_pid = mesh._moto.pid
+        seed(mesh, SCENARIOS)
+        _Senders(mesh.ingress_url, mesh.secrets["webhooks"], mentions[:warmup], concurrency).send_all()
+        mesh.wait_idle(timeout=600)
+        slack_before, limited_before = len(mesh.sink.messages()), mesh.sink.rate_limited_count
+        cpu_mesh, cpu_moto = time.process_time(), _proc_cpu_seconds(moto_pid)
+        senders = _Senders(mesh.ingress_url, mesh.secrets["webhooks"], mentions[warmup:], concurrency)
+        started = time.perf_counter()
+        sending = senders.send_all()
+        idle = mesh.wait_idle(timeout=max(600.0, count * 2.0), settle=0.3)
+        elapsed = time.perf_counter() - started
+        mesh_cpu = time.process_time() - cpu_mesh - senders.cpu
+        moto_cpu = _proc_cpu_seconds(moto_pid) - cpu_moto
+        messages = mesh.sink.messages()[slack_before:]
+        per_channel = Counter(str(m["channel"]) for m in messages)
+        duplicates = sum(n - 1 for n in mesh.bus_copies.values() if n > 1)
+        posts = Counter((m["channel"], json.dumps(m.get("blocks"), sort_keys=True)) for m in messages)
+        duplicates += sum(n - 1 for n in posts.values() if n > 1)  # the same message about the same mention
+        return {
+            "mentions": count,
+            "concurrency": concurrency,
+            "warmup_mentions": warmup,
+            "ingress_answers_per_s": round(count / sending, 1),
+            "ingress_p50_ms": _percentile(senders.latencies, 50),
+            "ingress_p99_ms": _percentile(senders.latencies, 99),
+            "ingress_statuses": {str(k): v for k, v in sorted(senders.statuses.items())},
+            "mentions_processed_per_s": round(count / elapsed, 2),
+            "drained": idle,
+            "seconds_to_idle": round(elapsed, 1),
+            "cpu_ms_per_mention_mesh": round(mesh_cpu * 1000 / count, 1),
+            "cpu_ms_per_mention_embedded_aws": round(moto_cpu * 1000 / count, 1),
+            "peak_rss_mb_mesh": _peak_rss_mb(os.getpid()),
+            "peak_rss_mb_embedded_aws": _peak_rss_mb(moto_pid),
+            "dlq_depths": mesh.dlq_depths(),
+            "duplicate_effects": duplicates,
+            "slack_messages": len(messages),
+            "slack_rate_limited_answers": mesh.sink.rate_limited_count - limited_before,
+            "slack_pacing_limit_per_channel_per_s": 1.0,
+            "slack_busiest_channel_per_s": round(max(per_channel.values(), default=0) / elapsed, 2),
+        }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m infra.bench_load")
+    parser.add_argument("--mentions", type=int, default=int(os.environ.get("MENTIONS", "1000")))
+    parser.add_argument("--concurrency", type=int, default=int(os.environ.get("CONCURRENCY", "8")))
+    parser.add_argument("--warmup", type=int, default=50)
+    args = parser.parse_args()
+    load = run(args.mentions, args.concurrency, args.warmup)
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results["load"] = load
+    RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    print(f"\nload ({args.mentions} mentions, {args.concurrency} senders, after {args.warmup} warm-up):")
+    for key, value in load.items():
+        print(f"  {key:<40} {value}")
+    from infra.local.mesh import HANDLER_LOG
+
+    print(f"\nwritten to {RESULTS.name} (load); the handlers' logs: {HANDLER_LOG}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,157 @@
+"""Where moto's cost grows with the work, bridged so the embedded AWS keeps pace (README, moto gaps).
+
+Each bridge keeps AWS's semantics and changes only how much work moto does for them:
+
+- SQS: a receive re-reads the queue's retention period through ``get_queue_attributes``, which
+  computes *every* attribute (three O(depth) counts) twice per attribute asked for, for each
+  message returned. The retention period is read directly, and named attributes are computed once.
+- EventBridge: every matched target re-parses the default input template's JSONPath expressions
+  with PLY (about 1 ms each, 7-14 ms per delivered event). Parsed expressions are kept.
+- DynamoDB ``TransactWriteItems`` deep-copies every table it touches (so its cost and moto's memory
+  grow with the table) to roll back. All conditions are checked before anything is written (under
+  the item lock of ``atomic_dynamodb_items``), and only the touched items are kept for a rollback.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from moto.core.utils import unix_time
+
+__all__ = ["install"]
+
+SetAttribute = Callable[[Any, str, Any], None]
+
+
+def lean_sqs(set_attribute: SetAttribute = setattr) -> None:
+    from moto.sqs.models import SQSBackend
+
+    def is_message_valid_based_on_retention_period(self: Any, queue_name: str, message: Any) -> bool:
+        retention = int(self.get_queue(queue_name).message_retention_period)
+        return bool(retention + message.sent_timestamp / 1000 > unix_time())
+
+    original = SQSBackend.get_queue_attributes
+
+    def get_queue_attributes(self: Any, queue_name: str, attribute_names: list[str]) -> dict[str, Any]:
+        if not attribute_names or "All" in attribute_names:
+            return original(self, queue_name, attribute_names)
+        every = self.get_queue(queue_name).attributes  # once, not twice per name
+        unknown = [name for name in attribute_names if name not in every]
+        if unknown:
+            return original(self, queue_name, attribute_names)  # moto's own error for an invalid name
+        return {name: every[name] for name in attribute_names if every[name] is not None}
+
+    set_attribute(SQSBackend, "is_message_valid_based_on_retention_period", is_message_valid_based_on_retention_period)
+    set_attribute(SQSBackend, "get_queue_attributes", get_queue_attributes)
+
+
+def parsed_jsonpath_kept(set_attribute: SetAttribute = setattr) -> None:
+    import jsonpath_ng.ext
+
+    parse = getattr(jsonpath_ng.ext.parse, "__wrapped__", jsonpath_ng.ext.parse)
+    set_attribute(jsonpath_ng.ext, "parse", functools.lru_cache(maxsize=256)(parse))
+
+
+def lean_transactions(set_attribute: SetAttribute = setattr) -> None:
+    from moto.dynamodb.comparisons import get_filter_expression
+    from moto.dynamodb.exceptions import (
+        ConditionalCheckFailed,
+        MockValidationException,
+        MultipleTransactionsException,
+        TooManyTransactionsException,
+        TransactionCanceledException,
+        TransactWriteSingleOpException,
+    )
+    from moto.dynamodb.models import DynamoDBBackend
+
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        if len(transact_items) > 100:
+            raise TooManyTransactionsException()
+        seen: set[tuple[str, str]] = set()
+        before: list[tuple[str, dict[str, Any], Any]] = []  # (table, key, item before) of each write
+        errors: list[tuple[Any, Any, Any]] = []
+        for entry in transact_items:  # 1. check everything, write nothing
+            if len(entry) > 1:
+                raise TransactWriteSingleOpException
+            op_type, op = next(iter(entry.items()))
+            original_item = None
+            try:
+                if op_type not in {"ConditionCheck", "Put", "Delete", "Update"}:
+                    raise ValueError("Unsupported transaction operation")
+                table_name = op["TableName"]
+                key = _key(self.get_table(table_name), op) if op_type == "Put" else op["Key"]
+                ident = (str(table_name), str(dict(sorted(key.items()))))
+                if ident in seen:
+                    raise MultipleTransactionsException()
+                seen.add(ident)
+                current = self.get_item(table_name, key)
+                if op.get("ConditionExpression") is not None:
+                    condition = get_filter_expression(
+                        op["ConditionExpression"],
+                        op.get("ExpressionAttributeNames"),
+                        op.get("ExpressionAttributeValues"),
+                    )
+                    if not condition.expr(current):
+                        if op.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" and current:
+                            original_item = current.to_json()["Attributes"]
+                        raise ConditionalCheckFailed(item=original_item)
+                if op_type != "ConditionCheck":
+                    before.append((table_name, key, copy.deepcopy(current)))
+                errors.append((None, None, None))
+            except (MultipleTransactionsException, MockValidationException):
+                raise
+            except ConditionalCheckFailed as err:
+                errors.append(("ConditionalCheckFailed", str(err.message), original_item))
+            except Exception as err:
+                errors.append((type(err).__name__, str(err), original_item))
+        if any(code is not None for code, _, _ in errors):
+            raise TransactionCanceledException(errors)
+        try:  # 2. write, in order; nothing can have changed in between (one lock)
+            for entry in transact_items:
+                _write(self, *next(iter(entry.items())))
+        except Exception:
+            for table_name, key, item in reversed(before):
+                if item is None:
+                    self.delete_item(table_name, key)
+                else:
+                    self.put_item(table_name, item.to_json()["Attributes"])
+            raise
+
+    set_attribute(DynamoDBBackend, "transact_write_items", transact_write_items)
+
+
+def _key(table: Any, op: dict[str, Any]) -> dict[str, Any]:
+    attrs = op["Item"]
+    key = {table.hash_key_attr: attrs[table.hash_key_attr]}
+    if table.range_key_attr is not None:
+        key[table.range_key_attr] = attrs[table.range_key_attr]
+    return key
+
+
+def _write(backend: Any, op_type: str, op: dict[str, Any]) -> None:
+    names, values = op.get("ExpressionAttributeNames"), op.get("ExpressionAttributeValues")
+    if op_type == "Put":
+        backend.put_item(
+            op["TableName"], op["Item"], expression_attribute_names=names, expression_attribute_values=values
+        )
+    elif op_type == "Delete":
+        backend.delete_item(
+            op["TableName"], op["Key"], expression_attribute_names=names, expression_attribute_values=values
+        )
+    elif op_type == "Update":
+        backend.update_item(
+            op["TableName"],
+            op["Key"],
+            update_expression=op["UpdateExpression"],
+            expression_attribute_names=names,
+            expression_attribute_values=values,
+        )
+
+
+def install(set_attribute: SetAttribute = setattr) -> None:
+    lean_sqs(set_attribute)
+    parsed_jsonpath_kept(set_attribute)
+    lean_transactions(set_attribute)

@@ -1,0 +1,67 @@
+"""The embedded AWS: moto's server, with the bridges that keep it faithful to AWS under load.
+
+``python -m infra.local.moto_server -H 127.0.0.1 -p PORT`` takes moto_server's arguments. The
+server answers each request on its own thread, and moto's DynamoDB reads the current item, checks
+the write's condition and then writes, without a lock; it also updates a stored map in place while
+another thread's read may be walking it. So two concurrent conditional puts of one key can both
+succeed (two copies of one webhook delivery both accepted, then published twice). Real DynamoDB is
+atomic per item, so here every DynamoDB item operation runs under one lock: a condition and the
+write it guards are one step, and a read sees a whole item, as in AWS.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["ITEM_OPERATIONS", "atomic_dynamodb_items", "main"]
+
+ITEM_OPERATIONS = (
+    "put_item",
+    "update_item",
+    "delete_item",
+    "transact_write_items",
+    "get_item",
+    "query",
+    "scan",
+    "batch_get_item",
+)
+
+
+def atomic_dynamodb_items(set_attribute: Callable[[Any, str, Any], None] = setattr) -> None:
+    """Run moto's DynamoDB item operations one at a time in this process (in-process moto too).
+
+    ``set_attribute`` is how the backend's methods are replaced (tests pass ``monkeypatch.setattr``
+    so the originals come back afterwards).
+    """
+    from moto.dynamodb.models import DynamoDBBackend
+
+    lock = threading.RLock()  # re-entrant: a transaction's writes go through put_item/update_item
+
+    def locked(operation: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(operation)
+        def under_lock(*args: Any, **kwargs: Any) -> Any:
+            with lock:
+                return operation(*args, **kwargs)
+
+        return under_lock
+
+    for name in ITEM_OPERATIONS:
+        set_attribute(DynamoDBBackend, name, locked(getattr(DynamoDBBackend, name)))
+
+
+def main(argv: list[str] | None = None) -> None:
+    from moto.server import main as moto_main
+
+    from infra.local import moto_bridges
+
+    moto_bridges.install()
+    atomic_dynamodb_items()  # after: it wraps the bridged transaction too
+    moto_main(argv if argv is not None else sys.argv[1:])
+
+
+if __name__ == "__main__":
+    main()
