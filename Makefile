@@ -60,9 +60,10 @@ schemas: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m infra.bench
 
-# MENTIONS=1000 CONCURRENCY=8 by default
+MENTIONS ?= 1000
+CONCURRENCY ?= 8
 bench-load: $(STAMP)
-	$(PY) -m infra.bench_load
+	$(PY) -m infra.bench_load --mentions $(MENTIONS) --concurrency $(CONCURRENCY)
 
 $(SAM): 
 	test -d $(SAM_VENV) || $(PYTHON) -m venv $(SAM_VENV)

@@ -163,8 +163,8 @@ def run(count: int, concurrency: int, warmup: int) -> dict[str, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m infra.bench_load")
-    parser.add_argument("--mentions", type=int, default=int(os.environ.get("MENTIONS", "1000")))
-    parser.add_argument("--concurrency", type=int, default=int(os.environ.get("CONCURRENCY", "8")))
+    parser.add_argument("--mentions", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--warmup", type=int, default=50)
     args = parser.parse_args()
     load = run(args.mentions, args.concurrency, args.warmup)

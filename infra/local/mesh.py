@@ -297,7 +297,8 @@ class LocalMesh:
 
         It is the mesh's own observer, not part of template.yaml, and sees what the bus sees.
         """
-        sqs, events = self.session.client("sqs"), self.session.client("events")
+        self._sqs = self.session.client("sqs")  # the loop's and the readers' own (a client per call costs ~10 ms)
+        sqs, events = self._sqs, self.session.client("events")
         name = f"{self.config.stack_name}-observer"
         self._observer_url = sqs.create_queue(QueueName=name)["QueueUrl"]
         bus = self.stack.attr("Bus")
@@ -309,7 +310,7 @@ class LocalMesh:
         )
 
     def _drain_observer(self) -> int:
-        sqs = self.session.client("sqs")
+        sqs = self._sqs
         messages = sqs.receive_message(QueueUrl=self._observer_url, MaxNumberOfMessages=10).get("Messages", [])
         for message in messages:
             envelope = json.loads(message["Body"])
@@ -435,7 +436,7 @@ class LocalMesh:
         with self._busy:
             if self._inflight:
                 return False
-        sqs = self.session.client("sqs")
+        sqs = self._sqs
         for url in [self._observer_url, *(worker.source.queue_url for worker in self._workers)]:
             attrs = sqs.get_queue_attributes(
                 QueueUrl=url,
@@ -458,7 +459,7 @@ class LocalMesh:
 
     # ------------------------------------------------------------------ reading effects
     def dlq_depths(self) -> dict[str, int]:
-        sqs = self.session.client("sqs")
+        sqs = self._sqs
         depths = {}
         for logical_id, url in self.stack.queues.items():
             if logical_id.endswith("DLQ"):
