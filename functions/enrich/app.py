@@ -15,6 +15,7 @@ def handle(event: MentionReceived, delivery: Delivery) -> None:
     enriched = enrich_mention(
         event,
         sentiment=c.sentiment_analyzer(config.sentiment_provider),
+        intent=c.intent_classifier(config.intent_classifier, config.mesh_table),
         identities=c.identity_graph(config.mesh_table),
         threads=c.thread_store(config.mesh_table),
         crm_lookup=crm.find_contact_by_email,

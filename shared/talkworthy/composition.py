@@ -81,6 +81,14 @@ def sentiment_analyzer(provider: str) -> Any:
 
 
 @functools.cache
+def intent_classifier(name: str, table: str) -> Any:
+    from talkworthy.enrichment.intent_classifier import select_intent_classifier
+    from talkworthy.enrichment.intent_models import PublishedIntentModels
+
+    return select_intent_classifier(name, lambda: PublishedIntentModels(dynamodb_table(table)))
+
+
+@functools.cache
 def rules_source(parameter: str) -> Any:
     from talkworthy.routing import PackagedRules, SsmOverrideRules
 

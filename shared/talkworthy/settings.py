@@ -29,6 +29,7 @@ class _CrmSettings(_Settings):
 
 class EnrichSettings(_CrmSettings):
     sentiment_provider: Literal["vader", "comprehend"] = "vader"
+    intent_classifier: Literal["cues", "learned"] = "learned"
 
 
 class RouteSettings(_CrmSettings):

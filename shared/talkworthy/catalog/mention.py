@@ -20,9 +20,11 @@ __all__ = [
     "MentionEnriched",
     "MentionReceived",
     "Segment",
+    "TriageReason",
 ]
 
 IntentLabel = Literal["support_request", "complaint", "question", "sales_lead", "idea", "praise", "other"]
+TriageReason = Literal["low_confidence", "unsupported_language"]
 
 
 class Author(_Model):
@@ -67,6 +69,12 @@ class Intent(_Model):
     label: IntentLabel
     cues: list[str]
     provenance: Provenance
+    runner_up: IntentLabel | None = Field(default=None, description="the second most likely intent")
+    runner_up_confidence: float | None = Field(default=None, ge=0.0, le=1.0)
+    triage_reason: TriageReason | None = Field(
+        default=None, description="set when a person should check the label: the model is unsure, or the language"
+    )
+    language: str | None = Field(default=None, description="the language the post was read as, when not covered")
 
 
 class Influence(_Model):

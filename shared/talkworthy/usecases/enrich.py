@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from talkworthy.catalog import Influence, Intent, MentionEnriched, MentionReceived
+from talkworthy.catalog import Influence, MentionEnriched, MentionReceived
 from talkworthy.crm.port import Contact
-from talkworthy.enrichment import SentimentAnalyzer, classify_intent, influence_score
+from talkworthy.enrichment import SentimentAnalyzer, influence_score
+from talkworthy.enrichment.intent_classifier import IntentClassifier
 from talkworthy.identity import IdentityGraph, ThreadStore, segment_for
 
 __all__ = ["PRODUCER", "enrich_mention"]
@@ -18,6 +19,7 @@ def enrich_mention(
     received: MentionReceived,
     *,
     sentiment: SentimentAnalyzer,
+    intent: IntentClassifier,
     identities: IdentityGraph,
     threads: ThreadStore,
     crm_lookup: Callable[[str], Contact | None] | None,
@@ -25,16 +27,16 @@ def enrich_mention(
     mention = received.mention
     text = f"{mention.title}\n{mention.text}" if mention.title else mention.text
     score = sentiment.analyze(text, mention.language)
-    intent = classify_intent(text, score)
+    classified = intent.classify(text, score, mention.language)
     influence = influence_score(mention.author.audience, mention.engagement, mention.author.reputation)
     identity = identities.resolve(mention.platform, mention.author, crm_lookup)
     segment = segment_for(identities.get_profile(identity.profile_id))
-    thread_id = threads.assign_thread(mention, identity.profile_id, topic=intent.label)
+    thread_id = threads.assign_thread(mention, identity.profile_id, topic=classified.label)
     return MentionEnriched(
         meta=received.meta.derive(PRODUCER, "enriched"),
         mention=mention,
         sentiment=score,
-        intent=Intent(label=intent.label, cues=intent.cues, provenance=intent.provenance),
+        intent=classified.to_intent(),
         influence=Influence(score=influence.score, provenance=influence.provenance),
         identity=identity,
         segment=segment,
