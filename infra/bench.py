@@ -77,7 +77,7 @@ def _print(results: dict[str, Any]) -> None:
     print(f"  {'handler':<22} {'ms':>8} {'x boto3':>8}   goal <= {imports['goal_ratio']}")
     for name, row in imports["handlers"].items():
         print(f"  {name:<22} {row['ms']:>8} {row['ratio_to_boto3']:>8}")
-    for section in ("ingress", "mention"):
+    for section in ("ingress", "mention", "intent"):
         print(f"\n{section}:")
         _print_rows(results[section], indent=2)
 
@@ -93,10 +93,12 @@ def _print_rows(rows: dict[str, Any], indent: int) -> None:
 
 def main() -> int:
     from infra.bench_flows import ingress_costs, mention_costs
+    from infra.intent.bench import intent_figures
 
     results: dict[str, Any] = {"cold_import": cold_imports()}
     results["ingress"] = ingress_costs(per_call_seconds)
     results["mention"] = mention_costs(per_call_seconds)
+    results["intent"] = intent_figures(per_call_seconds)
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     _print(results)
     print(f"\nwritten to {RESULTS.name}")

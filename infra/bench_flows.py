@@ -111,6 +111,8 @@ def mention_costs(per_call: PerCall) -> dict[str, Any]:
     from talkworthy.consumer import read_detail
     from talkworthy.crm import InMemoryCrm
     from talkworthy.enrichment import VaderSentimentAnalyzer
+    from talkworthy.enrichment.intent_classifier import CuesIntentClassifier, LearnedIntentClassifier
+    from talkworthy.enrichment.intent_models import PackagedIntentModel
     from talkworthy.identity import InMemoryIdentityGraph, InMemoryThreadStore
     from talkworthy.routing import PackagedRules
     from talkworthy.usecases.enrich import enrich_mention
@@ -140,10 +142,17 @@ def mention_costs(per_call: PerCall) -> dict[str, Any]:
     received = MentionReceived.model_validate(sample["detail"])
     sentiment.analyze(received.mention.text)
 
-    def enrich() -> str:
+    learned, cues = LearnedIntentClassifier(PackagedIntentModel()), CuesIntentClassifier()
+
+    def enrich(intent: Any = learned) -> str:  # the learned classifier is the production default
         _, event = read_detail(body, MentionReceived)
         return enrich_mention(
-            event, sentiment=sentiment, identities=graph, threads=threads, crm_lookup=crm.find_contact_by_email
+            event,
+            sentiment=sentiment,
+            intent=intent,
+            identities=graph,
+            threads=threads,
+            crm_lookup=crm.find_contact_by_email,
         ).model_dump_json()
 
     enriched_body = body.replace('"Mention.Received"', '"Mention.Enriched"', 1)
@@ -158,6 +167,7 @@ def mention_costs(per_call: PerCall) -> dict[str, Any]:
     loads = per_call(lambda: json.loads(body))
     sentiment_only = per_call(lambda: sentiment.analyze(received.mention.text))
     enrich_s, route_s = per_call(enrich), per_call(route)
+    enrich_cues_s = per_call(lambda: enrich(cues))
     figures: dict[str, Any] = {
         "payload_bytes": len(body),
         "json_loads_us": round(loads * 1e6, 2),
@@ -165,6 +175,8 @@ def mention_costs(per_call: PerCall) -> dict[str, Any]:
         "enrich_cpu_us": round(enrich_s * 1e6, 1),
         "enrich_ratio_to_json_loads": round(enrich_s / loads, 1),
         "enrich_ratio_to_sentiment": round(enrich_s / sentiment_only, 2),
+        "enrich_cpu_us_cues": round(enrich_cues_s * 1e6, 1),
+        "enrich_learned_ratio_to_cues": round(enrich_s / enrich_cues_s, 2),
         "route_cpu_us": round(route_s * 1e6, 1),
         "route_ratio_to_json_loads": round(route_s / loads, 1),
         "route_ratio_to_sentiment": round(route_s / sentiment_only, 2),

@@ -10,13 +10,15 @@ cue rules' confidence is a margin, not a probability, so they never do.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from talkworthy.catalog.base import Score
 from talkworthy.enrichment.intent import IntentResult, classify_intent
-from talkworthy.enrichment.intent_models import IntentModelSource
 from talkworthy.enrichment.language import covered
 from talkworthy.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from talkworthy.enrichment.intent_models import IntentModelSource
 
 __all__ = ["CuesIntentClassifier", "IntentClassifier", "LearnedIntentClassifier", "select_intent_classifier"]
 

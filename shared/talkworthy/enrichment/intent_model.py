@@ -57,7 +57,8 @@ class IntentModel:
             labels = tuple(data["labels"])
             if set(labels) != set(INTENT_LABELS) or len(labels) != len(INTENT_LABELS):
                 raise ValueError(f"labels {labels!r} are not {INTENT_LABELS!r}")
-            weights = {str(k): [float(x) for x in v] for k, v in data["weights"].items()}
+            scale = float(data.get("weight_scale", 1.0))
+            weights = {str(k): [x * scale for x in v] for k, v in data["weights"].items()}
             if any(len(row) != len(labels) for row in weights.values()) or len(data["intercept"]) != len(labels):
                 raise ValueError("every weight row and the intercept need one value per label")
             temperature = float(data["temperature"])

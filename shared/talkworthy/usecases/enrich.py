@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from talkworthy.catalog import Influence, MentionEnriched, MentionReceived
 from talkworthy.crm.port import Contact
 from talkworthy.enrichment import SentimentAnalyzer, influence_score
-from talkworthy.enrichment.intent_classifier import IntentClassifier
 from talkworthy.identity import IdentityGraph, ThreadStore, segment_for
+
+if TYPE_CHECKING:
+    from talkworthy.enrichment.intent_classifier import IntentClassifier
 
 __all__ = ["PRODUCER", "enrich_mention"]
 
