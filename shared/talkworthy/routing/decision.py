@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = ["SALES_TAG", "Action", "Decision", "Priority", "describe_sla"]
 
-Action = Literal["open_case", "flag_lead", "file_idea", "notify", "ignore"]
+Action = Literal["open_case", "flag_lead", "file_idea", "notify", "triage", "ignore"]
 Priority = Literal["low", "normal", "high", "urgent"]
 
 SALES_TAG = "sales"
