@@ -16,25 +16,29 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
+from infra.intent.report import BLIND_SETS, TRAIN_SET, Classify, as_examples, blind_reports, figures, worse_than
+from infra.intent.train import train
 from talkworthy.enrichment.corrections import Correction, DynamoDbCorrectionStore
 from talkworthy.enrichment.evaluation import evaluate, load_examples, report_from_predictions
 from talkworthy.enrichment.intent import classify_intent
 from talkworthy.enrichment.intent_model import load_packaged_model
 from talkworthy.enrichment.intent_models import PublishedIntentModels
 
-from infra.intent.report import BLIND_SETS, Classify, TRAIN_SET, as_examples, blind_reports, figures, worse_than
-from infra.intent.train import train
-
 PACKAGED = Path(__file__).resolve().parents[2] / "shared" / "talkworthy" / "enrichment" / "data" / "intent_model.json"
 
 
-def _corrections(table: str | None) -> list[Correction]:
-    if not table:
-        return []
+def _table(name: str | None) -> Any:
+    if not name:
+        return None
     from talkworthy.clients import dynamodb_table
 
-    return DynamoDbCorrectionStore(dynamodb_table(table)).all()
+    return dynamodb_table(name)
+
+
+def _corrections(table: Any) -> list[Correction]:
+    return DynamoDbCorrectionStore(table).all() if table is not None else []
 
 
 def _print_reports(title: str, model_classify: Classify, corrections: list[Correction]) -> None:
@@ -57,25 +61,22 @@ def _in_force(published: PublishedIntentModels | None) -> tuple[Classify, str]:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    corrections = _corrections(args.table)
+    corrections = _corrections(_table(args.table))
     model = load_packaged_model()
     _print_reports("cues", classify_intent, corrections)
     _print_reports(f"learned {model.version}", model.classify, corrections)
     return 0
 
 
-def cmd_train(args: argparse.Namespace) -> int:
-    corrections = _corrections(args.table)
+def train_and_publish(table: Any, out: Path, *, force: bool = False) -> int:
+    """Train on the training set + the corrections in ``table``; write ``out`` and publish unless worse."""
+    corrections = _corrections(table)
     examples = load_examples(TRAIN_SET) + as_examples(corrections)
-    published = None
-    if args.table:
-        from talkworthy.clients import dynamodb_table
-
-        published = PublishedIntentModels(dynamodb_table(args.table))
+    published = PublishedIntentModels(table) if table is not None else None
     current, in_force = _in_force(published)
     before = blind_reports(current)
-    if corrections:
-        on_traffic = evaluate(as_examples(corrections), classify=current)
+    on_traffic = evaluate(as_examples(corrections), classify=current) if corrections else None
+    if on_traffic is not None:
         print(f"in force ({in_force}) on {len(corrections)} corrections: accuracy {on_traffic.accuracy:.3f}")
 
     run = train(examples, version_note=f"{len(corrections)} corrections")
@@ -91,17 +92,19 @@ def cmd_train(args: argparse.Namespace) -> int:
         "cv": figures(cv),
         **{name: figures(report) for name, report in after.items()},
         "ece_cv": round(run.ece_after, 4),
+        # real traffic: what the model in force got wrong enough for a person to correct
+        "corrections_in_force": figures(on_traffic) if on_traffic is not None else {"n": 0},
     }
     reasons = worse_than(after, before)
-    if reasons and not args.force:
+    if reasons and not force:
         print("\nnot published: worse than the model in force: " + "; ".join(reasons))
         return 1
     document = json.dumps(run.document, separators=(",", ":"), sort_keys=True)
-    Path(args.out).write_text(document + "\n", encoding="utf-8")
-    print(f"\nwrote {args.out} ({len(document) / 1024:.0f} KiB)")
+    out.write_text(document + "\n", encoding="utf-8")
+    print(f"\nwrote {out} ({len(document) / 1024:.0f} KiB)")
     if published is not None:
         version = published.publish(document, run.document["metrics"])
-        print(f"published {version} to {args.table}")
+        print(f"published {version} to {table.name}")
     return 0
 
 
@@ -115,7 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     eval_p = sub.add_parser("eval", help="measure the cue rules and the packaged model")
     eval_p.add_argument("--table", help="mesh table to read corrections from")
     args = parser.parse_args(argv)
-    return cmd_train(args) if args.command == "train" else cmd_eval(args)
+    if args.command == "train":
+        return train_and_publish(_table(args.table), Path(args.out), force=args.force)
+    return cmd_eval(args)
 
 
 if __name__ == "__main__":

@@ -15,13 +15,12 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from infra.intent.__main__ import PACKAGED
+from infra.intent.report import BLIND_SETS, figures
 from talkworthy.enrichment.evaluation import Example, evaluate, load_examples
 from talkworthy.enrichment.intent import classify_intent
 from talkworthy.enrichment.intent_model import load_packaged_model
 from talkworthy.enrichment.sentiment import VaderSentimentAnalyzer
-
-from infra.intent.__main__ import PACKAGED
-from infra.intent.report import BLIND_SETS, figures
 
 __all__ = ["intent_figures"]
 

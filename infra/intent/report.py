@@ -13,9 +13,9 @@ from talkworthy.enrichment.intent import IntentResult
 
 __all__ = [
     "BLIND_SETS",
-    "Classify",
     "DATA",
     "TRAIN_SET",
+    "Classify",
     "as_examples",
     "blind_reports",
     "figures",
@@ -40,11 +40,12 @@ def blind_reports(classify: Classify) -> dict[str, EvaluationReport]:
 def figures(report: EvaluationReport) -> dict[str, Any]:
     """Stable keys for bench-results.json: macro-F1, accuracy, per-class P/R/F1, complaints read as praise."""
     complaints = sum(report.confusion["complaint"].values())
+    as_praise = report.confusion["complaint"]["praise"] / complaints if complaints else 0.0
     return {
         "n": report.total,
         "macro_f1": round(report.macro_f1, 3),
         "accuracy": round(report.accuracy, 3),
-        "complaint_as_praise_rate": round(report.confusion["complaint"]["praise"] / complaints, 3) if complaints else 0.0,
+        "complaint_as_praise_rate": round(as_praise, 3),
         "per_class": {
             label: {"precision": round(m.precision, 3), "recall": round(m.recall, 3), "f1": round(m.f1, 3)}
             for label, m in report.per_class.items()

@@ -130,8 +130,8 @@ def train(examples: Sequence[Example], *, version_note: str = "") -> TrainingRun
     from sklearn.model_selection import StratifiedKFold
 
     rows = featurize(examples)
-    labels = [example.label for example in examples]
-    order = list(INTENT_LABELS)
+    labels: list[str] = [example.label for example in examples]
+    order: list[str] = list(INTENT_LABELS)
     truth = np.array([order.index(label) for label in labels])
     oof = np.zeros((len(rows), len(order)))
     folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=12)

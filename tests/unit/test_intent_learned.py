@@ -56,7 +56,9 @@ def _model(**overrides: Any) -> IntentModel:
 
 
 def _negative() -> Score:
-    return Score(label="negative", value=-0.6, provenance=Provenance(provider="t", model="t", version="0", confidence=1))
+    return Score(
+        label="negative", value=-0.6, provenance=Provenance(provider="t", model="t", version="0", confidence=1)
+    )
 
 
 def _expected_probabilities(text: str, model: IntentModel, sentiment: Score | None = None) -> list[float]:
@@ -112,7 +114,8 @@ def test_below_the_threshold_the_result_is_marked_for_triage_with_the_runner_up(
 
     assert unsure.label == "complaint"
     assert unsure.triage_reason == "low_confidence"
-    assert unsure.runner_up is not None and unsure.runner_up != unsure.label
+    assert unsure.runner_up is not None
+    assert unsure.runner_up != unsure.label
     assert sure.triage_reason is None
     intent = unsure.to_intent()
     assert (intent.triage_reason, intent.runner_up) == ("low_confidence", unsure.runner_up)
@@ -143,7 +146,8 @@ def test_negation_marks_the_words_that_follow_within_the_clause() -> None:
     names = {f.name for f in extract("not impressed, love the timeline")}
 
     assert "w:not_impressed" in names
-    assert "w:love" in names and "w:not_love" not in names  # the comma ends the negation
+    assert "w:love" in names
+    assert "w:not_love" not in names
 
 
 def test_typos_share_character_grams_with_the_correct_spelling() -> None:
@@ -175,7 +179,8 @@ def test_any_text_gets_a_valid_calibrated_result(text: str) -> None:
 
     assert result.label in INTENT_LABELS
     assert 0.0 <= result.provenance.confidence <= 1.0
-    assert result.runner_up in INTENT_LABELS and result.runner_up != result.label
+    assert result.runner_up in INTENT_LABELS
+    assert result.runner_up != result.label
     assert sum(result.scores.values()) == pytest.approx(1.0, abs=1e-2)
 
 

@@ -18,6 +18,7 @@ Groups (each sparse group is scaled to unit length, so a long post does not outv
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from typing import Final, NamedTuple
@@ -84,7 +85,7 @@ def extract(text: str, sentiment: Score | None = None) -> list[Feature]:
     unigrams = _dedupe(
         [Feature(f"w:{m}", 1.0, m.removeprefix("not_")) for m in _marked(tokens) if m not in _PUNCTUATION]
     )
-    pairs = _dedupe([Feature(f"b:{a} {b}", 1.0, f"{a} {b}") for a, b in zip(words, words[1:], strict=False)])
+    pairs = _dedupe([Feature(f"b:{a} {b}", 1.0, f"{a} {b}") for a, b in itertools.pairwise(words)])
     grams: list[Feature] = []
     for token in words:
         if len(token) < 2 or not token[0].isalnum():

@@ -18,36 +18,43 @@ COVERED_LANGUAGES: Final = frozenset({"en"})
 MIN_HITS: Final = 3
 MARGIN: Final = 2.0
 
+
+def _vocabulary(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 _WORDS: Final[dict[str, frozenset[str]]] = {
-    "en": frozenset(
-        "the a an and or but is are was were be been to of in on at for with my our your it this that i we you "
-        "not can can't don't have has do does how what why please thanks just so".split()
+    "en": _vocabulary(
+        "the a an and or but is are was were be been to of in on at for with my our your it this that i "
+        "we you not can can't don't have has do does how what why please thanks just so"
     ),
-    "de": frozenset(
-        "der die das und oder aber ist sind war nicht ich wir sie es mit für auf ein eine einen mein meine "
-        "bitte danke kann können wie was warum noch auch schon immer seit".split()
+    "de": _vocabulary(
+        "der die das und oder aber ist sind war nicht ich wir sie es mit für auf ein eine einen mein "
+        "meine bitte danke kann können wie was warum noch auch schon immer seit"
     ),
-    "fr": frozenset(
+    "fr": _vocabulary(
         "le la les et ou mais est sont était pas je nous vous il elle avec pour sur un une mon ma mes "
-        "merci peux pouvez comment pourquoi encore aussi depuis très".split()
+        "merci peux pouvez comment pourquoi encore aussi depuis très"
     ),
-    "es": frozenset(
-        "el la los las y o pero es son era no yo nosotros usted con para por un una mi mis gracias "
-        "puedo pueden cómo qué por qué todavía también desde muy".split()
+    "es": _vocabulary(
+        "el la los las y o pero es son era no yo nosotros usted con para por un una mi mis gracias puedo "
+        "pueden cómo qué por qué todavía también desde muy"
     ),
-    "pt": frozenset(
+    "pt": _vocabulary(
         "o a os as e ou mas é são era não eu nós você com para por um uma meu minha obrigado obrigada "
-        "posso podem como porque ainda também desde muito".split()
+        "posso podem como porque ainda também desde muito"
     ),
-    "it": frozenset(
+    "it": _vocabulary(
         "il lo la gli le e o ma è sono era non io noi voi con per un una mio mia grazie posso possono "
-        "come perché ancora anche da molto".split()
+        "come perché ancora anche da molto"
     ),
-    "nl": frozenset(
+    "nl": _vocabulary(
         "de het een en of maar is zijn was niet ik wij jullie met voor op mijn bedankt kan kunnen hoe "
-        "waarom nog ook sinds heel".split()
+        "waarom nog ook sinds heel"
     ),
 }
+
+
 _TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 

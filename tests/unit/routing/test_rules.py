@@ -385,9 +385,8 @@ def test_a_minimal_document_loads() -> None:
 def test_the_triage_criterion_matches_only_flagged_intents(mention: MentionFactory) -> None:
     rules = load_default_rules()
     flagged = mention(intent="praise")
-    flagged = flagged.model_copy(
-        update={"intent": flagged.intent.model_copy(update={"triage_reason": "low_confidence", "runner_up": "complaint"})}
-    )
+    unsure = flagged.intent.model_copy(update={"triage_reason": "low_confidence", "runner_up": "complaint"})
+    flagged = flagged.model_copy(update={"intent": unsure})
 
     decision = rules.decide(flagged)
     plain = rules.decide(mention(intent="praise"))
