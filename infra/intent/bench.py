@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import statistics
 import subprocess
 import sys
 from collections.abc import Callable
@@ -48,14 +49,16 @@ def _triage(examples: list[Example]) -> dict[str, Any]:
 
 
 def _first_use_ms() -> float:
-    """Fresh process: import the model module, then load and parse the packaged weights (first mention)."""
+    """Fresh processes, median of 5: read and parse the packaged weights, the modules already imported."""
     code = (
-        "import time; t = time.perf_counter(); "
-        "from talkworthy.enrichment.intent_model import load_packaged_model; load_packaged_model(); "
-        "print(time.perf_counter() - t)"
+        "from talkworthy.enrichment.intent_model import load_packaged_model; import time; "
+        "t = time.perf_counter(); load_packaged_model(); print(time.perf_counter() - t)"
     )
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
-    return round(float(out.stdout.strip().splitlines()[-1]) * 1000, 1)
+    command = [sys.executable, "-c", code]
+    runs = [
+        float(subprocess.run(command, check=True, capture_output=True, text=True).stdout.split()[-1]) for _ in range(5)
+    ]
+    return round(statistics.median(runs) * 1000, 1)
 
 
 def intent_figures(per_call: PerCall) -> dict[str, Any]:

@@ -63,17 +63,17 @@ def _matrix(rows: list[list[Feature]], vocabulary: dict[str, int]) -> Any:
 
     data, indices, indptr = [], [], [0]
     for row in rows:
-        for feature in row:
-            column = vocabulary.get(feature.name)
+        for name, value, _source in row:
+            column = vocabulary.get(name)
             if column is not None:
-                data.append(feature.value)
+                data.append(value)
                 indices.append(column)
         indptr.append(len(indices))
     return csr_matrix((data, indices, indptr), shape=(len(rows), len(vocabulary)))
 
 
 def _vocabulary(rows: list[list[Feature]]) -> dict[str, int]:
-    docs = Counter(feature.name for row in rows for feature in row)
+    docs = Counter(name for row in rows for name, _value, _source in row)
     kept = sorted(name for name, count in docs.items() if count >= MIN_DOCS)
     return {name: i for i, name in enumerate(kept)}
 

@@ -63,9 +63,9 @@ def _negative() -> Score:
 
 def _expected_probabilities(text: str, model: IntentModel, sentiment: Score | None = None) -> list[float]:
     logits = list(model.intercept)
-    for feature in extract(text, sentiment):
-        for i, weight in enumerate(model.weights.get(feature.name, [0.0] * len(LABELS))):
-            logits[i] += feature.value * weight
+    for name, value, _source in extract(text, sentiment):
+        for i, weight in enumerate(model.weights.get(name, [0.0] * len(LABELS))):
+            logits[i] += value * weight
     exps = [math.exp(z / model.temperature) for z in logits]
     return [e / sum(exps) for e in exps]
 
@@ -143,7 +143,7 @@ def test_not_json_is_refused() -> None:
 
 
 def test_negation_marks_the_words_that_follow_within_the_clause() -> None:
-    names = {f.name for f in extract("not impressed, love the timeline")}
+    names = {name for name, _, _ in extract("not impressed, love the timeline")}
 
     assert "w:not_impressed" in names
     assert "w:love" in names
@@ -151,8 +151,8 @@ def test_negation_marks_the_words_that_follow_within_the_clause() -> None:
 
 
 def test_typos_share_character_grams_with_the_correct_spelling() -> None:
-    grams = {f.name for f in extract("refund") if f.name.startswith("c:")}
-    typo = {f.name for f in extract("refnud") if f.name.startswith("c:")}
+    grams = {name for name, _, _ in extract("refund") if name.startswith("c:")}
+    typo = {name for name, _, _ in extract("refnud") if name.startswith("c:")}
 
     assert grams & typo  # " re", " ref" survive the swap
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from typing import Final, NamedTuple
+from typing import Final
 
 from talkworthy.catalog.base import Score
 from talkworthy.enrichment.intent import classify_intent
@@ -39,12 +39,9 @@ CUES_SOURCE: Final = "cues="  # a source naming the rule cues behind a cue featu
 _CUE_SCALE: Final = 3.0  # rule scores run 0..~6; /3 keeps them near the unit-scaled sparse groups
 
 
-class Feature(NamedTuple):
-    """One feature: its name, its value, and what in the post it came from (for explanations)."""
-
-    name: str
-    value: float
-    source: str
+Feature = tuple[str, float, str]
+"""One feature: its name, its value, and what in the post it came from (for explanations).
+Plain tuples: a post has a few hundred features and this runs on every mention."""
 
 
 def _marked(tokens: list[str]) -> list[str]:
@@ -61,20 +58,12 @@ def _marked(tokens: list[str]) -> list[str]:
     return out
 
 
-def _unit(features: list[Feature]) -> list[Feature]:
-    """Scale a group so its values have unit length (binary features -> 1/sqrt(n))."""
-    if not features:
+def _unit(prefix: str, sources: dict[str, str]) -> list[Feature]:
+    """A binary group scaled to unit length: each of its ``n`` features is worth ``1/sqrt(n)``."""
+    if not sources:
         return []
-    norm = math.sqrt(sum(f.value * f.value for f in features))
-    return [Feature(f.name, f.value / norm, f.source) for f in features]
-
-
-def _dedupe(features: list[Feature]) -> list[Feature]:
-    """Repeated names are counted once (presence, not frequency), keeping the first source."""
-    seen: dict[str, Feature] = {}
-    for feature in features:
-        seen.setdefault(feature.name, feature)
-    return list(seen.values())
+    value = 1.0 / math.sqrt(len(sources))
+    return [(prefix + name, value, source) for name, source in sources.items()]
 
 
 def extract(text: str, sentiment: Score | None = None) -> list[Feature]:
@@ -82,29 +71,32 @@ def extract(text: str, sentiment: Score | None = None) -> list[Feature]:
     norm = normalize(text)
     tokens = _TOKEN.findall(norm)
     words = [t for t in tokens if t not in _PUNCTUATION]
-    unigrams = _dedupe(
-        [Feature(f"w:{m}", 1.0, m.removeprefix("not_")) for m in _marked(tokens) if m not in _PUNCTUATION]
-    )
-    pairs = _dedupe([Feature(f"b:{a} {b}", 1.0, f"{a} {b}") for a, b in itertools.pairwise(words)])
-    grams: list[Feature] = []
+    unigrams: dict[str, str] = {}
+    for marked in _marked(tokens):
+        if marked not in _PUNCTUATION:
+            unigrams.setdefault(marked, marked)  # "not_x" says it was negated
+    pairs: dict[str, str] = {}
+    for a, b in itertools.pairwise(words):
+        pair = f"{a} {b}"
+        pairs.setdefault(pair, pair)
+    grams: dict[str, str] = {}
     for token in words:
         if len(token) < 2 or not token[0].isalnum():
             continue
         padded = f" {token} "
-        grams.extend(
-            Feature(f"c:{padded[i : i + n]}", 1.0, token) for n in (3, 4, 5) for i in range(len(padded) - n + 1)
-        )
+        for n in (3, 4, 5):
+            for i in range(len(padded) - n + 1):
+                grams.setdefault(padded[i : i + n], token)
     rules = classify_intent(text)
-    cues = [
-        Feature(f"cue:{label}", min(score, 2 * _CUE_SCALE) / _CUE_SCALE, CUES_SOURCE + "|".join(rules.evidence[label]))
+    cues: list[Feature] = [
+        (f"cue:{label}", min(score, 2 * _CUE_SCALE) / _CUE_SCALE, CUES_SOURCE + "|".join(rules.evidence[label]))
         for label, score in rules.scores.items()
         if score and label != "other" and rules.evidence.get(label)
     ]
     chosen = "|".join(rules.evidence.get(rules.label, ()))
-    cues.append(Feature(f"rule:{rules.label}", 1.0, CUES_SOURCE + chosen))
-    dense: list[Feature] = []
+    cues.append((f"rule:{rules.label}", 1.0, CUES_SOURCE + chosen))
     if sentiment is not None:
-        dense.append(Feature("sent:value", sentiment.value, f"sentiment:{sentiment.label}"))
+        cues.append(("sent:value", sentiment.value, f"sentiment:{sentiment.label}"))
         if sentiment.label in {"negative", "positive"}:
-            dense.append(Feature(f"sent:{sentiment.label}", 1.0, f"sentiment:{sentiment.label}"))
-    return [*_unit(unigrams), *_unit(pairs), *_unit(_dedupe(grams)), *cues, *dense]
+            cues.append((f"sent:{sentiment.label}", 1.0, f"sentiment:{sentiment.label}"))
+    return [*_unit("w:", unigrams), *_unit("b:", pairs), *_unit("c:", grams), *cues]

@@ -13,13 +13,15 @@ the rule-score features (``pattern:sarcasm``), ``sentiment:negative``.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import math
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
-from typing import Any, Final, cast
+from typing import Final, cast
 
 from talkworthy.catalog.base import Provenance, Score
 from talkworthy.catalog.mention import IntentLabel
@@ -78,29 +80,38 @@ class IntentModel:
             digest=hashlib.sha256(raw).hexdigest()[:16],
         )
 
-    def probabilities(self, features: Sequence[Feature]) -> list[float]:
-        """Calibrated probability of each label (in ``labels`` order)."""
-        logits = list(self.intercept)
-        for feature in features:
-            row = self.weights.get(feature.name)
-            if row is not None:
-                for i, weight in enumerate(row):
-                    logits[i] += feature.value * weight
+    @cached_property
+    def _columns(self) -> tuple[dict[str, float], ...]:
+        """One ``feature -> weight`` dict per label, so scoring runs as C-level ``map``/``sum``."""
+        return tuple({name: row[i] for name, row in self.weights.items()} for i in range(len(self.labels)))
+
+    def _scored(self, features: Sequence[Feature]) -> tuple[list[float], list[Feature]]:
+        """Calibrated probability of each label (in ``labels`` order), and the features the model knows."""
+        known = [feature for feature in features if feature[0] in self.weights]
+        names = [name for name, _, _ in known]
+        values = [value for _, value, _ in known]
+        logits = [
+            bias + sum(map(operator.mul, values, map(column.__getitem__, names)))
+            for bias, column in zip(self.intercept, self._columns, strict=True)
+        ]
         scaled = [z / self.temperature for z in logits]
         top = max(scaled)
         exps = [math.exp(z - top) for z in scaled]
         total = sum(exps)
-        return [e / total for e in exps]
+        return [e / total for e in exps], known
+
+    def probabilities(self, features: Sequence[Feature]) -> list[float]:
+        """Calibrated probability of each label, in ``labels`` order."""
+        return self._scored(features)[0]
 
     def classify(self, text: str, sentiment: Score | None = None) -> IntentResult:
         """The most likely label, the runner-up, calibrated confidence, and the cues that decided it."""
-        features = extract(text, sentiment)
-        probs = self.probabilities(features)
+        probs, known = self._scored(extract(text, sentiment))
         order = sorted(range(len(self.labels)), key=lambda i: -probs[i])
         best, second = order[0], order[1]
         return IntentResult(
             label=self.labels[best],
-            cues=self._cues(features, best),
+            cues=_top_cues(known, self._columns[best]),
             scores={label: round(p, 4) for label, p in zip(self.labels, probs, strict=True)},
             evidence={},
             runner_up=self.labels[second],
@@ -111,30 +122,37 @@ class IntentModel:
             ),
         )
 
-    def _cues(self, features: Sequence[Feature], label: int) -> list[str]:
-        contributions: dict[str, float] = {}
-        for feature in features:
-            row = self.weights.get(feature.name)
-            if row is None or not feature.source:
-                continue
-            amount = feature.value * row[label]
-            for shown in _shown(feature):
-                contributions[shown] = contributions.get(shown, 0.0) + amount
-        ranked = sorted((c for c in contributions.items() if c[1] > 0), key=lambda c: -c[1])
-        return [name for name, _ in ranked[:TOP_CUES]]
+
+def _top_cues(known: list[Feature], column: Mapping[str, float]) -> list[str]:
+    """The shown names with the largest positive contributions to the label (only those are formatted).
+
+    Contributions are summed by source first: a word's character grams and the word itself add up.
+    """
+    names = [name for name, _, _ in known]
+    amounts = map(operator.mul, [value for _, value, _ in known], map(column.__getitem__, names))
+    by_source: dict[str, float] = {}
+    for amount, (_, _, source) in zip(amounts, known, strict=True):
+        if amount > 0:
+            by_source[source] = by_source.get(source, 0.0) + amount
+    shown: dict[str, float] = {}
+    for source in heapq.nlargest(TOP_CUES * 2, by_source, key=by_source.__getitem__):
+        for name in _shown(source):
+            shown[name] = shown.get(name, 0.0) + by_source[source]
+    ranked = sorted(shown.items(), key=lambda item: -item[1])
+    return [name for name, _ in ranked[:TOP_CUES]]
 
 
-def _shown(feature: Feature) -> list[str]:
-    """How a feature is named in an explanation (several rule cues share one rule-score feature)."""
-    if feature.source.startswith(CUES_SOURCE):
-        return [cue for cue in feature.source.removeprefix(CUES_SOURCE).split("|") if cue]
-    if feature.source.startswith("sentiment:"):
-        return [feature.source]
-    if feature.name.startswith("w:not_"):
-        return [f'negated:"{feature.source}"']
-    if feature.name.startswith("b:"):
-        return [f'phrase:"{feature.source}"']
-    return [f'word:"{feature.source}"']
+def _shown(source: str) -> list[str]:
+    """How a feature's source is named in an explanation (several rule cues share one rule-score feature)."""
+    if source.startswith(CUES_SOURCE):
+        return [cue for cue in source.removeprefix(CUES_SOURCE).split("|") if cue]
+    if source.startswith("sentiment:"):
+        return [source]
+    if source.startswith("not_"):
+        return [f'negated:"{source.removeprefix("not_")}"']
+    if " " in source:
+        return [f'phrase:"{source}"']
+    return [f'word:"{source}"']
 
 
 @cache
@@ -142,14 +160,3 @@ def load_packaged_model() -> IntentModel:
     """The model shipped in the layer (``talkworthy/enrichment/data/intent_model.json``), read once, lazily."""
     data = resources.files("talkworthy.enrichment").joinpath("data/intent_model.json").read_bytes()
     return IntentModel.from_json(data)
-
-
-def model_summary(model: IntentModel) -> dict[str, Any]:
-    """A short description for logs and the bench: version, digest, features, calibration."""
-    return {
-        "version": model.version,
-        "digest": model.digest,
-        "features": len(model.weights),
-        "temperature": model.temperature,
-        "threshold": model.threshold,
-    }
