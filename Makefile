@@ -9,7 +9,7 @@ SAM := $(SAM_VENV)/bin/sam
 # The Lambda runtime targeted by `make build` / `make deploy`; sam build needs that Python on PATH.
 PY_RUNTIME ?= python3.13
 
-.PHONY: help run demo test test-unit test-functional test-e2e lint schemas bench bench-load build deploy clean
+.PHONY: help run demo test test-unit test-functional test-e2e lint schemas bench bench-load eval train-intent build deploy clean
 
 help:
 	@echo "make run     - the whole mesh locally on the embedded AWS (Ctrl-C stops it)"
@@ -20,6 +20,8 @@ help:
 	@echo "make schemas - export the event catalog's JSON Schemas to events/schemas/"
 	@echo "make bench   - benchmarks; figures printed and written to bench-results.json"
 	@echo "make bench-load - N signed mentions through the local mesh (MENTIONS=1000 CONCURRENCY=8)"
+	@echo "make eval    - intent quality: cue rules and the packaged model on both blind sets"
+	@echo "make train-intent - train a new intent model (MESH_TABLE=... adds corrections and publishes)"
 	@echo "make deploy  - sam build + sam deploy (guided the first time)"
 
 $(STAMP): requirements/*.txt shared/requirements.txt
@@ -64,6 +66,12 @@ MENTIONS ?= 1000
 CONCURRENCY ?= 8
 bench-load: $(STAMP)
 	$(PY) -m infra.bench_load --mentions $(MENTIONS) --concurrency $(CONCURRENCY)
+eval: $(STAMP)
+	$(PY) -m infra.intent eval $(if $(MESH_TABLE),--table $(MESH_TABLE))
+
+# Refuses (exit 1) to write or publish a version worse than the one in force on either blind set.
+train-intent: $(STAMP)
+	$(PY) -m infra.intent train $(if $(MESH_TABLE),--table $(MESH_TABLE))
 
 $(SAM): 
 	test -d $(SAM_VENV) || $(PYTHON) -m venv $(SAM_VENV)

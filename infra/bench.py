@@ -122,12 +122,14 @@ def community_figures() -> dict[str, Any]:
 
 def main() -> int:
     from infra.bench_flows import ingress_costs, mention_costs
+    from infra.intent.bench import intent_figures
     from infra.local.mesh import HANDLER_LOG
 
     results: dict[str, Any] = {"cold_import": cold_imports()}
     results["ingress"] = ingress_costs(per_call_seconds)
     results["mention"] = mention_costs(per_call_seconds)
     results["community"] = community_figures()
+    results["intent"] = intent_figures(per_call_seconds)
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     _print(results)
     print(f"\nwritten to {RESULTS.name}; the handlers' logs of the meshes measured: {HANDLER_LOG}")

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import os
 import time
@@ -113,6 +114,8 @@ def mention_costs(per_call: PerCall) -> dict[str, Any]:
     from talkworthy.contexts.mentions import HANDLERS, MentionsPorts
     from talkworthy.crm import InMemoryCrm
     from talkworthy.enrichment import VaderSentimentAnalyzer
+    from talkworthy.enrichment.intent_classifier import CuesIntentClassifier, LearnedIntentClassifier
+    from talkworthy.enrichment.intent_models import PackagedIntentModel
     from talkworthy.identity import InMemoryIdentityGraph, InMemoryThreadStore
     from talkworthy.publishing import InMemoryPublisher
     from talkworthy.routing import PackagedRules
@@ -141,33 +144,45 @@ def mention_costs(per_call: PerCall) -> dict[str, Any]:
     received = MentionReceived.model_validate(sample["detail"])
     sentiment.analyze(received.mention.text)
 
-    def faked_ports(config: MentionsSettings) -> MentionsPorts:
+    learned, cues = LearnedIntentClassifier(PackagedIntentModel()), CuesIntentClassifier()
+
+    def faked_ports(config: MentionsSettings, intent: Any) -> MentionsPorts:
         ports = MentionsPorts(config)
-        vars(ports).update(sentiment=sentiment, identities=graph, threads=threads, crm=crm, rules=PackagedRules())
+        vars(ports).update(
+            sentiment=sentiment, intent=intent, identities=graph, threads=threads, crm=crm, rules=PackagedRules()
+        )
         return ports
 
     published = InMemoryPublisher()
     os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "Talkworthy")  # the template's Globals
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")  # no EMF lines between the figures
-    consumer = SqsConsumer(
-        "mentions", HANDLERS, MentionsSettings, faked_ports, publisher=lambda _: published, sqs=lambda: None
-    )
+    consumers = {  # the learned classifier is the production default
+        name: SqsConsumer(
+            "mentions",
+            HANDLERS,
+            MentionsSettings,
+            functools.partial(faked_ports, intent=intent),
+            publisher=lambda _: published,
+            sqs=lambda: None,
+        )
+        for name, intent in (("learned", learned), ("cues", cues))
+    }
     environment = {"EVENT_BUS_NAME": "bench", "MESH_TABLE": "bench", "DLQ_URL": "bench"}
     context = LambdaContext("bench-mentions", 256, "arn:aws:lambda:us-east-1:123456789012:function:bench", 60)
 
-    def handle(envelope: str) -> None:
+    def handle(envelope: str, classifier: str = "learned") -> None:
         """The consumer's whole path for one record: parse, map, use case, serialise (publish faked)."""
         record = {"messageId": "1", "receiptHandle": "r", "body": envelope, "attributes": {}}
         with use_environment(environment):
-            answer = consumer({"Records": [record]}, context)
+            answer = consumers[classifier]({"Records": [record]}, context)
         assert not answer["batchItemFailures"], answer
 
     handle(body)
     enriched_body = body.replace('"Mention.Received"', '"Mention.Enriched"', 1)
     enriched_body = enriched_body.replace(json.dumps(sample["detail"]), published.published[-1].model_dump_json(), 1)
 
-    def enrich() -> None:
-        handle(body)
+    def enrich(classifier: str = "learned") -> None:
+        handle(body, classifier)
 
     def route() -> None:
         handle(enriched_body)
@@ -175,6 +190,7 @@ def mention_costs(per_call: PerCall) -> dict[str, Any]:
     loads = per_call(lambda: json.loads(body))
     sentiment_only = per_call(lambda: sentiment.analyze(received.mention.text))
     enrich_s, route_s = per_call(enrich), per_call(route)
+    enrich_cues_s = per_call(lambda: enrich("cues"))
     figures: dict[str, Any] = {
         "payload_bytes": len(body),
         "json_loads_us": round(loads * 1e6, 2),
@@ -182,6 +198,8 @@ def mention_costs(per_call: PerCall) -> dict[str, Any]:
         "enrich_cpu_us": round(enrich_s * 1e6, 1),
         "enrich_ratio_to_json_loads": round(enrich_s / loads, 1),
         "enrich_ratio_to_sentiment": round(enrich_s / sentiment_only, 2),
+        "enrich_cpu_us_cues": round(enrich_cues_s * 1e6, 1),
+        "enrich_learned_ratio_to_cues": round(enrich_s / enrich_cues_s, 2),
         "route_cpu_us": round(route_s * 1e6, 1),
         "route_ratio_to_json_loads": round(route_s / loads, 1),
         "route_ratio_to_sentiment": round(route_s / sentiment_only, 2),

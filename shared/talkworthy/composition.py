@@ -18,6 +18,7 @@ from talkworthy.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from talkworthy.crm.port import CrmPort
+    from talkworthy.enrichment.intent_classifier import IntentClassifier
     from talkworthy.enrichment.sentiment import SentimentAnalyzer
     from talkworthy.idempotency import Once
     from talkworthy.identity.port import IdentityGraph
@@ -41,6 +42,7 @@ __all__ = [
     "feed_fetch",
     "feeds",
     "identity_graph",
+    "intent_classifier",
     "link_signer",
     "mention_api",
     "once",
@@ -101,6 +103,14 @@ def sentiment_analyzer(provider: str) -> SentimentAnalyzer:
     from talkworthy.enrichment import select_sentiment_analyzer
 
     return select_sentiment_analyzer(provider, lambda: aws_client("comprehend"))
+
+
+@functools.cache
+def intent_classifier(name: str, table: str) -> IntentClassifier:
+    from talkworthy.enrichment.intent_classifier import select_intent_classifier
+    from talkworthy.enrichment.intent_models import PublishedIntentModels
+
+    return select_intent_classifier(name, lambda: PublishedIntentModels(dynamodb_table(table)))
 
 
 @functools.cache

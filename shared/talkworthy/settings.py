@@ -85,6 +85,7 @@ class CrmSettings(Settings):
 
 class MentionsSettings(ConsumerSettings, CrmSettings):
     sentiment_provider: Literal["vader", "comprehend"] = "vader"
+    intent_classifier: Literal["cues", "learned"] = "learned"
     rules_parameter: str = ""  # SSM parameter overriding the packaged rules; empty = packaged rules only
 
 

@@ -33,6 +33,16 @@ def test_demo_scenarios_produce_every_expected_effect(mesh: LocalMesh) -> None:
     assert sam["channel"] == "#customer-care"
     assert "open_case:1" in json.dumps(sam["blocks"])
 
+    # a sarcastic complaint is a complaint, and the message says which cues decided it
+    ana = json.dumps(_message_about(mesh, "Ana Lopes")["blocks"])
+    assert "complaint" in ana
+    assert "sarcasm" in ana
+
+    # German with no language tag: triaged with the top two intents, no case or lead
+    jonas = _message_about(mesh, "Jonas Keller")
+    assert jonas["channel"] == "#intent-triage"
+    assert "unsupported language (de)" in json.dumps(jonas["blocks"])
+
     # praise is logged only: nobody is notified about Mo
     assert not any("Mo Diaz" in m.get("text", "") for m in mesh.sink.messages())
     assert mesh.published["Idea.Submitted"] >= 1

@@ -140,3 +140,48 @@ def test_load_examples_rejects_unknown_labels(tmp_path: Path) -> None:
 
     with pytest.raises(InvalidInputError, match="label"):
         load_examples(bad)
+
+
+# --- the learned model (tests/unit/test_intent_learned.py covers its mechanics) ---------------------
+
+TRAIN_SET = Path(__file__).resolve().parents[1] / "data" / "intent_train.yaml"
+HOLDOUT_2_SET = Path(__file__).resolve().parents[1] / "data" / "intent_holdout_2.yaml"
+# Floors just under the FIRST honest run of the learned model (2.66bd77ba7e, 1,617 training posts):
+#   holdout:   macro-F1 0.821, complaint recall 0.65, lowest class F1 0.634 (complaint), complaints
+#              read as praise 2/20 (0.10) - below the targets (0.85 / 0.85 / 0.75 / < 0.05);
+#   holdout_2: macro-F1 0.915, complaint recall 0.90, lowest class F1 0.857 (complaint), no complaint
+#              read as praise - every target met.
+# Both blind sets are never trained or tuned on; raise a floor only after a run that did not look at them.
+LEARNED_FLOORS = {
+    HOLDOUT_SET: {"macro_f1": 0.80, "complaint_recall": 0.60, "lowest_f1": 0.60, "complaint_as_praise": 0.15},
+    HOLDOUT_2_SET: {"macro_f1": 0.89, "complaint_recall": 0.85, "lowest_f1": 0.82, "complaint_as_praise": 0.05},
+}
+
+
+def test_training_set_is_large_covers_every_class_and_shares_no_post_with_the_measuring_sets() -> None:
+    train = load_examples(TRAIN_SET)
+    counts = Counter(example.label for example in train)
+    texts = {example.text.lower() for example in train}
+    measuring = [*load_examples(EVAL_SET), *load_examples(HOLDOUT_SET), *load_examples(HOLDOUT_2_SET)]
+
+    assert len(train) >= 1500
+    assert min(counts[label] for label in INTENT_LABELS) >= 200, counts
+    assert len(texts) == len(train), "duplicate training posts"
+    assert not texts & {example.text.lower() for example in measuring}, "a training post is in a measuring set"
+
+
+@pytest.mark.parametrize("path", [HOLDOUT_SET, HOLDOUT_2_SET], ids=["holdout", "holdout_2"])
+def test_learned_model_on_the_blind_sets_stays_at_its_first_measured_level(path: Path) -> None:
+    from talkworthy.enrichment.intent_model import load_packaged_model
+
+    examples = load_examples(path)
+    result = evaluate(examples, classify=load_packaged_model().classify)
+    print(f"\n\nLearned intent model on {path.name} (blind)\n{result.table()}\n")
+    floors = LEARNED_FLOORS[path]
+    complaints = sum(result.confusion["complaint"].values())
+
+    assert min(Counter(e.label for e in examples).values()) >= 20
+    assert result.macro_f1 >= floors["macro_f1"], result.table()
+    assert result.per_class["complaint"].recall >= floors["complaint_recall"], result.table()
+    assert min(m.f1 for m in result.per_class.values()) >= floors["lowest_f1"], result.table()
+    assert result.confusion["complaint"]["praise"] / complaints <= floors["complaint_as_praise"], result.table()

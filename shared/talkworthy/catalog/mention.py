@@ -22,12 +22,14 @@ __all__ = [
     "Segment",
     "SentimentLabel",
     "Tier",
+    "TriageReason",
 ]
 
 IntentLabel = Literal["support_request", "complaint", "question", "sales_lead", "idea", "praise", "other"]
 SentimentLabel = Literal["positive", "negative", "neutral", "mixed"]
 Tier = Literal["vip", "high", "standard", "prospect", "unknown"]
 """A segment's customer value: a CRM tier (``vip``, ``high``, ``standard``), ``prospect`` or ``unknown``."""
+TriageReason = Literal["low_confidence", "unsupported_language"]
 
 
 class Author(_Model):
@@ -72,6 +74,12 @@ class Intent(_Model):
     label: IntentLabel
     cues: list[str]
     provenance: Provenance
+    runner_up: IntentLabel | None = Field(default=None, description="the second most likely intent")
+    runner_up_confidence: float | None = Field(default=None, ge=0.0, le=1.0)
+    triage_reason: TriageReason | None = Field(
+        default=None, description="set when a person should check the label: the model is unsure, or the language"
+    )
+    language: str | None = Field(default=None, description="the language the post was read as, when not covered")
 
 
 class Influence(_Model):

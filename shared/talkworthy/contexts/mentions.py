@@ -20,6 +20,7 @@ from talkworthy.usecases.route import route_mention
 
 if TYPE_CHECKING:
     from talkworthy.crm.port import CrmPort
+    from talkworthy.enrichment.intent_classifier import IntentClassifier
     from talkworthy.enrichment.sentiment import SentimentAnalyzer
     from talkworthy.identity.port import IdentityGraph
     from talkworthy.identity.threads import ThreadStore
@@ -49,6 +50,10 @@ class MentionsPorts:
         return c.sentiment_analyzer(self.config.sentiment_provider)
 
     @cached_property
+    def intent(self) -> IntentClassifier:
+        return c.intent_classifier(self.config.intent_classifier, self.config.mesh_table)
+
+    @cached_property
     def rules(self) -> RulesSource:
         return c.rules_source(self.config.rules_parameter)
 
@@ -58,6 +63,7 @@ def enrich(event: MentionReceived, ports: MentionsPorts, arrival: Arrival) -> Se
         enrich_mention(
             event,
             sentiment=ports.sentiment,
+            intent=ports.intent,
             identities=ports.identities,
             threads=ports.threads,
             crm_lookup=ports.crm.find_contact_by_email,

@@ -18,7 +18,15 @@ from talkworthy.enrichment.intent import INTENT_LABELS, IntentResult, classify_i
 from talkworthy.enrichment.sentiment import SentimentAnalyzer, VaderSentimentAnalyzer
 from talkworthy.errors import InvalidInputError
 
-__all__ = ["ClassMetrics", "EvaluationReport", "Example", "Miss", "evaluate", "load_examples"]
+__all__ = [
+    "ClassMetrics",
+    "EvaluationReport",
+    "Example",
+    "Miss",
+    "evaluate",
+    "load_examples",
+    "report_from_predictions",
+]
 
 Classifier = Callable[[str, Score | None], IntentResult]
 
@@ -131,6 +139,20 @@ def evaluate(
             ranked = tuple(sorted(((k, v) for k, v in result.scores.items() if v), key=lambda kv: -kv[1]))
             misses.append(Miss(example.text, example.label, result.label, evidence, ranked))
 
+    return _report(confusion, tuple(misses))
+
+
+def report_from_predictions(expected: Iterable[str], predicted: Iterable[str]) -> EvaluationReport:
+    """The same report from labels predicted elsewhere (e.g. cross-validated predictions of a trainer)."""
+    labels: list[str] = list(INTENT_LABELS)
+    confusion = {label: dict.fromkeys(labels, 0) for label in labels}
+    for truth, guess in zip(expected, predicted, strict=True):
+        confusion[truth][guess] += 1
+    return _report(confusion, ())
+
+
+def _report(confusion: dict[str, dict[str, int]], misses: tuple[Miss, ...]) -> EvaluationReport:
+    labels = list(confusion)
     per_class: dict[str, ClassMetrics] = {}
     for label in labels:
         true_pos = confusion[label][label]
@@ -142,7 +164,7 @@ def evaluate(
         per_class[label] = ClassMetrics(label, precision, recall, f1, support, predicted)
 
     present = [m for m in per_class.values() if m.support or m.predicted]
-    total = len(items)
+    total = sum(sum(row.values()) for row in confusion.values())
     correct = sum(confusion[label][label] for label in labels)
     return EvaluationReport(
         per_class=per_class,
@@ -150,5 +172,5 @@ def evaluate(
         macro_f1=sum(m.f1 for m in present) / len(present) if present else 0.0,
         total=total,
         confusion=confusion,
-        misses=tuple(misses),
+        misses=misses,
     )

@@ -43,7 +43,7 @@ from typing import Final, get_args
 from pydantic import BaseModel, ConfigDict
 
 from talkworthy.catalog.base import Provenance, Score
-from talkworthy.catalog.mention import Intent, IntentLabel
+from talkworthy.catalog.mention import Intent, IntentLabel, TriageReason
 from talkworthy.enrichment.intent_lexicon import CUES, NEGATORS, SARCASM_MARKERS, Cue
 from talkworthy.enrichment.social_text import normalize
 
@@ -73,10 +73,22 @@ class IntentResult(BaseModel):
     scores: dict[str, float]
     evidence: dict[str, list[str]]
     provenance: Provenance
+    runner_up: IntentLabel | None = None
+    runner_up_confidence: float | None = None
+    triage_reason: TriageReason | None = None
+    language: str | None = None
 
     def to_intent(self) -> Intent:
         """The catalog's ``Intent`` block for ``Mention.Enriched``."""
-        return Intent(label=self.label, cues=list(self.cues), provenance=self.provenance)
+        return Intent(
+            label=self.label,
+            cues=list(self.cues),
+            provenance=self.provenance,
+            runner_up=self.runner_up,
+            runner_up_confidence=self.runner_up_confidence,
+            triage_reason=self.triage_reason,
+            language=self.language,
+        )
 
 
 @cache

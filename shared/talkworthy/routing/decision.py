@@ -11,7 +11,7 @@ from talkworthy.catalog.cases import Priority
 
 __all__ = ["SALES_TAG", "Action", "Decision", "describe_sla"]
 
-Action = Literal["open_case", "flag_lead", "file_idea", "notify", "ignore"]
+Action = Literal["open_case", "flag_lead", "file_idea", "notify", "triage", "ignore"]
 
 SALES_TAG = "sales"
 """A rule tagged ``sales`` is outreach, whatever its action: the contact policy applies to it.

@@ -26,6 +26,7 @@ _VERBS = {
     "open_case": "open a case",
     "flag_lead": "flag a lead",
     "file_idea": "file an idea",
+    "triage": "ask a person to check the intent",
     "ignore": "log only",
 }
 _SLACK_CHANNEL = r"^(#?[a-z0-9][a-z0-9._-]{0,79}|[CGD][A-Z0-9]{8,})$"
@@ -86,8 +87,8 @@ class Outcome(_Strict):
     def _complete(self) -> Outcome:
         if self.action == "open_case" and self.sla is None:
             raise ValueError("action open_case needs an sla (e.g. PT4H or {minutes: 240})")
-        if self.action == "notify" and self.notify is None:
-            raise ValueError("action notify needs a notify target ({channel: ..., email: ...})")
+        if self.action in {"notify", "triage"} and self.notify is None:
+            raise ValueError(f"action {self.action} needs a notify target ({{channel: ..., email: ...}})")
         return self
 
     def describe(self) -> str:

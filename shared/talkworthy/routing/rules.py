@@ -64,6 +64,9 @@ class Match(_Strict):
     )
     influence: InfluenceRange | None = None
     sentiment_value: SentimentRange | None = None
+    triage: bool | None = Field(
+        default=None, description="true: the intent was flagged for a person (unsure, or a language not covered)"
+    )
 
     @field_validator("channel")
     @classmethod
@@ -87,6 +90,9 @@ class Match(_Strict):
             checks.append((self.influence.holds(score), f"influence={score}"))
         if self.sentiment_value is not None:
             checks.append((self.sentiment_value.holds(value), f"sentiment_value={value:.2f}"))
+        if self.triage is not None:
+            reason = mention.intent.triage_reason
+            checks.append(((reason is not None) == self.triage, f"triage={reason or 'none'}"))
         if all(ok for ok, _ in checks):
             return [shown for _, shown in checks]
         return None

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from talkworthy.catalog import MentionEnriched, MentionReceived
 from talkworthy.crm.port import Contact
-from talkworthy.enrichment import SentimentAnalyzer, classify_intent, influence_score
+from talkworthy.enrichment import SentimentAnalyzer, influence_score
 from talkworthy.identity import IdentityGraph, ThreadStore, segment_for
+
+if TYPE_CHECKING:
+    from talkworthy.enrichment.intent_classifier import IntentClassifier
 
 __all__ = ["PRODUCER", "enrich_mention"]
 
@@ -18,6 +22,7 @@ def enrich_mention(
     received: MentionReceived,
     *,
     sentiment: SentimentAnalyzer,
+    intent: IntentClassifier,
     identities: IdentityGraph,
     threads: ThreadStore,
     crm_lookup: Callable[[str], Contact | None] | None,
@@ -25,15 +30,15 @@ def enrich_mention(
     mention = received.mention
     text = f"{mention.title}\n{mention.text}" if mention.title else mention.text
     score = sentiment.analyze(text, mention.language)
-    intent = classify_intent(text, score)
+    classified = intent.classify(text, score, mention.language)
     influence = influence_score(mention.author.audience, mention.engagement, mention.author.reputation)
     identity, profile = identities.resolve(mention.platform, mention.author, crm_lookup)
-    thread_id = threads.assign_thread(mention, identity.profile_id, topic=intent.label)
+    thread_id = threads.assign_thread(mention, identity.profile_id, topic=classified.label)
     return MentionEnriched(
         meta=received.meta.derive(PRODUCER, "enriched"),
         mention=mention,
         sentiment=score,
-        intent=intent.to_intent(),
+        intent=classified.to_intent(),
         influence=influence.to_influence(),
         identity=identity,
         segment=segment_for(profile),

@@ -119,12 +119,26 @@ def route_mention(
         )
         target = Target(kind="idea", id=f"{mention.platform}:{mention.post_id}")
         actions = ["accept", "merge", "decline"]
+    elif decision.action == "triage":
+        actions = ["claim", "dismiss"]  # reclassify buttons come with the actions consumer
     elif decision.action == "ignore":
         return decision, out
     for channel, audience in (("slack", decision.notify_channel), ("email", decision.notify_email)):
         if audience:
             out.append(_request(event, decision, channel, audience, target, actions, who))
     return decision, out
+
+
+def _triage_fact(event: MentionEnriched) -> str:
+    """``low confidence: complaint 46% or praise 31%`` - the top two intents a person chooses between."""
+    intent = event.intent
+    reason = (intent.triage_reason or "").replace("_", " ")
+    if intent.language:
+        reason = f"{reason} ({intent.language})"
+    top = f"{intent.label} {intent.provenance.confidence:.0%}"
+    if intent.runner_up is not None and intent.runner_up_confidence is not None:
+        top += f" or {intent.runner_up} {intent.runner_up_confidence:.0%}"
+    return f"{reason}: {top}"
 
 
 def _contact_of(event: MentionEnriched) -> Contact | None:
@@ -157,6 +171,8 @@ def _request(
     }
     if decision.sla:
         facts["SLA"] = f"{int(decision.sla.total_seconds() // 60)} min"
+    if event.intent.triage_reason:
+        facts["Triage"] = _triage_fact(event)
     if decision.suppressed:
         facts["Contact policy"] = f"no sales outreach: {', '.join(decision.suppressed)}"
     return ActionRequested(

@@ -292,6 +292,8 @@ def rule(**fields: Any) -> dict[str, Any]:
         (rule(priority="critical"), "rule 'bad-rule' (rules[0]): priority:"),
         (rule(action="open_case"), "rule 'bad-rule' (rules[0]): action open_case needs an sla"),
         (rule(action="notify"), "rule 'bad-rule' (rules[0]): action notify needs a notify target"),
+        (rule(action="triage"), "rule 'bad-rule' (rules[0]): action triage needs a notify target"),
+        (rule(match={"triage": "maybe"}), "rule 'bad-rule' (rules[0]): match.triage:"),
         (
             rule(notify={"channel": None}),
             "rule 'bad-rule' (rules[0]): notify: notify needs a channel or an email",
@@ -378,3 +380,18 @@ def test_a_minimal_document_loads() -> None:
     assert loaded.rules == []
     assert loaded.default.action == "ignore"
     assert loaded.contact_policy.negative_sentiment_below == -0.25
+
+
+def test_the_triage_criterion_matches_only_flagged_intents(mention: MentionFactory) -> None:
+    rules = load_default_rules()
+    flagged = mention(intent="praise")
+    unsure = flagged.intent.model_copy(update={"triage_reason": "low_confidence", "runner_up": "complaint"})
+    flagged = flagged.model_copy(update={"intent": unsure})
+
+    decision = rules.decide(flagged)
+    plain = rules.decide(mention(intent="praise"))
+
+    assert (decision.rule, decision.action, decision.notify_channel) == ("intent-triage", "triage", "#intent-triage")
+    assert "triage=low_confidence" in decision.explanation
+    assert "ask a person to check the intent" in decision.explanation
+    assert plain.rule == "praise"

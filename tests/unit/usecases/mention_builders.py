@@ -30,6 +30,7 @@ def enriched(
     profile_id: str = "prf_1",
     key: str = "standard:msg_1",
     contact: str | None = None,
+    triage: str | None = None,
 ) -> MentionEnriched:
     label = "negative" if sentiment < -0.05 else "positive" if sentiment > 0.05 else "neutral"
     return MentionEnriched(
@@ -44,7 +45,15 @@ def enriched(
             posted_at=NOW,
         ),
         sentiment=Score(label=label, value=sentiment, provenance=PROV),
-        intent=Intent(label=intent, cues=["test"], provenance=PROV),  # type: ignore[arg-type]
+        intent=Intent(
+            label=intent,  # type: ignore[arg-type]
+            cues=["test"],
+            provenance=PROV,
+            runner_up="praise" if triage else None,
+            runner_up_confidence=0.31 if triage else None,
+            triage_reason=triage,  # type: ignore[arg-type]
+            language="de" if triage == "unsupported_language" else None,
+        ),
         influence=Influence(score=20, provenance=PROV),
         identity=Identity(
             profile_id=profile_id,

@@ -82,3 +82,43 @@ def test_praise_is_logged_only() -> None:
     decision, out = route_mention(event, rules=RULES, crm=InMemoryCrm(), identities=graph, now=NOW)
     assert decision.action == "ignore"
     assert out == []
+
+
+def test_an_unsure_intent_goes_to_triage_with_the_top_two_intents_and_opens_nothing() -> None:
+    graph, profile = _graph_with()
+    crm = InMemoryCrm()
+    event = enriched(intent="complaint", tier="vip", sentiment=-0.7, profile_id=profile, triage="low_confidence")
+
+    decision, out = route_mention(event, rules=RULES, crm=crm, identities=graph, now=NOW)
+
+    assert (decision.rule, decision.action) == ("intent-triage", "triage")
+    assert "triage=low_confidence" in decision.explanation
+    assert [type(d) for d in out] == [ActionRequested]
+    request = out[0]
+    assert isinstance(request, ActionRequested)
+    assert request.audience == "#intent-triage"
+    assert request.facts["Triage"] == "low confidence: complaint 90% or praise 31%"
+    assert request.target.kind == "mention"
+    assert crm.open_cases_for(None, "dana@globex.example") == []
+
+
+def test_a_post_in_another_language_is_triaged_and_says_which() -> None:
+    graph, profile = _graph_with()
+    event = enriched(intent="question", tier="standard", profile_id=profile, triage="unsupported_language")
+
+    decision, out = route_mention(event, rules=RULES, crm=InMemoryCrm(), identities=graph, now=NOW)
+
+    assert decision.action == "triage"
+    request = out[0]
+    assert isinstance(request, ActionRequested)
+    assert request.facts["Triage"].startswith("unsupported language (de): question")
+
+
+def test_a_sure_intent_is_routed_by_the_other_rules() -> None:
+    graph, profile = _graph_with()
+    event = enriched(intent="complaint", tier="vip", sentiment=-0.7, profile_id=profile)
+
+    decision, out = route_mention(event, rules=RULES, crm=InMemoryCrm(), identities=graph, now=NOW)
+
+    assert decision.rule == "key-account-complaint"
+    assert all("Triage" not in d.facts for d in out if isinstance(d, ActionRequested))

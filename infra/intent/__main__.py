@@ -1,0 +1,127 @@
+"""``python -m infra.intent train|eval``: build, measure and publish the learned intent model.
+
+``train`` fits a new version on the training set plus the stored corrections, measures it on both
+blind sets and on the corrections, and compares it with the model in force (the published version,
+or the packaged one). It refuses (exit 1) when the new version is worse on either blind set
+(macro-F1 or complaint recall); otherwise it writes ``--out`` and, with ``--table``, publishes it
+to the mesh table, where running enrich functions pick it up within a minute.
+
+``eval`` prints the same figures for the cue rules and the packaged model without training.
+Corrections come from ``--table`` (the mesh table; ``AWS_ENDPOINT_URL`` selects a local moto).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from infra.intent.report import BLIND_SETS, TRAIN_SET, Classify, as_examples, blind_reports, figures, worse_than
+from infra.intent.train import train
+from talkworthy.enrichment.corrections import Correction, DynamoDbCorrectionStore
+from talkworthy.enrichment.evaluation import evaluate, load_examples, report_from_predictions
+from talkworthy.enrichment.intent import classify_intent
+from talkworthy.enrichment.intent_model import load_packaged_model
+from talkworthy.enrichment.intent_models import PublishedIntentModels
+
+PACKAGED = Path(__file__).resolve().parents[2] / "shared" / "talkworthy" / "enrichment" / "data" / "intent_model.json"
+
+
+def _table(name: str | None) -> Any:
+    if not name:
+        return None
+    from talkworthy.clients import dynamodb_table
+
+    return dynamodb_table(name)
+
+
+def _corrections(table: Any) -> list[Correction]:
+    return DynamoDbCorrectionStore(table).all() if table is not None else []
+
+
+def _print_reports(title: str, model_classify: Classify, corrections: list[Correction]) -> None:
+    for name, report in blind_reports(model_classify).items():
+        print(f"\n== {title} on {BLIND_SETS[name].name} (blind)\n{report.table()}")
+    if corrections:
+        report = evaluate(as_examples(corrections), classify=model_classify)
+        print(f"\n== {title} on {len(corrections)} stored corrections\n{report.table()}")
+
+
+def _in_force(published: PublishedIntentModels | None) -> tuple[Classify, str]:
+    """What a new version must not be worse than: the published or packaged model, else the cue rules."""
+    if published is not None:
+        model = published.current()
+        return model.classify, f"{published.origin} {model.version}"
+    if PACKAGED.exists():
+        model = load_packaged_model()
+        return model.classify, f"packaged {model.version}"
+    return classify_intent, "cue rules"
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    corrections = _corrections(_table(args.table))
+    model = load_packaged_model()
+    _print_reports("cues", classify_intent, corrections)
+    _print_reports(f"learned {model.version}", model.classify, corrections)
+    return 0
+
+
+def train_and_publish(table: Any, out: Path, *, force: bool = False) -> int:
+    """Train on the training set + the corrections in ``table``; write ``out`` and publish unless worse."""
+    corrections = _corrections(table)
+    examples = load_examples(TRAIN_SET) + as_examples(corrections)
+    published = PublishedIntentModels(table) if table is not None else None
+    current, in_force = _in_force(published)
+    before = blind_reports(current)
+    on_traffic = evaluate(as_examples(corrections), classify=current) if corrections else None
+    if on_traffic is not None:
+        print(f"in force ({in_force}) on {len(corrections)} corrections: accuracy {on_traffic.accuracy:.3f}")
+
+    run = train(examples, version_note=f"{len(corrections)} corrections")
+    after = blind_reports(run.model.classify)
+    cv = report_from_predictions(run.cv_labels, run.cv_predicted)
+    print(f"new version {run.model.version}: {len(examples)} posts ({len(corrections)} corrections)")
+    print(f"calibration (5-fold CV): ECE {run.ece_before:.3f} before, {run.ece_after:.3f} after temperature")
+    print(f"\n== cross-validated on the training posts\n{cv.table()}")
+    for name, report in after.items():
+        print(f"\n== {run.model.version} on {BLIND_SETS[name].name} (blind): macro-F1 {report.macro_f1:.3f}")
+        print(f"   in force ({in_force}): macro-F1 {before[name].macro_f1:.3f}")
+    run.document["metrics"] = {
+        "cv": figures(cv),
+        **{name: figures(report) for name, report in after.items()},
+        "ece_cv": round(run.ece_after, 4),
+        # real traffic: what the model in force got wrong enough for a person to correct
+        "corrections_in_force": figures(on_traffic) if on_traffic is not None else {"n": 0},
+    }
+    reasons = worse_than(after, before)
+    if reasons and not force:
+        print("\nnot published: worse than the model in force: " + "; ".join(reasons))
+        return 1
+    document = json.dumps(run.document, separators=(",", ":"), sort_keys=True)
+    out.write_text(document + "\n", encoding="utf-8")
+    print(f"\nwrote {out} ({len(document) / 1024:.0f} KiB)")
+    if published is not None:
+        version = published.publish(document, run.document["metrics"])
+        print(f"published {version} to {table.name}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m infra.intent", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    train_p = sub.add_parser("train", help="train, measure, and publish unless worse")
+    train_p.add_argument("--table", help="mesh table: read corrections, publish there")
+    train_p.add_argument("--out", default=str(PACKAGED), help="where to write the model JSON")
+    train_p.add_argument("--force", action="store_true", help="publish even when worse (say why in the commit)")
+    eval_p = sub.add_parser("eval", help="measure the cue rules and the packaged model")
+    eval_p.add_argument("--table", help="mesh table to read corrections from")
+    args = parser.parse_args(argv)
+    if args.command == "train":
+        return train_and_publish(_table(args.table), Path(args.out), force=args.force)
+    return cmd_eval(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

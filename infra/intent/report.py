@@ -1,0 +1,66 @@
+"""Measuring intent classifiers on the labelled sets: per-class figures, the publish gate, bench keys."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from talkworthy.catalog.base import Score
+from talkworthy.enrichment.corrections import Correction
+from talkworthy.enrichment.evaluation import EvaluationReport, Example, evaluate, load_examples
+from talkworthy.enrichment.intent import IntentResult
+
+__all__ = [
+    "BLIND_SETS",
+    "DATA",
+    "TRAIN_SET",
+    "Classify",
+    "as_examples",
+    "blind_reports",
+    "figures",
+    "worse_than",
+]
+
+DATA = Path(__file__).resolve().parents[2] / "tests" / "data"
+TRAIN_SET = DATA / "intent_train.yaml"
+BLIND_SETS = {"holdout": DATA / "intent_holdout.yaml", "holdout_2": DATA / "intent_holdout_2.yaml"}
+
+Classify = Callable[[str, Score | None], IntentResult]
+
+
+def as_examples(corrections: Sequence[Correction]) -> list[Example]:
+    return [Example(text=c.text, label=c.corrected) for c in corrections]
+
+
+def blind_reports(classify: Classify) -> dict[str, EvaluationReport]:
+    return {name: evaluate(load_examples(path), classify=classify) for name, path in BLIND_SETS.items()}
+
+
+def figures(report: EvaluationReport) -> dict[str, Any]:
+    """Stable keys for bench-results.json: macro-F1, accuracy, per-class P/R/F1, complaints read as praise."""
+    complaints = sum(report.confusion["complaint"].values())
+    as_praise = report.confusion["complaint"]["praise"] / complaints if complaints else 0.0
+    return {
+        "n": report.total,
+        "macro_f1": round(report.macro_f1, 3),
+        "accuracy": round(report.accuracy, 3),
+        "complaint_as_praise_rate": round(as_praise, 3),
+        "per_class": {
+            label: {"precision": round(m.precision, 3), "recall": round(m.recall, 3), "f1": round(m.f1, 3)}
+            for label, m in report.per_class.items()
+        },
+    }
+
+
+def worse_than(candidate: dict[str, EvaluationReport], current: dict[str, EvaluationReport]) -> list[str]:
+    """Why the candidate may not be published: any blind set where its macro-F1 or complaint recall drops."""
+    reasons = []
+    for name, report in candidate.items():
+        before = current[name]
+        if report.macro_f1 < before.macro_f1:
+            reasons.append(f"{name}: macro-F1 {report.macro_f1:.3f} < {before.macro_f1:.3f}")
+        recall, recall_before = report.per_class["complaint"].recall, before.per_class["complaint"].recall
+        if recall < recall_before:
+            reasons.append(f"{name}: complaint recall {recall:.3f} < {recall_before:.3f}")
+    return reasons

@@ -1,0 +1,129 @@
+"""Intent corrections and published model versions on the mesh table (moto), and the retraining gate."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from infra.intent.__main__ import train_and_publish
+from infra.intent.report import TRAIN_SET
+from talkworthy.enrichment.corrections import Correction, DynamoDbCorrectionStore, InMemoryCorrectionStore
+from talkworthy.enrichment.evaluation import load_examples
+from talkworthy.enrichment.intent_model import load_packaged_model
+from talkworthy.enrichment.intent_models import PublishedIntentModels
+
+AT = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+
+def _correction(key: str, text: str, corrected: str, predicted: str = "praise", minutes: int = 0) -> Correction:
+    return Correction(
+        mention_key=key,
+        text=text,
+        predicted=predicted,  # type: ignore[arg-type]
+        corrected=corrected,  # type: ignore[arg-type]
+        model_version="talkworthy/intent-linear/2.x",
+        corrected_by="slack:U0TRIAGE",
+        corrected_at=AT + timedelta(minutes=minutes),
+    )
+
+
+@pytest.mark.parametrize("store_kind", ["dynamodb", "memory"])
+def test_corrections_are_kept_one_per_mention_latest_wins_and_redelivery_is_harmless(
+    store_kind: str, mesh_table: Any
+) -> None:
+    store = DynamoDbCorrectionStore(mesh_table) if store_kind == "dynamodb" else InMemoryCorrectionStore()
+    first = _correction("standard:msg_1", "great, down again", "complaint")
+    other = _correction("standard:msg_2", "how much for 30 seats?", "sales_lead", predicted="question", minutes=1)
+    changed_mind = _correction("standard:msg_1", "great, down again", "support_request", minutes=2)
+
+    store.record(first)
+    store.record(first)  # the same click delivered twice
+    store.record(other)
+    store.record(changed_mind)
+
+    assert store.all() == [other, changed_mind]
+
+
+def _clock() -> tuple[list[float], Any]:
+    now = [0.0]
+    return now, lambda: now[0]
+
+
+def test_a_published_version_is_picked_up_within_max_age_without_a_redeploy(mesh_table: Any) -> None:
+    packaged = load_packaged_model()
+    document = json.loads(Path("shared/talkworthy/enrichment/data/intent_model.json").read_text())
+    document["version"] = "2.published-test"
+    now, clock = _clock()
+    source = PublishedIntentModels(mesh_table, max_age_seconds=60, clock=clock)
+
+    assert source.current() is packaged
+    assert source.origin == "fallback"
+    PublishedIntentModels(mesh_table).publish(json.dumps(document), {"holdout": {"macro_f1": 0.8}})
+    now[0] = 30
+    assert source.current() is packaged  # not re-read yet
+    now[0] = 61
+
+    assert source.current().version == "2.published-test"
+    assert source.origin == "published"
+
+
+def test_a_broken_publication_keeps_the_last_good_model_and_says_why(mesh_table: Any) -> None:
+    document = json.loads(Path("shared/talkworthy/enrichment/data/intent_model.json").read_text())
+    document["version"] = "2.good"
+    now, clock = _clock()
+    source = PublishedIntentModels(mesh_table, max_age_seconds=1, clock=clock)
+    source.publish(json.dumps(document), {})
+    assert source.current().version == "2.good"
+
+    mesh_table.put_item(Item={"pk": "INTENT_MODEL", "sk": "VERSION#2.bad", "weights": gzip.compress(b"{oops")})
+    mesh_table.put_item(Item={"pk": "INTENT_MODEL", "sk": "CURRENT", "version": "2.bad"})
+    now[0] = 5
+
+    assert source.current().version == "2.good"
+    assert source.origin == "last_good"
+    assert "invalid intent model" in str(source.last_error)
+    mesh_table.put_item(Item={"pk": "INTENT_MODEL", "sk": "CURRENT", "version": "2.missing"})
+    now[0] = 10
+    assert source.current().version == "2.good"
+    assert "not stored" in str(source.last_error)
+
+
+def test_retraining_refuses_a_version_made_worse_by_bad_corrections(mesh_table: Any, tmp_path: Path) -> None:
+    # Someone "corrected" every training complaint to praise: the blind sets must stop that model.
+    store = DynamoDbCorrectionStore(mesh_table)
+    complaints = [e for e in load_examples(TRAIN_SET) if e.label == "complaint"]
+    for i, example in enumerate(complaints):
+        store.record(_correction(f"poison:{i}", example.text + " !", "praise", predicted="complaint"))
+    out = tmp_path / "model.json"
+
+    code = train_and_publish(mesh_table, out)
+
+    assert code == 1
+    assert not out.exists()
+    assert PublishedIntentModels(mesh_table).published_version() is None
+
+
+def test_retraining_with_good_corrections_publishes_a_version_that_enrich_picks_up(
+    mesh_table: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = DynamoDbCorrectionStore(mesh_table)
+    store.record(_correction("c:1", "yet another acme outage, my whole afternoon gone", "complaint"))
+    store.record(_correction("c:2", "what would acme business cost for our 14 person studio", "sales_lead", "question"))
+    out = tmp_path / "model.json"
+
+    code = train_and_publish(mesh_table, out)
+
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    assert "on 2 corrections: accuracy" in printed
+    document = json.loads(out.read_text())
+    assert document["trained_on"]["posts"] == len(load_examples(TRAIN_SET)) + 2
+    assert document["metrics"]["corrections_in_force"]["n"] == 2
+    published = PublishedIntentModels(mesh_table)
+    assert published.published_version() == document["version"]
+    assert published.current().version == document["version"]
