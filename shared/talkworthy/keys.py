@@ -14,6 +14,8 @@ interaction guard       ``INTERACTION#<key>``       ``INTERACTION``         iden
 thread index            ``THREAD#<key>``            ``THREAD``              identity.threads_dynamodb
 Slack channel pace      ``PACE#<channel>``          ``PACE``                notify.pacer
 feed cursor             ``CURSOR#<feed_id>``        ``CURSOR``              pollers.cursor
+contact ledger entry    ``LEDGER#<person>``         ``<at>#<event_key>``    outreach.ledger_dynamodb
+contact suppression     ``LEDGER#<person>``         ``SUPPRESSED#<key>``    outreach.ledger_dynamodb
 ======================  ==========================  ======================  =========================
 
 ``gsi1``: a profile linked to a CRM contact carries ``gsi1pk = IDENTITY#crm:<system>/<contact_id>``
@@ -26,6 +28,7 @@ __all__ = [
     "CANDIDATE",
     "PROFILE_SK",
     "REJECTED",
+    "SUPPRESSED",
     "THREAD",
     "Key",
     "candidate",
@@ -33,6 +36,7 @@ __all__ = [
     "cursor",
     "identity",
     "interaction",
+    "ledger_pk",
     "pace",
     "profile",
     "profile_pk",
@@ -51,6 +55,13 @@ INTERACTION = "INTERACTION#"
 THREAD = "THREAD#"
 PACE = "PACE#"
 CURSOR = "CURSOR#"
+LEDGER = "LEDGER#"
+SUPPRESSED = "SUPPRESSED#"
+
+
+def ledger_pk(person: str) -> str:
+    """One person's contact ledger: sent messages sort by time (``<iso at>#<event key>``)."""
+    return f"{LEDGER}{person}"
 
 
 def profile_pk(profile_id: str) -> str:

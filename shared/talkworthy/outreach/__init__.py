@@ -1,0 +1,1 @@
+"""Reaching out to customers: how much they have heard from us, and whether the next message may go."""
