@@ -1,0 +1,1 @@
+"""Telling the customer where they came from: reply ports per origin, and the texts they send."""
