@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from talkworthy.crm.fake import InMemoryCrm
 from talkworthy.crm.port import (
     CaseRef,
     CaseRequest,
@@ -22,6 +21,7 @@ from talkworthy.crm.port import (
 
 if TYPE_CHECKING:
     from talkworthy.crm.dynamodb import DynamoDbCrm
+    from talkworthy.crm.fake import InMemoryCrm
     from talkworthy.crm.hubspot import HubSpotCrmAdapter
     from talkworthy.crm.salesforce import SalesforceCrmAdapter
     from talkworthy.crm.zendesk import ZendeskCrmAdapter
@@ -46,6 +46,7 @@ __all__ = [
 
 _LAZY = {
     "DynamoDbCrm": "talkworthy.crm.dynamodb",
+    "InMemoryCrm": "talkworthy.crm.fake",  # a test fake: never loaded by a handler
     "HttpClient": "talkworthy.http",
     "RetryPolicy": "talkworthy.http",
     "HubSpotCrmAdapter": "talkworthy.crm.hubspot",
