@@ -167,6 +167,11 @@ class _Provisioner:
                 TopicArn=props["TopicArn"], Protocol=props["Protocol"], Endpoint=props["Endpoint"]
             )
             attrs = {"Ref": sub["SubscriptionArn"]}
+        elif kind == "AWS::CloudWatch::Dashboard":
+            self.client("cloudwatch").put_dashboard(
+                DashboardName=props["DashboardName"], DashboardBody=props["DashboardBody"]
+            )
+            attrs = {"Ref": props["DashboardName"]}
         elif kind == "AWS::CloudWatch::Alarm":
             self.client("cloudwatch").put_metric_alarm(**props)
             attrs = {"Ref": props["AlarmName"], "Arn": self.arn("cloudwatch", f"alarm:{props['AlarmName']}")}

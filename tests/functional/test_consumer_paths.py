@@ -112,3 +112,23 @@ def test_a_body_that_is_not_an_event_is_parked_with_its_reason(queues: dict[str,
     assert parked["Body"] == poison["body"]
     assert parked["MessageAttributes"]["error"]["StringValue"] == "NotAnEvent"
     assert "detail" in parked["MessageAttributes"]["reason"]["StringValue"]
+
+
+def test_the_alarmed_metrics_are_emitted_per_context(
+    queues: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.unit.test_template import ALARMED_METRICS
+
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    consumer = _consumer(InMemoryPublisher())
+    capsys.readouterr()
+    poison = dict(_record("bad"), body="not json")
+    _run(consumer, queues["work-dlq"], poison, _record("crash"), _record("ok-1"))
+    emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith('{"_aws"')]
+    (batch,) = [e for e in emitted if "EventsHandled" in e]
+    definition = batch["_aws"]["CloudWatchMetrics"][0]
+    assert definition["Namespace"] == "Talkworthy"
+    assert ["service"] in definition["Dimensions"]
+    assert batch["service"] == "test"
+    assert {m["Name"] for m in definition["Metrics"]} >= ALARMED_METRICS | {"EventsHandled"}
+    assert (batch["EventsRejected"], batch["EventsFailed"], batch["EventsHandled"]) == ([1.0], [1.0], [1.0])

@@ -113,3 +113,38 @@ def test_secrets_are_noecho_parameters() -> None:
     params = TEMPLATE["Parameters"]
     for name in ("WebhookSecretsJson", "SlackBotToken", "ActionLinkKey"):
         assert params[name]["NoEcho"] is True
+
+
+def test_the_dashboard_body_is_json_naming_every_context_queue() -> None:
+    from infra.local.template import Resolver
+
+    body = RESOURCES["Dashboard"]["Properties"]["DashboardBody"]
+    resolver = Resolver("stack", "eu-west-1", "123456789012", {}, {})
+    for name in RESOURCES:
+        resolver.attributes[name] = {"QueueName": f"{name}-name", "Ref": name}
+    widgets = json.loads(resolver.resolve(body))["widgets"]
+    queues = {m[3] for w in widgets for m in w["properties"]["metrics"] if m and isinstance(m[0], str)}
+    consumers = {
+        event["Properties"]["Queue"]["Fn::GetAtt"][0]
+        for fn in CONSUMERS.values()
+        for event in fn["Properties"]["Events"].values()
+        if event["Type"] == "SQS"
+    }
+    for queue in consumers:
+        dlq = RESOURCES[queue]["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+        assert {f"{queue}-name", f"{dlq}-name"} <= queues, f"the dashboard does not show {queue}"
+
+
+ALARMED_METRICS = {"EventsRejected", "EventsFailed"}  # emitted by the consumer: tests/functional/test_consumer_paths.py
+
+
+def test_alarms_across_contexts_query_the_consumers_metrics() -> None:
+    queries = [
+        m["Expression"]
+        for r in RESOURCES.values()
+        if r["Type"] == "AWS::CloudWatch::Alarm"
+        for m in r["Properties"].get("Metrics", [])
+        if "SELECT" in m.get("Expression", "")
+    ]
+    for metric in ALARMED_METRICS:
+        assert any(f"SUM({metric}) FROM SCHEMA(Talkworthy, service)" in q for q in queries), metric
