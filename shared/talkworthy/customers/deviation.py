@@ -7,12 +7,13 @@ is short. ``tolerance`` (1.0, widened by a person's "Not at risk") scales every 
 =====================  ==================================================================
 reason                 fires when
 =====================  ==================================================================
-``overdue``            the open gap exceeds the trip wire: own mean + 2 sd (sd at least a
+``overdue``            the open gap exceeds the trip wire: own mean + 3 sd (sd at least a
                        quarter of the mean), blended with the population's 90th percentile
                        gap at this position, weight ``m / (m + 3)`` for ``m`` own gaps
 ``no_second_order``    a one-time buyer past the population's 90th percentile first gap
 ``frequency_drop``     4+ gaps and the recent gap (EWMA 0.5, the open gap included once it
-                       is longer) is 1.6x the long-run gap (EWMA 0.15)
+                       is longer) exceeds the long-run gap (EWMA 0.15) by 1.4x and by 3 sd
+                       of a recent gap (sd x 0.58 for EWMA 0.5)
 ``spend_drop``         4+ priced orders and the recent order value is under 0.6x the usual
 ``contact_surge``      contact pressure (contacts and cases, each ``exp(-age/14 d)``) ≥ 2
 ``negative_sentiment`` negative-mention pressure ≥ 1.5, or ≥ 0.8 alongside another reason
@@ -32,11 +33,12 @@ from talkworthy.customers.calibration import Calibration
 
 __all__ = ["Assessment", "Finding", "assess", "next_check"]
 
-Z = 2.0
+Z = 3.0
 SD_FLOOR = 0.25
 PRIOR_GAPS = 3.0
 MIN_GAPS = 4
-SLOWDOWN = 1.6
+SLOWDOWN = 1.4
+FAST_SD = math.sqrt(FAST / (2.0 - FAST))  # an EWMA's spread relative to the values' spread
 MIN_AMOUNTS = 4
 SPEND = 0.6
 CONTACT_SURGE = 2.0
@@ -83,6 +85,12 @@ def trip_wire(summary: Running, calibration: Calibration, tolerance: float) -> f
     return tolerance * (weight * own + (1.0 - weight) * population)
 
 
+def slowdown_threshold(summary: Running, tolerance: float) -> float:
+    """The recent gap beyond which orders are slowing: 1.4x the usual, and 3 sd of a recent gap above it."""
+    spread = Z * FAST_SD * max(math.sqrt(summary.gap_var), SD_FLOOR * summary.gap_slow)
+    return tolerance * max(SLOWDOWN * summary.gap_slow, summary.gap_slow + spread)
+
+
 def _recent_gap(summary: Running, open_gap: float) -> float:
     if open_gap > summary.gap_fast:
         return FAST * open_gap + (1.0 - FAST) * summary.gap_fast
@@ -115,7 +123,7 @@ def assess(baseline: Baseline, now: int, calibration: Calibration, tolerance: fl
             )
         if s.gaps >= MIN_GAPS:
             recent = _recent_gap(s, open_gap)
-            if recent > tolerance * SLOWDOWN * s.gap_slow:
+            if recent > slowdown_threshold(s, tolerance):
                 found.append(
                     Finding(
                         "frequency_drop",
@@ -195,7 +203,7 @@ def next_check(baseline: Baseline, now: int, calibration: Calibration, tolerance
         return None
     due = trip_wire(s, calibration, tolerance)
     if s.gaps >= MIN_GAPS:
-        threshold = tolerance * SLOWDOWN * s.gap_slow
+        threshold = slowdown_threshold(s, tolerance)
         open_needed = (threshold - (1.0 - FAST) * s.gap_fast) / FAST
         due = min(due, max(open_needed, s.gap_fast))
     return max(now, s.last_at + math.ceil(due * DAY))
