@@ -98,7 +98,7 @@ def _print(results: dict[str, Any]) -> None:
     print("  floor (libraries every handler needs, no Talkworthy code):")
     for name, row in imports["floor"].items():
         print(f"    {name:<28} {row['ms']:>8} {row['ratio_to_boto3']:>8}")
-    for section in ("ingress", "mention"):
+    for section in ("ingress", "mention", "customers"):
         print(f"\n{section}:")
         _print_rows(results[section], indent=2)
 
@@ -118,6 +118,9 @@ def main() -> int:
     results: dict[str, Any] = {"cold_import": cold_imports()}
     results["ingress"] = ingress_costs(per_call_seconds)
     results["mention"] = mention_costs(per_call_seconds)
+    from infra.bench_customers import customers_costs
+
+    results["customers"] = customers_costs(per_call_seconds)
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     _print(results)
     print(f"\nwritten to {RESULTS.name}")

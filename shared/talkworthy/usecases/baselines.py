@@ -94,12 +94,13 @@ def _apply(
 
     def change(record: CustomerRecord) -> bool:
         outcome[:] = [record.baseline.apply(signal)]
-        if email and not record.baseline.email:
+        if outcome[0] == "added" and email and record.baseline.email != email:
+            store.link_email(email, customer_id)  # before the save: a retry of a lost race links it again
             record.baseline.email = email
         return outcome[0] == "added"
 
     def create() -> CustomerRecord:  # behaviour starts a baseline; cases and mentions only add to one
-        return CustomerRecord(Baseline(customer_id, email=email))
+        return CustomerRecord(Baseline(customer_id))  # the e-mail is set (and linked) by change()
 
     starts = signal.kind in _BEHAVIOUR
     update_record(store, customer_id, change, create=create if starts else None, now=now, calibration=calibration)
@@ -111,8 +112,6 @@ def _apply(
 
 def observe(event: BehaviorObserved, store: BaselineStore, now: int, calibration: Calibration) -> Applied:
     """``Behavior.Observed`` → the customer's baseline (created on their first signal)."""
-    if event.email:
-        store.link_email(event.email, event.customer_id)  # before the save: a retry still links it
     signal = Signal(_epoch(event.at), short_key(event.meta.event_key), event.kind, event.amount)
     return _apply(store, event.customer_id, signal, now, calibration, email=event.email)
 
