@@ -97,7 +97,9 @@ def test_response_url_replaces_the_original_five_times_then_expires(sink):
 def test_response_url_without_replace_adds_an_ephemeral_message(sink):
     adapter = _adapter(sink)
     ref = adapter.post(CHANNEL, "hello", [])
-    adapter.respond(sink.response_url(ref.channel, ref.ts), "Only you can see this", [], replace_original=False)
+    adapter.respond(
+        sink.response_url(ref.channel, ref.ts), "Only you can see this", [], replace_original=False
+    )
 
     original, reply = sink.messages()
     assert original["text"] == "hello"

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["InfluenceRange", "Match", "Rule", "RulesDocument", "SentimentRange", "load_rules"]
 
 
+
 class SentimentRange(_Strict):
     """Inclusive bounds; give ``min``, ``max`` or both."""
 
