@@ -121,6 +121,7 @@ def community_figures() -> dict[str, Any]:
 
 
 def main() -> int:
+    from infra.bench_customers import customers_costs
     from infra.bench_flows import ingress_costs, mention_costs
     from infra.intent.bench import intent_figures
     from infra.local.mesh import HANDLER_LOG
@@ -130,6 +131,7 @@ def main() -> int:
     results["mention"] = mention_costs(per_call_seconds)
     results["community"] = community_figures()
     results["intent"] = intent_figures(per_call_seconds)
+    results["customers"] = customers_costs(per_call_seconds)
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     _print(results)
     print(f"\nwritten to {RESULTS.name}; the handlers' logs of the meshes measured: {HANDLER_LOG}")

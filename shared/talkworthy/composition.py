@@ -18,6 +18,8 @@ from talkworthy.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from talkworthy.crm.port import CrmPort
+    from talkworthy.customers.pressure import ContactPressure
+    from talkworthy.customers.store import BaselineStore
     from talkworthy.enrichment.intent_classifier import IntentClassifier
     from talkworthy.enrichment.sentiment import SentimentAnalyzer
     from talkworthy.idempotency import Once
@@ -35,7 +37,9 @@ if TYPE_CHECKING:
     from talkworthy.settings import CasesSettings, CrmSettings, NotifySettings
 
 __all__ = [
+    "baseline_store",
     "chat",
+    "contact_pressure",
     "crm",
     "cursor_store",
     "email",
@@ -46,6 +50,7 @@ __all__ = [
     "link_signer",
     "mention_api",
     "once",
+    "owner_channels",
     "publisher",
     "rules_source",
     "sentiment_analyzer",
@@ -195,3 +200,28 @@ def cursor_store(table: str) -> CursorStore:
     from talkworthy.pollers import DynamoDbCursorStore
 
     return DynamoDbCursorStore(dynamodb_table(table))
+
+
+@functools.cache
+def baseline_store(table: str) -> BaselineStore:
+    from talkworthy.customers.store import DynamoDbBaselineStore
+
+    return DynamoDbBaselineStore(dynamodb_table(table))
+
+
+@functools.cache
+def contact_pressure(table: str) -> ContactPressure:
+    from talkworthy.customers.pressure import DynamoDbContactPressure
+
+    return DynamoDbContactPressure(dynamodb_table(table))
+
+
+@functools.cache
+def owner_channels(owner_channels_json: str) -> dict[str, str]:
+    try:
+        channels = json.loads(owner_channels_json)
+    except ValueError as err:
+        raise ConfigurationError(f"OWNER_CHANNELS_JSON is not JSON: {err}") from err
+    if not isinstance(channels, dict) or not all(isinstance(v, str) for v in channels.values()):
+        raise ConfigurationError('OWNER_CHANNELS_JSON must be an object {"<owner>": "<Slack channel id>"}')
+    return {str(owner): channel for owner, channel in channels.items()}

@@ -16,16 +16,25 @@ Slack channel pace      ``PACE#<channel>``          ``PACE``                noti
 feed cursor             ``CURSOR#<feed_id>``        ``CURSOR``              pollers.cursor
 contact ledger entry    ``LEDGER#<person>``         ``<at>#<event_key>``    outreach.ledger_dynamodb
 contact suppression     ``LEDGER#<person>``         ``SUPPRESSED#<key>``    outreach.ledger_dynamodb
+customer baseline       ``CUSTOMER#<customer_id>``  ``BASELINE``            customers.store
+customer by e-mail      ``CUSTOMEREMAIL#<e-mail>``  ``CUSTOMER``            customers.store
+retention touch         ``TOUCHES#<customer_id>``   ``TOUCH#<at>#<key>``    customers.pressure
 ======================  ==========================  ======================  =========================
 
 ``gsi1``: a profile linked to a CRM contact carries ``gsi1pk = IDENTITY#crm:<system>/<contact_id>``
-(:func:`crm_link_gsi`). The built-in CRM has its own table; its keys are in :mod:`talkworthy.crm.dynamodb`.
+(:func:`crm_link_gsi`); a customer baseline due for a deviation check carries
+``gsi1pk = DUE#<shard>``, ``gsi1sk = <next check, ISO UTC>#<customer_id>`` (:func:`due_gsi`), and
+none when nothing is due, so the scan reads only customers due. The built-in CRM has its own
+table; its keys are in :mod:`talkworthy.crm.dynamodb`.
 """
 
 from __future__ import annotations
 
+import hashlib
+
 __all__ = [
     "CANDIDATE",
+    "DUE_SHARDS",
     "PROFILE_SK",
     "REJECTED",
     "SUPPRESSED",
@@ -34,6 +43,9 @@ __all__ = [
     "candidate",
     "crm_link_gsi",
     "cursor",
+    "customer",
+    "customer_email",
+    "due_gsi",
     "identity",
     "interaction",
     "ledger_pk",
@@ -42,6 +54,8 @@ __all__ = [
     "profile_pk",
     "rejected",
     "thread",
+    "touch",
+    "touches_pk",
 ]
 
 Key = dict[str, str]
@@ -62,6 +76,11 @@ SUPPRESSED = "SUPPRESSED#"
 def ledger_pk(person: str) -> str:
     """One person's contact ledger: sent messages sort by time (``<iso at>#<event key>``)."""
     return f"{LEDGER}{person}"
+CUSTOMER = "CUSTOMER#"
+CUSTOMER_EMAIL = "CUSTOMEREMAIL#"
+DUE = "DUE#"
+TOUCHES = "TOUCHES#"
+DUE_SHARDS = 8
 
 
 def profile_pk(profile_id: str) -> str:
@@ -105,3 +124,25 @@ def pace(channel: str) -> Key:
 
 def cursor(feed_id: str) -> Key:
     return {"pk": f"{CURSOR}{feed_id}", "sk": "CURSOR"}
+
+
+def customer(customer_id: str) -> Key:
+    return {"pk": f"{CUSTOMER}{customer_id}", "sk": "BASELINE"}
+
+
+def customer_email(email: str) -> Key:
+    return {"pk": f"{CUSTOMER_EMAIL}{email.strip().lower()}", "sk": "CUSTOMER"}
+
+
+def due_gsi(customer_id: str) -> str:
+    """``gsi1pk`` of a baseline due for a check: one of :data:`DUE_SHARDS` partitions, stable per customer."""
+    shard = int(hashlib.sha256(customer_id.encode()).hexdigest()[:8], 16) % DUE_SHARDS
+    return f"{DUE}{shard}"
+
+
+def touches_pk(customer_id: str) -> str:
+    return f"{TOUCHES}{customer_id}"
+
+
+def touch(customer_id: str, at: str, key: str) -> Key:
+    return {"pk": touches_pk(customer_id), "sk": f"TOUCH#{at}#{key}"}

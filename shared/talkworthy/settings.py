@@ -25,6 +25,8 @@ __all__ = [
     "CasesSettings",
     "ConsumerSettings",
     "CrmSettings",
+    "CustomersSettings",
+    "DeviationScanSettings",
     "IngressSettings",
     "MentionsSettings",
     "NotifySettings",
@@ -105,6 +107,17 @@ class NotifySettings(ConsumerSettings):
     action_link_key: str
     public_base_url: str = ""
     notify_on_replay: bool = False
+
+
+class CustomersSettings(ConsumerSettings, CrmSettings):
+    retention_channel: str  # Slack channel for retention messages when the account owner has none
+    owner_channels_json: str = "{}"  # {"<CRM account owner>": "<Slack channel id>"}
+    rules_parameter: str = ""  # the routing rules' contact policy also governs nurture outreach
+
+
+class DeviationScanSettings(Settings):
+    event_bus_name: str
+    mesh_table: str
 
 
 class PollSettings(Settings):

@@ -230,3 +230,49 @@ def test_notify_posts_and_a_throttled_channel_comes_back_when_it_has_room(
     assert 50 <= entry["VisibilityTimeout"] <= 61  # the pacer's wait, not the queue's 180 s
     assert not _records(aws, mesh, "NotifyQueue")  # invisible until then
     assert not _drain(aws, mesh.queues["NotifyDLQ"])
+
+
+def test_customers_builds_a_baseline_once_per_event_and_a_deviation_asks_the_owner(
+    aws: boto3.Session, mesh: ProvisionedStack
+) -> None:
+    """Orders (one delivered twice) → one baseline; the scan's deviation → a CRM task and Action.Requested."""
+    from talkworthy.customers.calibration import calibration
+    from talkworthy.customers.store import DynamoDbBaselineStore
+    from talkworthy.usecases.deviation_scan import scan
+
+    orders = []
+    for n in range(8):
+        order = _sample("Behavior.Observed", at=f"2026-0{1 + n // 3}-{1 + 9 * (n % 3):02d}T09:30:00Z")
+        orders.append(order.model_copy(update={"meta": order.meta.model_copy(update={"event_key": f"shop:o{n}"})}))
+    _publish(aws, mesh, *orders, orders[3])  # the fourth order is delivered twice
+    records = _records(aws, mesh, "CustomersQueue")
+    records += _records(aws, mesh, "CustomersQueue")
+    assert len(records) == 9
+    assert _invoke(mesh, "CustomersFunction", records[:5]) == {"batchItemFailures": []}
+    assert _invoke(mesh, "CustomersFunction", records[5:]) == {"batchItemFailures": []}
+
+    table = aws.resource("dynamodb").Table(mesh.attr("MeshTable"))
+    store = DynamoDbBaselineStore(table)
+    record = store.get("c-1001")
+    assert record is not None
+    assert record.baseline.summary().count == 8  # the redelivered order counted once
+    assert record.version == 8  # and wrote nothing the second time
+    assert record.next_check is not None
+    assert store.customer_for_email("dana@globex.example") == "c-1001"
+
+    _drain(aws, mesh.queues["Observer"])
+    scan(
+        store,
+        EventBridgePublisher(aws.client("events"), mesh.attr("Bus")),
+        calibration(),
+        record.next_check + 86400,
+        "t",
+    )
+    assert _published(aws, mesh) == ["Deviation.Detected"]
+    assert _invoke(mesh, "CustomersFunction", _records(aws, mesh, "CustomersQueue")) == {"batchItemFailures": []}
+    assert _published(aws, mesh) == ["Action.Requested"]  # 1 299 EUR an order: a high tier
+    tasks = [
+        i for i in aws.resource("dynamodb").Table(mesh.attr("CrmTable")).scan()["Items"] if i.get("kind") == "task"
+    ]
+    assert [t["customer_id"] for t in tasks] == ["c-1001"]
+    assert not _drain(aws, mesh.queues["CustomersDLQ"])

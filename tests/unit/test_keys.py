@@ -13,6 +13,9 @@ def test_each_kind_has_its_own_partition_prefix() -> None:
         "thread": keys.thread("p1")["pk"],
         "pace": keys.pace("p1")["pk"],
         "cursor": keys.cursor("p1")["pk"],
+        "customer": keys.customer("p1")["pk"],
+        "customer_email": keys.customer_email("p1@example.com")["pk"],
+        "touches": keys.touch("p1", "2026-01-01T00:00:00Z", "k")["pk"],
     }
     prefixes = {kind: pk.partition("#")[0] for kind, pk in partitions.items()}
     assert len(set(prefixes.values())) == len(prefixes), prefixes
@@ -26,3 +29,9 @@ def test_a_profile_partition_holds_its_item_candidates_and_rejections() -> None:
 
 def test_a_crm_linked_profile_is_found_under_the_identity_prefix() -> None:
     assert keys.crm_link_gsi("crm:hubspot/42") == "IDENTITY#crm:hubspot/42"
+
+
+def test_due_customers_are_spread_over_a_few_stable_shards() -> None:
+    shards = {keys.due_gsi(f"c-{n}") for n in range(200)}
+    assert shards == {f"DUE#{n}" for n in range(keys.DUE_SHARDS)}
+    assert keys.due_gsi("c-1") == keys.due_gsi("c-1")

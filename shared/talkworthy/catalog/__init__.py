@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from talkworthy.catalog.actions import ActionRequested, ActionTaken, Actor, Target
     from talkworthy.catalog.base import Detail, EventMeta, Provenance, Score, utc_now
-    from talkworthy.catalog.behavior import BehaviorObserved, DeviationDetected, Expectation
+    from talkworthy.catalog.behavior import BehaviorObserved, DeviationDetected, DeviationReason, Expectation
     from talkworthy.catalog.cases import CaseOpened, LeadFlagged, RecordRef, SlaBreached, TicketClosed
     from talkworthy.catalog.ideas import IdeaStatusChanged, IdeaSubmitted, IdeaVoted, Person
     from talkworthy.catalog.mention import (
@@ -37,6 +37,7 @@ __all__ = [
     "CaseOpened",
     "Detail",
     "DeviationDetected",
+    "DeviationReason",
     "Engagement",
     "EventMeta",
     "Expectation",
@@ -64,7 +65,7 @@ __all__ = [
 _MODULES = {
     "actions": ("ActionRequested", "ActionTaken", "Actor", "Target"),
     "base": ("Detail", "EventMeta", "Provenance", "Score", "utc_now"),
-    "behavior": ("BehaviorObserved", "DeviationDetected", "Expectation"),
+    "behavior": ("BehaviorObserved", "DeviationDetected", "DeviationReason", "Expectation"),
     "cases": ("CaseOpened", "LeadFlagged", "RecordRef", "SlaBreached", "TicketClosed"),
     "ideas": ("IdeaStatusChanged", "IdeaSubmitted", "IdeaVoted", "Person"),
     "mention": (

@@ -10,7 +10,20 @@ from talkworthy.catalog.base import Detail, _Model
 
 __all__ = ["ActionRequested", "ActionTaken", "Actor", "Target"]
 
-ActionName = Literal["claim", "escalate", "mark_lead", "link_contact", "dismiss", "accept", "merge", "decline"]
+ActionName = Literal[
+    "claim",
+    "escalate",
+    "mark_lead",
+    "link_contact",
+    "dismiss",
+    "accept",
+    "merge",
+    "decline",
+    # retention outcomes on a customer (target kind ``profile``), handled by the customers context
+    "retention_done",
+    "not_at_risk",
+    "snooze_14d",
+]
 
 
 class Target(_Model):

@@ -16,6 +16,9 @@ from talkworthy.crm.port import (
     CrmPort,
     LeadRef,
     LeadRequest,
+    NurtureRequest,
+    TaskRef,
+    TaskRequest,
     external_key,
 )
 
@@ -38,8 +41,11 @@ __all__ = [
     "InMemoryCrm",
     "LeadRef",
     "LeadRequest",
+    "NurtureRequest",
     "RetryPolicy",
     "SalesforceCrmAdapter",
+    "TaskRef",
+    "TaskRequest",
     "ZendeskCrmAdapter",
     "external_key",
 ]

@@ -9,7 +9,10 @@ contact                      CONTACT#<id>    EMAIL#<lower-case e-mail>
 case (open)                  CASE#<id>       OPENCASES#CONTACT#<id> or OPENCASES#EMAIL#<e-mail>
 case (closed)                CASE#<id>       (removed: closed cases leave the index)
 lead                         LEAD#<id>       LEADS#<e-mail or platform:handle>
-idempotency guard            CASEKEY#<key> / LEADKEY#<key>  (holds the record id)
+task (open)                  TASK#<id>       OPENTASKS#CUSTOMER#<customer_id>
+task (done)                  TASK#<id>       (removed)
+nurture flag                 NURTURE#<customer_id>  (the latest reason; one per customer)
+idempotency guard            CASEKEY#<key> / LEADKEY#<key> / TASKKEY#<key>  (holds the record id)
 ===========================  ==============  ========================================
 
 A case and its guard are written in one ``TransactWriteItems``, the guard with
@@ -25,7 +28,16 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Key
 
-from talkworthy.crm.port import CaseRef, CaseRequest, Contact, LeadRef, LeadRequest
+from talkworthy.crm.port import (
+    CaseRef,
+    CaseRequest,
+    Contact,
+    LeadRef,
+    LeadRequest,
+    NurtureRequest,
+    TaskRef,
+    TaskRequest,
+)
 from talkworthy.dynamo import Table, call, conditional, put, query_all, transact
 from talkworthy.errors import InvalidInputError, RetryableError
 
@@ -138,6 +150,54 @@ class DynamoDbCrm:
         )
         if not closed:
             raise InvalidInputError(f"no case {case_id}")
+
+    def create_task(self, req: TaskRequest) -> TaskRef:
+        task_id = f"TK-{uuid.uuid4().hex[:12].upper()}"
+        now = _now()
+        item: dict[str, Any] = {
+            "pk": f"TASK#{task_id}",
+            "sk": "TASK",
+            "kind": "task",
+            "task_id": task_id,
+            "status": "open",
+            "created_at": now,
+            "gsi1pk": f"OPENTASKS#CUSTOMER#{req.customer_id}",
+            "gsi1sk": f"TASK#{now}#{task_id}",
+            **req.model_dump(exclude={"contact"}, exclude_none=True),
+        }
+        if req.contact is not None:
+            item["contact_id"] = req.contact.contact_id
+        existing = self._create_once(f"TASKKEY#{req.idempotency_key}", "task_id", task_id, item)
+        return TaskRef(system=SYSTEM, task_id=existing or task_id, created=existing is None)
+
+    def complete_task(self, task_id: str) -> None:
+        done = conditional(
+            self._table.update_item,
+            Key={"pk": f"TASK#{task_id}", "sk": "TASK"},
+            UpdateExpression=(
+                "SET #status = :done, completed_at = if_not_exists(completed_at, :now) REMOVE gsi1pk, gsi1sk"
+            ),
+            ConditionExpression="attribute_exists(pk)",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues={":done": "done", ":now": _now()},
+        )
+        if not done:
+            raise InvalidInputError(f"no task {task_id}")
+
+    def open_tasks_for(self, customer_id: str) -> list[dict[str, Any]]:
+        return self._index(f"OPENTASKS#CUSTOMER#{customer_id}")
+
+    def flag_nurture(self, req: NurtureRequest) -> None:
+        item: dict[str, Any] = {
+            "pk": f"NURTURE#{req.customer_id}",
+            "sk": "NURTURE",
+            "kind": "nurture",
+            "flagged_at": _now(),
+            **req.model_dump(exclude={"contact"}, exclude_none=True),
+        }
+        if req.contact is not None:
+            item["contact_id"] = req.contact.contact_id
+        call(self._table.put_item, Item=item)
 
     # -- storage --------------------------------------------------------------------------------
 

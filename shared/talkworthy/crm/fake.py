@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from itertools import count
 
-from talkworthy.crm.port import CaseRef, CaseRequest, Contact, LeadRef, LeadRequest
+from talkworthy.crm.port import (
+    CaseRef,
+    CaseRequest,
+    Contact,
+    LeadRef,
+    LeadRequest,
+    NurtureRequest,
+    TaskRef,
+    TaskRequest,
+)
 
 __all__ = ["InMemoryCrm"]
 
@@ -23,6 +32,10 @@ class InMemoryCrm:
         self.cases: dict[str, CaseRequest] = {}
         self.leads: dict[str, LeadRequest] = {}
         self.closed: set[str] = set()
+        self.tasks: dict[str, TaskRequest] = {}
+        self.done_tasks: set[str] = set()
+        self.nurture: dict[str, NurtureRequest] = {}
+        self._task_by_key: dict[str, str] = {}
         self._case_by_key: dict[str, str] = {}
         self._lead_by_key: dict[str, str] = {}
         self._ids = count(1)
@@ -79,6 +92,24 @@ class InMemoryCrm:
     def close_case(self, case_id: str) -> None:
         self._record("close_case", case_id)
         self.closed.add(case_id)
+
+    def create_task(self, req: TaskRequest) -> TaskRef:
+        self._record("create_task", req)
+        existing = self._task_by_key.get(req.idempotency_key)
+        if existing is not None:
+            return TaskRef(system=self.system, task_id=existing, created=False)
+        task_id = f"task-{next(self._ids)}"
+        self._task_by_key[req.idempotency_key] = task_id
+        self.tasks[task_id] = req
+        return TaskRef(system=self.system, task_id=task_id, created=True)
+
+    def complete_task(self, task_id: str) -> None:
+        self._record("complete_task", task_id)
+        self.done_tasks.add(task_id)
+
+    def flag_nurture(self, req: NurtureRequest) -> None:
+        self._record("flag_nurture", req)
+        self.nurture[req.customer_id] = req
 
     def _record(self, method: str, argument: object) -> None:
         self.calls.append((method, argument))

@@ -26,7 +26,15 @@ from urllib.parse import quote
 
 import requests
 
-from talkworthy.crm.port import CaseRef, CaseRequest, Contact, LeadRef, LeadRequest, external_key
+from talkworthy.crm.port import (
+    CaseRef,
+    CaseRequest,
+    Contact,
+    LeadRef,
+    LeadRequest,
+    NoRetentionTasks,
+    external_key,
+)
 from talkworthy.errors import InvalidInputError, PermanentError
 from talkworthy.http import HttpClient
 
@@ -39,7 +47,7 @@ HANDLE_KEY = "talkworthy_handle"
 _PRIORITY = {"low": "LOW", "normal": "MEDIUM", "high": "HIGH", "urgent": "URGENT"}
 
 
-class HubSpotCrmAdapter:
+class HubSpotCrmAdapter(NoRetentionTasks):
     def __init__(
         self,
         access_token: str,

@@ -13,6 +13,7 @@ from typing import Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from talkworthy.catalog.cases import Priority
+from talkworthy.errors import PermanentError
 
 __all__ = [
     "CaseRef",
@@ -21,8 +22,13 @@ __all__ = [
     "CrmPort",
     "LeadRef",
     "LeadRequest",
+    "NoRetentionTasks",
+    "NurtureRequest",
+    "TaskRef",
+    "TaskRequest",
     "external_key",
 ]
+
 
 class _Value(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -79,6 +85,34 @@ class LeadRef(_Value):
     created: bool
 
 
+class TaskRequest(_Value):
+    """A follow-up for a person (the account owner), e.g. a retention call."""
+
+    idempotency_key: str = Field(min_length=1, max_length=256)
+    subject: str = Field(min_length=1)
+    description: str
+    customer_id: str
+    contact: Contact | None = None
+    owner: str | None = None
+
+
+class TaskRef(_Value):
+    system: str
+    task_id: str
+    url: str | None = None
+    created: bool
+
+
+class NurtureRequest(_Value):
+    """Mark a customer for the nurture track (marketing's automated win-back), with why."""
+
+    idempotency_key: str = Field(min_length=1, max_length=256)
+    customer_id: str
+    email: str | None = None
+    contact: Contact | None = None
+    reason: str
+
+
 class CrmPort(Protocol):
     def find_contact_by_email(self, email: str) -> Contact | None: ...
 
@@ -87,6 +121,36 @@ class CrmPort(Protocol):
     def flag_lead(self, req: LeadRequest) -> LeadRef: ...
 
     def open_cases_for(self, contact_id: str | None, email: str | None) -> list[CaseRef]: ...
+
+    def create_task(self, req: TaskRequest) -> TaskRef: ...
+
+    def complete_task(self, task_id: str) -> None:
+        """Mark the task done; completing it twice is harmless."""
+        ...
+
+    def flag_nurture(self, req: NurtureRequest) -> None:
+        """Flag (or re-flag, with the latest reason) the customer for nurture."""
+        ...
+
+
+class NoRetentionTasks:
+    """For adapters that do not create retention tasks or nurture flags yet: a clear, permanent refusal.
+
+    The retention event is parked in the customers DLQ with this reason (and alarmed); redrive it
+    once the adapter supports tasks, or run with ``CrmSystem=dynamodb``.
+    """
+
+    def _unsupported(self, what: str) -> PermanentError:
+        return PermanentError(f"{type(self).__name__} does not support {what} yet (the built-in CRM does)")
+
+    def create_task(self, req: TaskRequest) -> TaskRef:
+        raise self._unsupported("tasks")
+
+    def complete_task(self, task_id: str) -> None:
+        raise self._unsupported("tasks")
+
+    def flag_nurture(self, req: NurtureRequest) -> None:
+        raise self._unsupported("nurture flags")
 
 
 def external_key(idempotency_key: str, namespace: str = "") -> str:

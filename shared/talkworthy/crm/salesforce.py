@@ -19,7 +19,15 @@ from urllib.parse import quote
 
 import requests
 
-from talkworthy.crm.port import CaseRef, CaseRequest, Contact, LeadRef, LeadRequest, external_key
+from talkworthy.crm.port import (
+    CaseRef,
+    CaseRequest,
+    Contact,
+    LeadRef,
+    LeadRequest,
+    NoRetentionTasks,
+    external_key,
+)
 from talkworthy.errors import PermanentError
 from talkworthy.http import HttpClient
 
@@ -45,7 +53,7 @@ def soql_quote(value: str) -> str:
     return "'" + "".join(_SOQL_ESCAPES.get(char, char) for char in value) + "'"
 
 
-class SalesforceCrmAdapter:
+class SalesforceCrmAdapter(NoRetentionTasks):
     def __init__(
         self,
         instance_url: str,

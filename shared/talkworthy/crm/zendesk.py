@@ -21,7 +21,15 @@ from typing import Any
 
 import requests
 
-from talkworthy.crm.port import CaseRef, CaseRequest, Contact, LeadRef, LeadRequest, external_key
+from talkworthy.crm.port import (
+    CaseRef,
+    CaseRequest,
+    Contact,
+    LeadRef,
+    LeadRequest,
+    NoRetentionTasks,
+    external_key,
+)
 from talkworthy.errors import PermanentError
 from talkworthy.http import HttpClient
 
@@ -32,7 +40,7 @@ LEAD_TAG = "talkworthy_lead"
 OPEN_STATUSES = ("new", "open", "pending", "hold")
 
 
-class ZendeskCrmAdapter:
+class ZendeskCrmAdapter(NoRetentionTasks):
     def __init__(self, subdomain_url: str, email: str, api_token: str, http: HttpClient | None = None) -> None:
         self._base = subdomain_url.rstrip("/")
         self._auth = (f"{email}/token", api_token)

@@ -17,9 +17,12 @@ ACTION_LABELS: dict[str, str] = {
     "accept": "Accept",
     "merge": "Merge",
     "decline": "Decline",
+    "retention_done": "Retention done",
+    "not_at_risk": "Not at risk",
+    "snooze_14d": "Snooze 14 days",
 }
 
-PRIMARY_ACTIONS = frozenset({"claim", "accept"})
+PRIMARY_ACTIONS = frozenset({"claim", "accept", "retention_done"})
 CONFIRM_ACTIONS = frozenset({"dismiss", "decline"})
 
 
