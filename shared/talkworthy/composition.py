@@ -19,6 +19,9 @@ from talkworthy.errors import ConfigurationError
 if TYPE_CHECKING:
     from talkworthy.crm.port import CrmPort
     from talkworthy.enrichment.sentiment import SentimentAnalyzer
+    from talkworthy.ideas.canny import CannyApi
+    from talkworthy.ideas.dedupe import Deduper
+    from talkworthy.ideas.store import IdeaStore
     from talkworthy.idempotency import Once
     from talkworthy.identity.port import IdentityGraph
     from talkworthy.identity.threads import ThreadStore
@@ -31,15 +34,18 @@ if TYPE_CHECKING:
     from talkworthy.publishing import EventPublisher
     from talkworthy.routing.source import RulesSource
     from talkworthy.scheduling import SlaScheduler
-    from talkworthy.settings import CasesSettings, CrmSettings, NotifySettings
+    from talkworthy.settings import CasesSettings, CrmSettings, IdeasSettings, NotifySettings
 
 __all__ = [
+    "canny_api",
     "chat",
     "crm",
     "cursor_store",
     "email",
     "feed_fetch",
     "feeds",
+    "idea_deduper",
+    "idea_store",
     "identity_graph",
     "link_signer",
     "mention_api",
@@ -185,3 +191,28 @@ def cursor_store(table: str) -> CursorStore:
     from talkworthy.pollers import DynamoDbCursorStore
 
     return DynamoDbCursorStore(dynamodb_table(table))
+
+
+@functools.cache
+def idea_store(table: str) -> IdeaStore:
+    from talkworthy.ideas.store_dynamodb import DynamoDbIdeaStore
+
+    return DynamoDbIdeaStore(dynamodb_table(table))
+
+
+@functools.cache
+def idea_deduper(table: str) -> Deduper:
+    from talkworthy.ideas.dedupe import Deduper
+    from talkworthy.ideas.store_dynamodb import DynamoDbBandStore
+
+    return Deduper(DynamoDbBandStore(dynamodb_table(table)))
+
+
+@functools.cache
+def canny_api(config: IdeasSettings) -> CannyApi:
+    if not config.canny_secret_arn:
+        raise ConfigurationError("a Canny idea needs CANNY_SECRET_ARN: its deliveries are checked against Canny's API")
+    from talkworthy.ideas.canny import CannyApi
+
+    key = aws_client("secretsmanager").get_secret_value(SecretId=config.canny_secret_arn)["SecretString"]
+    return CannyApi(key, base_url=config.canny_api_url)

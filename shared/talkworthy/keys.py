@@ -14,6 +14,10 @@ interaction guard       ``INTERACTION#<key>``       ``INTERACTION``         iden
 thread index            ``THREAD#<key>``            ``THREAD``              identity.threads_dynamodb
 Slack channel pace      ``PACE#<channel>``          ``PACE``                notify.pacer
 feed cursor             ``CURSOR#<feed_id>``        ``CURSOR``              pollers.cursor
+idea                    ``IDEA#<system>:<id>``      ``IDEA``                ideas.store_dynamodb
+idea notice claim       ``IDEANOTICE#<ref>#<st>``   ``<person key>``        ideas.store_dynamodb
+dedupe band bucket      ``IDEABAND#<band>:<hash>``  ``BAND``                ideas.store_dynamodb
+dedupe signature        ``IDEASIG#<ref>``           ``SIG``                 ideas.store_dynamodb
 ======================  ==========================  ======================  =========================
 
 ``gsi1``: a profile linked to a CRM contact carries ``gsi1pk = IDENTITY#crm:<system>/<contact_id>``
@@ -31,6 +35,10 @@ __all__ = [
     "candidate",
     "crm_link_gsi",
     "cursor",
+    "idea",
+    "idea_band",
+    "idea_notice",
+    "idea_signature",
     "identity",
     "interaction",
     "pace",
@@ -51,6 +59,10 @@ INTERACTION = "INTERACTION#"
 THREAD = "THREAD#"
 PACE = "PACE#"
 CURSOR = "CURSOR#"
+IDEA = "IDEA#"
+IDEA_NOTICE = "IDEANOTICE#"
+IDEA_BAND = "IDEABAND#"
+IDEA_SIGNATURE = "IDEASIG#"
 
 
 def profile_pk(profile_id: str) -> str:
@@ -94,3 +106,20 @@ def pace(channel: str) -> Key:
 
 def cursor(feed_id: str) -> Key:
     return {"pk": f"{CURSOR}{feed_id}", "sk": "CURSOR"}
+
+
+def idea(ref: str) -> Key:
+    return {"pk": f"{IDEA}{ref}", "sk": "IDEA"}
+
+
+def idea_notice(ref: str, status: str, person: str) -> Key:
+    """One person told once that an idea reached a status."""
+    return {"pk": f"{IDEA_NOTICE}{ref}#{status}", "sk": person}
+
+
+def idea_band(bucket_key: str) -> Key:
+    return {"pk": f"{IDEA_BAND}{bucket_key}", "sk": "BAND"}
+
+
+def idea_signature(ref: str) -> Key:
+    return {"pk": f"{IDEA_SIGNATURE}{ref}", "sk": "SIG"}

@@ -25,6 +25,7 @@ __all__ = [
     "CasesSettings",
     "ConsumerSettings",
     "CrmSettings",
+    "IdeasSettings",
     "IngressSettings",
     "MentionsSettings",
     "NotifySettings",
@@ -104,6 +105,13 @@ class NotifySettings(ConsumerSettings):
     action_link_key: str
     public_base_url: str = ""
     notify_on_replay: bool = False
+
+
+class IdeasSettings(ConsumerSettings):
+    product_channel: str  # Slack channel id where the product owner decides on ideas
+    canny_secret_arn: str = ""  # Secrets Manager: Canny's API key (empty: Canny deliveries cannot be checked)
+    canny_api_url: str = "https://canny.io/api/v1"
+    canny_changer_id: str = ""  # the Canny admin recorded as changing a post's status
 
 
 class PollSettings(Settings):

@@ -46,7 +46,7 @@ CONSUMERS = _consumers()
 
 
 def test_every_consumer_is_a_context_with_a_handler_map() -> None:
-    assert set(CONSUMERS) == {"MentionsFunction", "CasesFunction", "NotifyFunction"}
+    assert set(CONSUMERS) == {"MentionsFunction", "CasesFunction", "NotifyFunction", "IdeasFunction"}
     for logical_id in CONSUMERS:
         assert isinstance(handler(logical_id), SqsConsumer)
 

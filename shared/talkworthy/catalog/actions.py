@@ -10,13 +10,18 @@ from talkworthy.catalog.base import Detail, _Model
 
 __all__ = ["ActionRequested", "ActionTaken", "Actor", "Target"]
 
-ActionName = Literal["claim", "escalate", "mark_lead", "link_contact", "dismiss", "accept", "merge", "decline"]
+ActionName = Literal[
+    "claim", "escalate", "mark_lead", "link_contact", "dismiss", "accept", "merge", "decline", "unmerge"
+]
 
 
 class Target(_Model):
     kind: Literal["case", "mention", "idea", "profile", "lead"]
     id: str
     system: str | None = None
+    related: str | None = Field(
+        default=None, max_length=200, description="a second record the action involves: the idea to merge into"
+    )
 
 
 class ActionRequested(Detail):

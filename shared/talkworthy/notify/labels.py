@@ -17,6 +17,7 @@ ACTION_LABELS: dict[str, str] = {
     "accept": "Accept",
     "merge": "Merge",
     "decline": "Decline",
+    "unmerge": "Unmerge",
 }
 
 PRIMARY_ACTIONS = frozenset({"claim", "accept"})
