@@ -98,7 +98,7 @@ def _print(results: dict[str, Any]) -> None:
     print("  floor (libraries every handler needs, no Talkworthy code):")
     for name, row in imports["floor"].items():
         print(f"    {name:<28} {row['ms']:>8} {row['ratio_to_boto3']:>8}")
-    for section in ("ingress", "mention"):
+    for section in ("ingress", "mention", "ideas"):
         print(f"\n{section}:")
         _print_rows(results[section], indent=2)
 
@@ -114,10 +114,12 @@ def _print_rows(rows: dict[str, Any], indent: int) -> None:
 
 def main() -> int:
     from infra.bench_flows import ingress_costs, mention_costs
+    from infra.bench_ideas import idea_costs
 
     results: dict[str, Any] = {"cold_import": cold_imports()}
     results["ingress"] = ingress_costs(per_call_seconds)
     results["mention"] = mention_costs(per_call_seconds)
+    results["ideas"] = idea_costs()
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     _print(results)
     print(f"\nwritten to {RESULTS.name}")
