@@ -11,6 +11,7 @@ key, so a retried event publishes the notices it claimed and a second report of 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,6 +37,7 @@ from talkworthy.identity.port import IdentityGraph
 __all__ = ["DECISION_STATUS", "PRODUCER", "IdeaDeps", "decide", "status_changed", "submit", "vote"]
 
 PRODUCER = "talkworthy.ideas"
+_log = logging.getLogger(__name__)
 DECISION_STATUS = {"accept": "planned", "decline": "closed"}
 _ATTEMPTS = 3
 
@@ -45,7 +47,7 @@ class IdeaDeps:
     store: IdeaStore
     deduper: Deduper
     identities: IdentityGraph
-    canny: Callable[[], CannyApi]  # built on first use: only Canny ideas need it
+    canny: Callable[[], CannyApi | None]  # built on first use; None: no Canny API key configured
     product_channel: str
     canny_changer_id: str
     now: Callable[[], datetime]
@@ -68,9 +70,13 @@ def member(person: Person, idea_system: str, idea_id: str, identities: IdentityG
 # ---------------------------------------------------------------------------------------- Canny
 def _canny_post(
     deps: IdeaDeps, idea_id: str, title: str | None, status: str | None, text: str | None = None
-) -> CannyPost:
+) -> CannyPost | None:
     """Canny's post, which must say what the delivery said (its signature covers only a nonce)."""
-    post = deps.canny().retrieve_post(idea_id)
+    api = deps.canny()
+    if api is None:  # no API key (local runs): the body is taken as it came, and this is logged
+        _log.warning("Canny API not configured: acting on the webhook body unchecked", extra={"post": idea_id})
+        return None
+    post = api.retrieve_post(idea_id)
     if post is None:
         raise InvalidInputError(f"Canny has no post {idea_id}: the delivery names an object that does not exist")
     differs = [
@@ -123,7 +129,8 @@ def submit(event: IdeaSubmitted, deps: IdeaDeps) -> list[Detail]:
     title, text, status, url = event.title, event.text, event.status, event.url
     if event.idea_system == "canny":
         post = _canny_post(deps, event.idea_id, event.title, event.status, event.text)
-        title, text, status, url = post.title, post.details, post.status, post.url or url
+        if post is not None:
+            title, text, status, url = post.title, post.details, post.status, post.url or url
     who = member(event.submitter, event.idea_system, event.idea_id, deps.identities)
 
     def create() -> list[Idea]:
@@ -198,8 +205,9 @@ def _acknowledge(event: IdeaSubmitted, idea: Idea, email: str) -> ActionRequeste
 def vote(event: IdeaVoted, deps: IdeaDeps) -> list[Detail]:
     ref = idea_ref(event.idea_system, event.idea_id)
     voter = event.voter
-    if event.idea_system == "canny":
-        votes = deps.canny().votes(event.idea_id)
+    api = deps.canny() if event.idea_system == "canny" else None
+    if api is not None:
+        votes = api.votes(event.idea_id)
         confirmed = next((v for v in votes if v.voter.id == voter.system_user_id), None)
         if confirmed is None:
             raise InvalidInputError(f"Canny lists no vote by {voter.system_user_id} on post {event.idea_id}")
@@ -235,9 +243,10 @@ def status_changed(event: IdeaStatusChanged, deps: IdeaDeps) -> list[Detail]:
     _update(deps, apply)
     primary = _primary(deps, ref)
     group = [primary, *(i for r in primary.merged_from if (i := deps.store.get(r)))]
+    api = deps.canny() if any(idea.system == "canny" for idea in group) else None
     for idea in group:  # Canny is the source of truth for its posts: it shows the status; we tell the people
-        if idea.system == "canny" and not (idea.ref == ref and not event.meta.producer.startswith(PRODUCER)):
-            deps.canny().change_status(idea.system_id, status, changer_id=deps.canny_changer_id, notify_voters=False)
+        if api and idea.system == "canny" and not (idea.ref == ref and not event.meta.producer.startswith(PRODUCER)):
+            api.change_status(idea.system_id, status, changer_id=deps.canny_changer_id, notify_voters=False)
     people: dict[str, Member] = {}
     for idea in group:
         people |= idea.people()
