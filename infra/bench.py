@@ -123,12 +123,14 @@ def community_figures() -> dict[str, Any]:
 def main() -> int:
     from infra.bench_customers import customers_costs
     from infra.bench_flows import ingress_costs, mention_costs
+    from infra.bench_ideas import idea_costs
     from infra.intent.bench import intent_figures
     from infra.local.mesh import HANDLER_LOG
 
     results: dict[str, Any] = {"cold_import": cold_imports()}
     results["ingress"] = ingress_costs(per_call_seconds)
     results["mention"] = mention_costs(per_call_seconds)
+    results["ideas"] = idea_costs()
     results["community"] = community_figures()
     results["intent"] = intent_figures(per_call_seconds)
     results["customers"] = customers_costs(per_call_seconds)

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from talkworthy.customers.store import BaselineStore
     from talkworthy.enrichment.intent_classifier import IntentClassifier
     from talkworthy.enrichment.sentiment import SentimentAnalyzer
+    from talkworthy.ideas.canny import CannyApi
+    from talkworthy.ideas.dedupe import Deduper
+    from talkworthy.ideas.store import IdeaStore
     from talkworthy.idempotency import Once
     from talkworthy.identity.port import IdentityGraph
     from talkworthy.identity.threads import ThreadStore
@@ -34,10 +37,11 @@ if TYPE_CHECKING:
     from talkworthy.publishing import EventPublisher
     from talkworthy.routing.source import RulesSource
     from talkworthy.scheduling import SlaScheduler
-    from talkworthy.settings import CasesSettings, CrmSettings, NotifySettings
+    from talkworthy.settings import CasesSettings, CrmSettings, IdeasSettings, NotifySettings
 
 __all__ = [
     "baseline_store",
+    "canny_api",
     "chat",
     "contact_pressure",
     "crm",
@@ -45,6 +49,8 @@ __all__ = [
     "email",
     "feed_fetch",
     "feeds",
+    "idea_deduper",
+    "idea_store",
     "identity_graph",
     "intent_classifier",
     "link_signer",
@@ -225,3 +231,26 @@ def owner_channels(owner_channels_json: str) -> dict[str, str]:
     if not isinstance(channels, dict) or not all(isinstance(v, str) for v in channels.values()):
         raise ConfigurationError('OWNER_CHANNELS_JSON must be an object {"<owner>": "<Slack channel id>"}')
     return {str(owner): channel for owner, channel in channels.items()}
+def idea_store(table: str) -> IdeaStore:
+    from talkworthy.ideas.store_dynamodb import DynamoDbIdeaStore
+
+    return DynamoDbIdeaStore(dynamodb_table(table))
+
+
+@functools.cache
+def idea_deduper(table: str) -> Deduper:
+    from talkworthy.ideas.dedupe import Deduper
+    from talkworthy.ideas.store_dynamodb import DynamoDbBandStore
+
+    return Deduper(DynamoDbBandStore(dynamodb_table(table)))
+
+
+@functools.cache
+def canny_api(config: IdeasSettings) -> CannyApi | None:
+    """Canny's API with the key from Secrets Manager; ``None`` when no key is configured."""
+    if not config.canny_secret_arn:
+        return None
+    from talkworthy.ideas.canny import CannyApi
+
+    key = aws_client("secretsmanager").get_secret_value(SecretId=config.canny_secret_arn)["SecretString"]
+    return CannyApi(key, base_url=config.canny_api_url)

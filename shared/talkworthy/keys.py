@@ -19,6 +19,10 @@ contact suppression     ``LEDGER#<person>``         ``SUPPRESSED#<key>``    outr
 customer baseline       ``CUSTOMER#<customer_id>``  ``BASELINE``            customers.store
 customer by e-mail      ``CUSTOMEREMAIL#<e-mail>``  ``CUSTOMER``            customers.store
 retention touch         ``TOUCHES#<customer_id>``   ``TOUCH#<at>#<key>``    customers.pressure
+idea                    ``IDEA#<system>:<id>``      ``IDEA``                ideas.store_dynamodb
+idea notice claim       ``IDEANOTICE#<ref>#<st>``   ``<person key>``        ideas.store_dynamodb
+dedupe band bucket      ``IDEABAND#<band>:<hash>``  ``BAND``                ideas.store_dynamodb
+dedupe signature        ``IDEASIG#<ref>``           ``SIG``                 ideas.store_dynamodb
 ======================  ==========================  ======================  =========================
 
 ``gsi1``: a profile linked to a CRM contact carries ``gsi1pk = IDENTITY#crm:<system>/<contact_id>``
@@ -46,6 +50,10 @@ __all__ = [
     "customer",
     "customer_email",
     "due_gsi",
+    "idea",
+    "idea_band",
+    "idea_notice",
+    "idea_signature",
     "identity",
     "interaction",
     "ledger_pk",
@@ -81,6 +89,10 @@ CUSTOMER_EMAIL = "CUSTOMEREMAIL#"
 DUE = "DUE#"
 TOUCHES = "TOUCHES#"
 DUE_SHARDS = 8
+IDEA = "IDEA#"
+IDEA_NOTICE = "IDEANOTICE#"
+IDEA_BAND = "IDEABAND#"
+IDEA_SIGNATURE = "IDEASIG#"
 
 
 def profile_pk(profile_id: str) -> str:
@@ -146,3 +158,18 @@ def touches_pk(customer_id: str) -> str:
 
 def touch(customer_id: str, at: str, key: str) -> Key:
     return {"pk": touches_pk(customer_id), "sk": f"TOUCH#{at}#{key}"}
+def idea(ref: str) -> Key:
+    return {"pk": f"{IDEA}{ref}", "sk": "IDEA"}
+
+
+def idea_notice(ref: str, status: str, person: str) -> Key:
+    """One person told once that an idea reached a status."""
+    return {"pk": f"{IDEA_NOTICE}{ref}#{status}", "sk": person}
+
+
+def idea_band(bucket_key: str) -> Key:
+    return {"pk": f"{IDEA_BAND}{bucket_key}", "sk": "BAND"}
+
+
+def idea_signature(ref: str) -> Key:
+    return {"pk": f"{IDEA_SIGNATURE}{ref}", "sk": "SIG"}

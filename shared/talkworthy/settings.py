@@ -27,6 +27,7 @@ __all__ = [
     "CrmSettings",
     "CustomersSettings",
     "DeviationScanSettings",
+    "IdeasSettings",
     "IngressSettings",
     "MentionsSettings",
     "NotifySettings",
@@ -118,6 +119,11 @@ class CustomersSettings(ConsumerSettings, CrmSettings):
 class DeviationScanSettings(Settings):
     event_bus_name: str
     mesh_table: str
+class IdeasSettings(ConsumerSettings):
+    product_channel: str  # Slack channel id where the product owner decides on ideas
+    canny_secret_arn: str = ""  # Secrets Manager: Canny's API key (empty: Canny deliveries cannot be checked)
+    canny_api_url: str = "https://canny.io/api/v1"
+    canny_changer_id: str = ""  # the Canny admin recorded as changing a post's status
 
 
 class PollSettings(Settings):

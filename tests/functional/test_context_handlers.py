@@ -276,3 +276,52 @@ def test_customers_builds_a_baseline_once_per_event_and_a_deviation_asks_the_own
     ]
     assert [t["customer_id"] for t in tasks] == ["c-1001"]
     assert not _drain(aws, mesh.queues["CustomersDLQ"])
+def _idea(idea_id: str, title: str, name: str, email: str) -> Detail:
+    return _sample(
+        "Idea.Submitted",
+        idea_system="mention",
+        idea_id=idea_id,
+        title=title,
+        text="",
+        url=None,
+        submitter={"name": name, "email": email},
+        meta={**_sample("Idea.Submitted").meta.model_dump(mode="json"), "event_key": f"idea-{idea_id}"},
+    )
+
+
+def _requests(aws: boto3.Session, stack: ProvisionedStack) -> list[dict[str, Any]]:
+    bodies = [json.loads(m["Body"]) for m in _drain(aws, stack.queues["Observer"])]
+    return [b for b in bodies if b["detail-type"] == "Action.Requested"]
+
+
+def test_ideas_proposes_a_merge_then_tells_each_person_once(aws: boto3.Session, mesh: ProvisionedStack) -> None:
+    """Ideas, bands and notice claims on the mesh table as the template declares it."""
+    _publish(aws, mesh, _idea("x:1", "Add dark mode to the mobile app", "Ana", "ana@example.com"))
+    assert _invoke(mesh, "IdeasFunction", _records(aws, mesh, "IdeasQueue")) == {"batchItemFailures": []}
+    _drain(aws, mesh.queues["Observer"])
+    _publish(aws, mesh, _idea("x:2", "Please add dark mode to the mobile app", "Bo", "bo@example.com"))
+    assert _invoke(mesh, "IdeasFunction", _records(aws, mesh, "IdeasQueue")) == {"batchItemFailures": []}
+    ask = next(r["detail"] for r in _requests(aws, mesh) if r["detail"]["channel"] == "slack")
+    assert (ask["target"]["id"], ask["target"]["related"]) == ("mention:x:2", "mention:x:1")
+    assert ask["actions"] == ["merge", "accept", "decline"]
+
+    click = _sample(
+        "Action.Taken", action="merge", target={"kind": "idea", "id": "mention:x:2", "related": "mention:x:1"}
+    )
+    accept = _sample("Action.Taken", action="accept", target={"kind": "idea", "id": "mention:x:1"})
+    accept = accept.model_copy(update={"meta": accept.meta.model_copy(update={"event_key": "accept-1"})})
+    _publish(aws, mesh, click)
+    assert _invoke(mesh, "IdeasFunction", _records(aws, mesh, "IdeasQueue")) == {"batchItemFailures": []}
+    _publish(aws, mesh, accept)
+    assert _invoke(mesh, "IdeasFunction", _records(aws, mesh, "IdeasQueue")) == {"batchItemFailures": []}
+    _drain(aws, mesh.queues["Observer"])
+    status = _records(aws, mesh, "IdeasQueue")  # the decision's Idea.StatusChanged, routed back to the context
+    assert [json.loads(r["body"])["detail"]["status"] for r in status] == ["planned"]
+    assert _invoke(mesh, "IdeasFunction", status) == {"batchItemFailures": []}
+    told = sorted(r["detail"]["audience"] for r in _requests(aws, mesh))
+    assert told == ["ana@example.com", "bo@example.com"]
+
+    redelivered = [dict(status[0], messageId="again", body=status[0]["body"].replace("accept-1", "accept-2"))]
+    assert _invoke(mesh, "IdeasFunction", redelivered) == {"batchItemFailures": []}
+    assert _requests(aws, mesh) == []  # a second report of "planned" tells nobody twice
+    assert not _drain(aws, mesh.queues["IdeasDLQ"])

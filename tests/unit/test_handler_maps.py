@@ -46,7 +46,13 @@ CONSUMERS = _consumers()
 
 
 def test_every_consumer_is_a_context_with_a_handler_map() -> None:
-    assert set(CONSUMERS) == {"MentionsFunction", "CasesFunction", "NotifyFunction", "CustomersFunction"}
+    assert set(CONSUMERS) == {
+        "MentionsFunction",
+        "CasesFunction",
+        "NotifyFunction",
+        "CustomersFunction",
+        "IdeasFunction",
+    }
     for logical_id in CONSUMERS:
         assert isinstance(handler(logical_id), SqsConsumer)
 

@@ -23,6 +23,7 @@ ActionName = Literal[
     "retention_done",
     "not_at_risk",
     "snooze_14d",
+    "unmerge",  # undo a merge of two ideas (the ideas context)
 ]
 
 
@@ -30,6 +31,9 @@ class Target(_Model):
     kind: Literal["case", "mention", "idea", "profile", "lead"]
     id: str
     system: str | None = None
+    related: str | None = Field(
+        default=None, max_length=200, description="a second record the action involves: the idea to merge into"
+    )
 
 
 class ActionRequested(Detail):

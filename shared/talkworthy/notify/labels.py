@@ -20,6 +20,7 @@ ACTION_LABELS: dict[str, str] = {
     "retention_done": "Retention done",
     "not_at_risk": "Not at risk",
     "snooze_14d": "Snooze 14 days",
+    "unmerge": "Unmerge",
 }
 
 PRIMARY_ACTIONS = frozenset({"claim", "accept", "retention_done"})

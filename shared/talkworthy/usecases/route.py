@@ -117,7 +117,7 @@ def route_mention(
                 url=str(mention.url) if mention.url else None,
             )
         )
-        target = Target(kind="idea", id=f"{mention.platform}:{mention.post_id}")
+        target = Target(kind="idea", id=f"mention:{mention.platform}:{mention.post_id}")  # the ideas context's ref
         actions = ["accept", "merge", "decline"]
     elif decision.action == "triage":
         actions = ["claim", "dismiss"]  # reclassify buttons come with the actions consumer
