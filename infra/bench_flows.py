@@ -116,7 +116,7 @@ def mention_costs(per_call: PerCall) -> dict[str, Any]:
     from talkworthy.crm import InMemoryCrm
     from talkworthy.enrichment import VaderSentimentAnalyzer
     from talkworthy.enrichment.intent_classifier import CuesIntentClassifier, LearnedIntentClassifier
-    from talkworthy.enrichment.intent_models import PackagedIntentModel
+    from talkworthy.enrichment.intent_model_source import PackagedIntentModel
     from talkworthy.identity import InMemoryIdentityGraph, InMemoryThreadStore
     from talkworthy.routing import PackagedRules
     from talkworthy.usecases.enrich import enrich_mention

@@ -24,7 +24,7 @@ from talkworthy.enrichment.corrections import Correction, DynamoDbCorrectionStor
 from talkworthy.enrichment.evaluation import evaluate, load_examples, report_from_predictions
 from talkworthy.enrichment.intent import classify_intent
 from talkworthy.enrichment.intent_model import load_packaged_model
-from talkworthy.enrichment.intent_models import PublishedIntentModels
+from talkworthy.enrichment.intent_model_source import PublishedIntentModels
 
 PACKAGED = Path(__file__).resolve().parents[2] / "shared" / "talkworthy" / "enrichment" / "data" / "intent_model.json"
 
