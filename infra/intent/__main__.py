@@ -24,7 +24,7 @@ from talkworthy.enrichment.corrections import Correction, DynamoDbCorrectionStor
 from talkworthy.enrichment.evaluation import evaluate, load_examples, report_from_predictions
 from talkworthy.enrichment.intent import classify_intent
 from talkworthy.enrichment.intent_model import load_packaged_model
-from talkworthy.enrichment.intent_models import PublishedIntentModels
+from talkworthy.enrichment.intent_model_source import PublishedIntentModels
 
 PACKAGED = Path(__file__).resolve().parents[2] / "shared" / "talkworthy" / "enrichment" / "data" / "intent_model.json"
 
@@ -63,6 +63,12 @@ def _in_force(published: PublishedIntentModels | None) -> tuple[Classify, str]:
 def cmd_eval(args: argparse.Namespace) -> int:
     corrections = _corrections(_table(args.table))
     model = load_packaged_model()
+    cv = json.loads(PACKAGED.read_text(encoding="utf-8"))["metrics"]["cv"]
+    print(f"== learned {model.version}, 5-fold cross-validated on the training set (n={cv['n']})")
+    print(f"{'class':<16} {'prec':>6} {'recall':>6} {'f1':>6}")
+    for label, m in cv["per_class"].items():
+        print(f"{label:<16} {m['precision']:>6.3f} {m['recall']:>6.3f} {m['f1']:>6.3f}")
+    print(f"{'macro-F1':<16} {cv['macro_f1']:>6.3f}")
     _print_reports("cues", classify_intent, corrections)
     _print_reports(f"learned {model.version}", model.classify, corrections)
     return 0

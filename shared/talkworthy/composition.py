@@ -119,7 +119,7 @@ def sentiment_analyzer(provider: str) -> SentimentAnalyzer:
 @functools.cache
 def intent_classifier(name: str, table: str) -> IntentClassifier:
     from talkworthy.enrichment.intent_classifier import select_intent_classifier
-    from talkworthy.enrichment.intent_models import PublishedIntentModels
+    from talkworthy.enrichment.intent_model_source import PublishedIntentModels
 
     return select_intent_classifier(name, lambda: PublishedIntentModels(dynamodb_table(table)))
 

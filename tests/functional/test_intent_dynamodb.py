@@ -15,7 +15,7 @@ from infra.intent.report import TRAIN_SET
 from talkworthy.enrichment.corrections import Correction, DynamoDbCorrectionStore, InMemoryCorrectionStore
 from talkworthy.enrichment.evaluation import load_examples
 from talkworthy.enrichment.intent_model import load_packaged_model
-from talkworthy.enrichment.intent_models import PublishedIntentModels
+from talkworthy.enrichment.intent_model_source import PublishedIntentModels
 
 AT = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 

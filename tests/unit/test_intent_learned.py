@@ -19,7 +19,7 @@ from talkworthy.enrichment.intent_classifier import (
 )
 from talkworthy.enrichment.intent_features import FEATURES_VERSION, extract
 from talkworthy.enrichment.intent_model import MODEL_FORMAT, IntentModel, load_packaged_model
-from talkworthy.enrichment.intent_models import PackagedIntentModel
+from talkworthy.enrichment.intent_model_source import PackagedIntentModel
 from talkworthy.enrichment.language import guess_language
 from talkworthy.errors import ConfigurationError
 

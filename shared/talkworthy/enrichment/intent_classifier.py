@@ -18,7 +18,7 @@ from talkworthy.enrichment.language import covered
 from talkworthy.errors import ConfigurationError
 
 if TYPE_CHECKING:
-    from talkworthy.enrichment.intent_models import IntentModelSource
+    from talkworthy.enrichment.intent_model_source import IntentModelSource
 
 __all__ = ["CuesIntentClassifier", "IntentClassifier", "LearnedIntentClassifier", "select_intent_classifier"]
 
