@@ -14,29 +14,43 @@ interaction guard       ``INTERACTION#<key>``       ``INTERACTION``         iden
 thread index            ``THREAD#<key>``            ``THREAD``              identity.threads_dynamodb
 Slack channel pace      ``PACE#<channel>``          ``PACE``                notify.pacer
 feed cursor             ``CURSOR#<feed_id>``        ``CURSOR``              pollers.cursor
+action subject          ``SUBJECT#<target>``        ``SUBJECT``             subjects
+intent correction       ``CORRECTION#<key>``        ``CORRECTION``          enrichment.corrections
+sent Slack message      ``MESSAGE#<channel:ts>``    ``MESSAGE``             notify.messages
+message of a target     ``MESSAGE#<target>``        ``TARGET``              notify.messages
+used action link        ``LINKUSE#<token digest>``  ``LINKUSE``             chalicelib.action_links
 ======================  ==========================  ======================  =========================
 
-``gsi1``: a profile linked to a CRM contact carries ``gsi1pk = IDENTITY#crm:<system>/<contact_id>``
-(:func:`crm_link_gsi`). The built-in CRM has its own table; its keys are in :mod:`talkworthy.crm.dynamodb`.
+``<target>`` is ``<kind>:<system>:<id>`` (:func:`target_key`). ``gsi1``: every correction carries
+``gsi1pk = CORRECTIONS`` (the labelled examples, in time order); a profile linked to a CRM contact
+carries ``gsi1pk = IDENTITY#crm:<system>/<contact_id>`` (:func:`crm_link_gsi`). The built-in CRM has
+its own table; its keys are in :mod:`talkworthy.crm.dynamodb`.
 """
 
 from __future__ import annotations
 
 __all__ = [
     "CANDIDATE",
+    "CORRECTIONS_GSI",
     "PROFILE_SK",
     "REJECTED",
     "THREAD",
     "Key",
     "candidate",
+    "correction",
     "crm_link_gsi",
     "cursor",
     "identity",
     "interaction",
+    "link_use",
+    "message",
+    "message_of_target",
     "pace",
     "profile",
     "profile_pk",
     "rejected",
+    "subject",
+    "target_key",
     "thread",
 ]
 
@@ -51,6 +65,7 @@ INTERACTION = "INTERACTION#"
 THREAD = "THREAD#"
 PACE = "PACE#"
 CURSOR = "CURSOR#"
+CORRECTIONS_GSI = "CORRECTIONS"
 
 
 def profile_pk(profile_id: str) -> str:
@@ -94,3 +109,27 @@ def pace(channel: str) -> Key:
 
 def cursor(feed_id: str) -> Key:
     return {"pk": f"{CURSOR}{feed_id}", "sk": "CURSOR"}
+
+
+def target_key(kind: str, system: str | None, record_id: str) -> str:
+    return f"{kind}:{system or ''}:{record_id}"
+
+
+def subject(target: str) -> Key:
+    return {"pk": f"SUBJECT#{target}", "sk": "SUBJECT"}
+
+
+def correction(key: str) -> Key:
+    return {"pk": f"CORRECTION#{key}", "sk": "CORRECTION"}
+
+
+def message(ref: str) -> Key:
+    return {"pk": f"MESSAGE#{ref}", "sk": "MESSAGE"}
+
+
+def message_of_target(target: str) -> Key:
+    return {"pk": f"MESSAGE#{target}", "sk": "TARGET"}
+
+
+def link_use(digest: str) -> Key:
+    return {"pk": f"LINKUSE#{digest}", "sk": "LINKUSE"}

@@ -8,11 +8,12 @@ second case or lead.
 from __future__ import annotations
 
 import hashlib
-from typing import Protocol
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from talkworthy.catalog.cases import Priority
+from talkworthy.errors import InvalidInputError
 
 __all__ = [
     "CaseRef",
@@ -21,8 +22,18 @@ __all__ = [
     "CrmPort",
     "LeadRef",
     "LeadRequest",
+    "RecordKind",
+    "RecordNotFoundError",
     "external_key",
 ]
+
+
+RecordKind = Literal["case", "lead"]
+
+
+class RecordNotFoundError(InvalidInputError):
+    """The system of record has no such case or lead."""
+
 
 class _Value(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -87,6 +98,18 @@ class CrmPort(Protocol):
     def flag_lead(self, req: LeadRequest) -> LeadRef: ...
 
     def open_cases_for(self, contact_id: str | None, email: str | None) -> list[CaseRef]: ...
+
+    # What people do from Slack and e-mail. Each sets a state, so doing it twice is harmless;
+    # a record the system does not have is :class:`RecordNotFoundError`.
+    def assign_owner(self, kind: RecordKind, record_id: str, owner: str) -> None:
+        """Make ``owner`` (the CRM's user id for the person who claimed it) the record's owner."""
+        ...
+
+    def set_priority(self, case_id: str, priority: Priority) -> None: ...
+
+    def dismiss(self, kind: RecordKind, record_id: str, reason: str) -> None:
+        """Close the case, or disqualify the lead, as not actionable."""
+        ...
 
 
 def external_key(idempotency_key: str, namespace: str = "") -> str:
