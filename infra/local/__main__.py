@@ -22,6 +22,7 @@ def _run(port: int) -> int:
     with LocalMesh(MeshConfig(ingress_port=port)) as mesh:
         seed(mesh, SCENARIOS)
         print(f"\nTalkworthy is running. Ingress: {mesh.ingress_url}  (OpenAPI: {mesh.ingress_url}/openapi.json)")
+        print(f"Outbox (the local Slack and inbox; click the buttons): {mesh.outbox_url}")
         print("Send a signed sample from another terminal:")
         print("  .venv/bin/python -m infra.local send events/webhooks/standard/mention_created_complaint.json")
         print("The demo CRM contacts (events/demo/scenarios.yaml) are seeded. Ctrl-C stops everything.\n")

@@ -73,13 +73,17 @@ def test_sales_intent_with_an_open_case_is_held_back_and_says_why() -> None:
 def test_prospect_sales_intent_becomes_a_lead() -> None:
     graph, profile = _graph_with()
     event = enriched(intent="sales_lead", tier="prospect", profile_id=profile, key="standard:msg_3")
-    _, out = route_mention(event, rules=RULES, crm=InMemoryCrm(), identities=graph, subjects=InMemorySubjects(), now=NOW)
+    _, out = route_mention(
+        event, rules=RULES, crm=InMemoryCrm(), identities=graph, subjects=InMemorySubjects(), now=NOW
+    )
     assert [type(d).__name__ for d in out] == ["LeadFlagged", "ActionRequested"]
 
 
 def test_praise_is_logged_only() -> None:
     graph, profile = _graph_with()
     event = enriched(intent="praise", tier="standard", sentiment=0.9, profile_id=profile)
-    decision, out = route_mention(event, rules=RULES, crm=InMemoryCrm(), identities=graph, subjects=InMemorySubjects(), now=NOW)
+    decision, out = route_mention(
+        event, rules=RULES, crm=InMemoryCrm(), identities=graph, subjects=InMemorySubjects(), now=NOW
+    )
     assert decision.action == "ignore"
     assert out == []
