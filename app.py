@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -9,7 +10,7 @@ from chalice import Chalice, Response
 from chalice.app import Request
 
 from chalicelib.openapi import openapi_document
-from chalicelib.wiring import ingress, respond, to_http_request
+from chalicelib.wiring import action_links, ingress, respond, to_http_request
 from talkworthy.settings import IngressSettings
 
 SETTINGS = IngressSettings
@@ -47,6 +48,30 @@ def webhook(source: str) -> Response:
 @app.route("/webhooks/{source}/{token}", methods=["POST"], content_types=WEBHOOK_CONTENT_TYPES)
 def webhook_with_token(source: str, token: str) -> Response:
     return _webhook(source, {"source": source, "token": token})
+
+
+def _html(status: int, body: str) -> Response:
+    headers = {
+        "Content-Type": "text/html; charset=utf-8",
+        "Cache-Control": "no-store",
+        "Referrer-Policy": "no-referrer",
+    }
+    return Response(body, status_code=status, headers=headers)
+
+
+@app.route("/actions/{token}", methods=["GET"])
+def action_link_page(token: str) -> Response:
+    """What an e-mail action link will do; a scanner opening it changes nothing."""
+    page = action_links().confirm_page(token)
+    return _html(page.status, page.body)
+
+
+@app.route("/actions/{token}", methods=["POST"], content_types=WEBHOOK_CONTENT_TYPES)
+def action_link_confirm(token: str) -> Response:
+    """The confirmation form's submit: the action, once per link."""
+    context = app.current_request.context or {}
+    page = action_links().act(token, str(context.get("requestId") or uuid.uuid4()))
+    return _html(page.status, page.body)
 
 
 @app.route("/openapi.json", methods=["GET"])

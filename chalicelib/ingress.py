@@ -2,7 +2,8 @@
 
 verify (raw bytes) → replay window → adapt to canonical events → archive the raw delivery
 (Firehose to S3) → publish once per provider dedupe key (Powertools idempotency on DynamoDB) → answer:
-202 accepted, 200 recognised duplicate (nothing republished). Every rejection is a 4xx with a
+202 accepted (200 for Slack, whose interactivity contract is a 200 within 3 s), 200 recognised
+duplicate (nothing republished). Every rejection is a 4xx with a
 JSON reason and publishes nothing; only a failing dependency answers 5xx, so the sender retries.
 """
 
@@ -175,7 +176,7 @@ class Ingress:
             "published": published,
             "ignored": [item.ignored for item in items if item.ignored],
         }
-        return IngressResponse(202 if fresh else 200, body)
+        return IngressResponse(sender.accepted_status if fresh else 200, body)
 
     def _verify(self, sender: WebhookSender, delivery: WebhookDelivery, now: float) -> None:
         try:

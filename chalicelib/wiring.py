@@ -17,6 +17,7 @@ from aws_lambda_powertools.utilities import parameters
 from botocore.exceptions import BotoCoreError, ClientError
 from chalice.app import Request
 
+from chalicelib.action_links import ActionLinks
 from chalicelib.ingress import HttpRequest, Ingress, IngressResponse, InProgressError
 from chalicelib.senders import SENDERS
 from chalicelib.senders.base import Inbound, SenderSecrets, WebhookDelivery
@@ -26,7 +27,7 @@ from talkworthy.idempotency import AlreadyInProgressError, DynamoDbOnce
 from talkworthy.publishing import EventBridgePublisher, EventPublisher
 from talkworthy.settings import IngressSettings
 
-__all__ = ["ingress", "to_http_request"]
+__all__ = ["action_links", "ingress", "to_http_request"]
 
 logger = Logger(service="ingress")
 DEDUPE_SECONDS = 7 * 24 * 3600  # longer than any sender's retry schedule (Standard Webhooks: ~3 days)
@@ -152,6 +153,14 @@ def ingress() -> tuple[Ingress, IdempotentPublisher]:
         count=_count(config.powertools_metrics_namespace),
     )
     return pipeline, publish_once
+
+
+@functools.cache
+def action_links() -> ActionLinks:
+    from talkworthy.composition import link_signer
+
+    _, publish_once = ingress()
+    return ActionLinks(link_signer(settings().action_link_key), publish_once)
 
 
 def to_http_request(request: Request, source: str, path: str, path_params: Mapping[str, str]) -> HttpRequest:

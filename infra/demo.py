@@ -76,6 +76,33 @@ def _check(mesh: LocalMesh, expect: dict[str, Any], failures: list[str]) -> None
         failures.append(f"{dlq} message(s) in dead-letter queues: {mesh.dlq_depths()}")
 
 
+def _click(mesh: LocalMesh, click: dict[str, Any], failures: list[str]) -> None:
+    """Click a button on the first message of a channel, as the outbox does (signed, as Slack would)."""
+    message = next((m for m in mesh.sink.messages() if m["channel"] == click["channel"]), None)
+    button = None
+    for block in (message or {}).get("blocks", []):
+        for element in block.get("elements", []) if block.get("type") == "actions" else []:
+            if element.get("action_id") == click["action"]:
+                button = (block["block_id"], element)
+    if message is None or button is None:
+        failures.append(f"no {click['action']} button on a message in {click['channel']}")
+        return
+    block_id, element = button
+    data = {"kind": "button", "action_id": click["action"], "block_id": block_id, "value": element["value"]}
+    assert mesh.sink.outbox is not None
+    answer = mesh.sink.outbox.click(
+        message, {**data, "user": click["user"]}, mesh.sink.response_url(message["channel"], message["ts"])
+    )
+    if answer["status"] != 200:
+        failures.append(f"click {click['action']}: the ingress answered {answer['status']} {answer['body']}")
+    mesh.wait_idle(timeout=60)
+    updated = next(m for m in mesh.sink.messages() if m["ts"] == message["ts"])
+    if click["expect_note"] not in str(updated["blocks"]):
+        failures.append(f"click {click['action']}: the message does not say {click['expect_note']!r}")
+    else:
+        print(f"  clicked {click['action']} on {click['channel']} as {click['user']}: {click['expect_note']}")
+
+
 def _summary(mesh: LocalMesh) -> None:
     say = functools.partial(print, file=mesh.console)  # stdout is the handlers' log file meanwhile
     say("\n=== summary ===")
@@ -114,7 +141,7 @@ def run_demo(scenarios: Path = SCENARIOS, mesh: LocalMesh | None = None) -> list
                     failures.append(f"{name}: expected {sample.expect.status}, got {answer.status_code} {answer.text}")
             mesh.wait_idle(timeout=120)
         if scenario.get("then_every_webhook_sample"):
-            sent = {name for phase in scenario["phases"] for name in phase}
+            sent = {name for phase in scenario["phases"] for name in phase} | set(scenario.get("not_sent", []))
             for name, sample in samples.items():
                 if name.startswith("demo:") or name in sent:
                     continue
@@ -122,6 +149,8 @@ def run_demo(scenarios: Path = SCENARIOS, mesh: LocalMesh | None = None) -> list
                 if answer.status_code != sample.expect.status:
                     failures.append(f"{name}: expected {sample.expect.status}, got {answer.status_code} {answer.text}")
             mesh.wait_idle(timeout=120)
+        for click in scenario.get("clicks", []):
+            _click(mesh, click, failures)
         for name in scenario.get("duplicates", []):
             answer = send_sample(mesh.ingress_url, samples[name], secrets)
             if answer.status_code != 200 or answer.json().get("published") != 0:

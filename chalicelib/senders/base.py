@@ -81,6 +81,7 @@ class Inbound:
 class WebhookSender(Protocol):
     name: str
     content_types: tuple[str, ...]
+    accepted_status: int  # the answer to a new delivery: 202, or 200 where the sender's contract says so
 
     def verify(self, delivery: WebhookDelivery, secrets: SenderSecrets, now: float) -> None:
         """Raise ``chalicelib.signatures.SignatureError`` unless the delivery is authentic and fresh.

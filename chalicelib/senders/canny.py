@@ -78,6 +78,7 @@ class CannyVote(VendorModel):
 class CannySender:
     name = "canny"
     content_types: tuple[str, ...] = ("application/json",)
+    accepted_status = 202
 
     def verify(self, delivery: WebhookDelivery, secrets: SenderSecrets, now: float) -> None:
         tokens = configured_secrets(secrets, "path_token", self.name)

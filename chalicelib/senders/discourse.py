@@ -72,6 +72,7 @@ class _AnyObject(VendorModel):
 class DiscourseSender:
     name = "discourse"
     content_types: tuple[str, ...] = ("application/json",)
+    accepted_status = 202
 
     def verify(self, delivery: WebhookDelivery, secrets: SenderSecrets, now: float) -> None:
         verify_discourse(signed_request(delivery), configured_secrets(secrets, "signing", self.name))

@@ -65,6 +65,7 @@ class HubSpotEvent(VendorModel):
 class HubSpotSender:
     name = "hubspot"
     content_types: tuple[str, ...] = ("application/json",)
+    accepted_status = 202
 
     def verify(self, delivery: WebhookDelivery, secrets: SenderSecrets, now: float) -> None:
         verify_hubspot_v3(signed_request(delivery), configured_secrets(secrets, "signing", self.name), now)

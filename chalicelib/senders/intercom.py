@@ -100,6 +100,7 @@ class IntercomData(VendorModel):
 class IntercomSender:
     name = "intercom"
     content_types: tuple[str, ...] = ("application/json",)
+    accepted_status = 202
 
     def verify(self, delivery: WebhookDelivery, secrets: SenderSecrets, now: float) -> None:
         verify_intercom(signed_request(delivery), configured_secrets(secrets, "signing", self.name))

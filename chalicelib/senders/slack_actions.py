@@ -1,11 +1,20 @@
-"""Slack interactivity: a button clicked on a Talkworthy message becomes ``Action.Taken``.
+"""Slack interactivity: a click on a Talkworthy message, or a submitted form, becomes ``Action.Taken``.
 
 The body is ``application/x-www-form-urlencoded`` with one ``payload`` field holding JSON; the
-signature is checked over the whole raw form body before anything is parsed. ``block_actions``
-gives one event per action: ``action`` is the button's ``action_id`` (one of the catalog's action
-names), ``target`` the compact Target JSON that the message builder put in the button ``value``.
-Other payload types (view_submission, shortcuts, ...) are ignored with a reason.
-Dedupe key per action: ``<container.message_ts (or view_id)>:<action_ts>``.
+signature is checked over the whole raw form body before anything is parsed. Slack wants a 200
+within 3 s: the click is recorded (deduplicated) and published here, the work happens behind the
+queue.
+
+- ``block_actions``: one event per action. ``action`` is the element's ``action_id`` (one of the
+  catalog's action names); a button's ``value`` carries the target (and argument) in the codec of
+  ``talkworthy.actions``; the reclassify select carries the corrected label in its selected
+  option, its target in the block id. ``trigger_id`` rides along so the consumer can open a modal.
+- ``view_submission`` of the *Link to contact* modal: ``confirm_link`` with the argument
+  ``<profile_id>|crm:<system>/<contact_id>`` from the view's metadata and chosen option.
+- Other payload types (other views, shortcuts, ...) are ignored with a reason.
+
+Dedupe key per action: ``<container.message_ts (or view_id)>:<action_ts>``; per submission:
+``view:<view.id>:<view.hash>``.
 """
 
 from __future__ import annotations
@@ -36,9 +45,12 @@ from chalicelib.senders.base import (
     WebhookDelivery,
 )
 from chalicelib.signatures import verify_slack
+from talkworthy.actions import SELECT_ACTIONS, decode_value, target_from_block_id
 from talkworthy.catalog import ActionTaken, Actor, Target
 from talkworthy.catalog.actions import ActionName
+from talkworthy.errors import InvalidInputError
 from talkworthy.notify.blocks import LINK_ACTION_ID
+from talkworthy.notify.modal import CALLBACK_ID, CHOICE_ACTION, CHOICE_BLOCK, read_metadata
 
 __all__ = ["SlackActionsSender"]
 
@@ -58,18 +70,39 @@ class SlackContainer(VendorModel):
     view_id: Id | None = None
 
 
+class SlackOption(VendorModel):
+    value: str
+
+
 class SlackAction(VendorModel):
     action_id: Id
     action_ts: Id
+    block_id: str | None = None
     value: str | None = None
+    selected_option: SlackOption | None = None
 
 
 class BlockActions(VendorModel):
     type: Literal["block_actions"]
     user: SlackUser
     container: SlackContainer
+    trigger_id: Id | None = None
     response_url: Name | None = None
     actions: list[SlackAction] = Field(min_length=1)
+
+
+class SlackView(VendorModel):
+    id: Id
+    hash: Id | None = None
+    callback_id: str = ""
+    private_metadata: str = ""
+    state: dict[str, Any] = Field(default_factory=dict)
+
+
+class ViewSubmission(VendorModel):
+    type: Literal["view_submission"]
+    user: SlackUser
+    view: SlackView
 
 
 class _Interaction(VendorModel):
@@ -80,6 +113,7 @@ class _Interaction(VendorModel):
 class SlackActionsSender:
     name = "slack"
     content_types: tuple[str, ...] = ("application/x-www-form-urlencoded",)
+    accepted_status = 200  # Slack's interactivity contract: a 200 within 3 s
 
     def verify(self, delivery: WebhookDelivery, secrets: SenderSecrets, now: float) -> None:
         verify_slack(signed_request(delivery), configured_secrets(secrets, "signing", self.name), now)
@@ -87,6 +121,8 @@ class SlackActionsSender:
     def adapt(self, delivery: WebhookDelivery) -> list[Inbound]:
         payload = _payload(delivery.body)
         kind = validate(_Interaction, payload, "payload")
+        if kind.type == "view_submission" and payload.get("view", {}).get("callback_id") == CALLBACK_ID:
+            return [_confirmation(validate(ViewSubmission, payload, "payload"), delivery)]
         if kind.type != "block_actions":
             key = dedupe_key(kind.type, kind.trigger_id or hashlib.sha256(delivery.body).hexdigest()[:32])
             return [Inbound(key, [], ignored=f"payload type {kind.type} is not routed")]
@@ -97,7 +133,7 @@ class SlackActionsSender:
         message_ref = None
         if click.container.message_ts and click.container.channel_id:
             message_ref = f"{click.container.channel_id}:{click.container.message_ts}"
-        actor = Actor(id=click.user.id, name=click.user.username or click.user.name or None, via="slack")
+        actor = _actor(click.user)
         items = []
         for index, action in enumerate(click.actions):
             where = f"payload.actions[{index}]"
@@ -108,14 +144,17 @@ class SlackActionsSender:
             if action.action_id not in ACTION_NAMES:
                 allowed = ", ".join(ACTION_NAMES)
                 raise UnusableBodyError(f"{where}.action_id {action.action_id!r} is not one of {allowed}")
+            target, argument = _target_and_argument(action, where)
             with translating(where):
                 taken = ActionTaken(
                     meta=delivery.meta(key),
                     action=action.action_id,  # checked against ACTION_NAMES above
                     actor=actor,
-                    target=_target(action.value, where),
+                    target=target,
+                    argument=argument,
                     response_url=click.response_url or None,
                     message_ref=message_ref,
+                    trigger_id=click.trigger_id,
                 )
             items.append(Inbound(key, [taken]))
         return items
@@ -137,10 +176,46 @@ def _payload(body: bytes) -> dict[str, Any]:
     return payload
 
 
-def _target(value: str | None, where: str) -> Target:
-    if not value:
+def _actor(user: SlackUser) -> Actor:
+    return Actor(id=user.id, name=user.username or user.name or None, via="slack")
+
+
+def _target_and_argument(action: SlackAction, where: str) -> tuple[Target, str | None]:
+    if action.action_id in SELECT_ACTIONS:  # a select: the label is the option, the target the block
+        if action.selected_option is None:
+            raise UnusableBodyError(f"{where}.selected_option is missing")
+        target = target_from_block_id(action.block_id or "")
+        if target is None:
+            raise UnusableBodyError(f"{where}.block_id {action.block_id!r} does not name a target")
+        return target, action.selected_option.value
+    if not action.value:
         raise UnusableBodyError(f"{where}.value is missing: it must hold the target JSON")
     try:
-        return Target.model_validate_json(value)
-    except ValidationError as err:
-        raise UnusableBodyError(f"{where}.value is not a target: {describe(err)}") from err
+        return decode_value(action.value)
+    except InvalidInputError as err:
+        cause = err.__cause__
+        reason = describe(cause) if isinstance(cause, ValidationError) else "not JSON"
+        raise UnusableBodyError(f"{where}.value is not a target: {reason}") from err
+
+
+def _confirmation(submitted: ViewSubmission, delivery: WebhookDelivery) -> Inbound:
+    view = submitted.view
+    try:
+        target, profile_id, message_ref, response_url = read_metadata(view.private_metadata)
+    except InvalidInputError as err:
+        raise UnusableBodyError(f"payload.view.private_metadata: {err}") from err
+    chosen = view.state.get("values", {}).get(CHOICE_BLOCK, {}).get(CHOICE_ACTION, {}).get("selected_option")
+    if not isinstance(chosen, dict) or not isinstance(chosen.get("value"), str):
+        raise UnusableBodyError("payload.view.state has no chosen contact")
+    key = dedupe_key("view", view.id, view.hash or "")
+    with translating("payload.view"):
+        taken = ActionTaken(
+            meta=delivery.meta(key),
+            action="confirm_link",
+            actor=_actor(submitted.user),
+            target=target,
+            argument=f"{profile_id}|crm:{chosen['value']}",
+            response_url=response_url,
+            message_ref=message_ref,
+        )
+    return Inbound(key, [taken])

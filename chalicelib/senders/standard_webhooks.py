@@ -104,6 +104,7 @@ class BehaviorData(VendorModel):
 class StandardWebhooksSender:
     name = "standard"
     content_types: tuple[str, ...] = ("application/json",)
+    accepted_status = 202
 
     def verify(self, delivery: WebhookDelivery, secrets: SenderSecrets, now: float) -> None:
         signing = configured_secrets(secrets, "signing", self.name)

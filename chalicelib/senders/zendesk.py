@@ -62,6 +62,7 @@ class ZendeskStatusChange(VendorModel):
 class ZendeskSender:
     name = "zendesk"
     content_types: tuple[str, ...] = ("application/json",)
+    accepted_status = 202
 
     def verify(self, delivery: WebhookDelivery, secrets: SenderSecrets, now: float) -> None:
         verify_zendesk(signed_request(delivery), configured_secrets(secrets, "signing", self.name), now)

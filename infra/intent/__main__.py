@@ -20,7 +20,7 @@ from typing import Any
 
 from infra.intent.report import BLIND_SETS, TRAIN_SET, Classify, as_examples, blind_reports, figures, worse_than
 from infra.intent.train import train
-from talkworthy.enrichment.corrections import Correction, DynamoDbCorrectionStore
+from talkworthy.enrichment.corrections import Correction, DynamoDbCorrections, latest_per_target
 from talkworthy.enrichment.evaluation import evaluate, load_examples, report_from_predictions
 from talkworthy.enrichment.intent import classify_intent
 from talkworthy.enrichment.intent_model import load_packaged_model
@@ -38,7 +38,7 @@ def _table(name: str | None) -> Any:
 
 
 def _corrections(table: Any) -> list[Correction]:
-    return DynamoDbCorrectionStore(table).all() if table is not None else []
+    return latest_per_target(DynamoDbCorrections(table).all()) if table is not None else []
 
 
 def _print_reports(title: str, model_classify: Classify, corrections: list[Correction]) -> None:

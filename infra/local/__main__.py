@@ -26,6 +26,7 @@ def _run(port: int) -> int:
         say("From another terminal, send a signed sample and look at the mesh:")
         say("  .venv/bin/talkworthy send events/webhooks/standard/mention_created_complaint.json")
         say("  .venv/bin/talkworthy status      (and: talkworthy dlq list <context>, talkworthy --help)")
+        say(f"Outbox (the local Slack and inbox; click the buttons): {mesh.outbox_url}")
         say("The demo CRM contacts (events/demo/scenarios.yaml) are seeded. Ctrl-C stops everything.")
         say(f"Handler logs (Powertools JSON, as CloudWatch would get them): {HANDLER_LOG}\n")
         stop.wait()

@@ -25,6 +25,7 @@ import boto3
 import requests
 
 from infra.local.handler_logs import HandlerLogs
+from infra.local.outbox import Outbox, Person
 from infra.local.provision import ProvisionedStack, provision
 from infra.local.runtime import LocalFunction, QueueWorker, ScheduleWorker
 from infra.local.scheduler import OneShotScheduler
@@ -86,6 +87,8 @@ class LocalMesh:
         self.functions: dict[str, LocalFunction] = {}
         self.moto_url = ""
         self.ingress_url = ""
+        self.outbox_url = ""
+        self._ingress_port = 0
 
     # ------------------------------------------------------------------ lifecycle
     def __enter__(self) -> LocalMesh:
@@ -127,6 +130,7 @@ class LocalMesh:
             self._observe_bus()
             self._seed()
             self._start_ingress()
+            self.outbox_url = self.sink.connect_outbox(self._outbox())
             self._loop = threading.Thread(target=self._run_loop, name="mesh-loop", daemon=True)
             self._loop.start()
             self._pollers = [
@@ -143,6 +147,7 @@ class LocalMesh:
             self.trace.note(f"ingress       {self.ingress_url}")
             if self.config.handler_log:
                 self.trace.note(f"handler logs  {self.config.handler_log}")
+            self.trace.note(f"outbox        {self.outbox_url}")
         except BaseException:
             self.stop()
             raise
@@ -246,7 +251,10 @@ class LocalMesh:
         raise RuntimeError("moto_server did not start within 30 s")
 
     def _parameters(self) -> dict[str, str]:
+        self._ingress_port = self.config.ingress_port or _free_port(self.config.host)
         return {
+            "PublicBaseUrl": f"http://{self.config.host}:{self._ingress_port}",  # absolute e-mail action links
+            "SlackWorkspaceUrl": self.sink.url,  # links to Slack messages open them in the outbox
             "WebhookSecretsJson": json.dumps(self.secrets["webhooks"]),
             "SlackBotToken": self.secrets["slack_bot_token"],
             "ActionLinkKey": self.secrets["action_link_key"],
@@ -372,7 +380,7 @@ class LocalMesh:
             def log_message(self, format: str, *args: Any) -> None:
                 return
 
-        port = self.config.ingress_port or _free_port(self.config.host)
+        port = self._ingress_port
         environment = ingress[0].spec.environment
         app = ingress[0].entry()
         if not isinstance(app, LocalChalice):  # app.current_request per request thread, as create_local_server does
@@ -466,6 +474,22 @@ class LocalMesh:
                 attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
                 depths[logical_id] = int(attrs["Attributes"]["ApproximateNumberOfMessages"])
         return depths
+
+    def _outbox(self) -> Outbox:
+        from talkworthy.people import load_default_directory
+
+        people = [Person(p.slack, p.name, p.role) for p in load_default_directory().people if p.slack]
+        signing = self.secrets["webhooks"]["slack"]["signing"][0]
+        return Outbox(self.ingress_url, signing, people, emails=self.inbox)
+
+    def inbox(self) -> list[dict[str, Any]]:
+        """The e-mails sent through the embedded SES as ``{to, subject, html}``, oldest first."""
+        out = []
+        for sent in self.sent_emails():
+            body = sent.get("body", "")
+            to = sent.get("destinations", {}).get("ToAddresses", [])
+            out.append({"to": ", ".join(to), "subject": sent.get("subject", ""), "html": body})
+        return out
 
     def sent_emails(self) -> list[dict[str, Any]]:
         data = requests.get(f"{self.moto_url}/moto-api/data.json", timeout=10).json()

@@ -14,8 +14,12 @@
 - Response URLs: :meth:`SlackSink.response_url` hands one out for a message. It takes at most 5
   uses within 30 minutes (then HTTP 404 ``expired_url``); ``replace_original`` replaces the
   message, ``delete_original`` deletes it, otherwise a new (by default ephemeral) message is added.
+- ``POST /api/views.open`` opens a modal for a ``trigger_id`` the outbox handed out (one use,
+  within a minute; real Slack allows 3 s), else ``expired_trigger_id``.
 - ``GET /_sink/messages`` lists everything stored, with each message's earlier versions in
-  ``history``; ``POST /_sink/reset`` forgets everything.
+  ``history``; ``GET /_sink/views`` the modals opened; ``POST /_sink/reset`` forgets everything.
+- ``/outbox``: the page people click (``infra/local/outbox.py``), once :meth:`SlackSink.connect_outbox`
+  told the sink where the ingress is.
 
 Run alone with ``python -m infra.local.slack_sink --port 3001``.
 """
@@ -34,6 +38,8 @@ from collections.abc import Callable, Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from infra.local.outbox import Outbox
 
 __all__ = ["RESPONSE_URL_TTL", "RESPONSE_URL_USES", "SlackSink", "block_errors"]
 
@@ -132,6 +138,7 @@ class SlackSink:
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._last_ts = 0
+        self.outbox: Outbox | None = None
         self.reset()
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -183,7 +190,20 @@ class SlackSink:
             self._messages: list[dict[str, Any]] = []
             self._buckets: dict[str, tuple[float, float]] = {}
             self._responses: dict[str, dict[str, Any]] = {}
+            self._views: list[dict[str, Any]] = []
             self._rate_limited = 0
+
+    def connect_outbox(self, outbox: Outbox) -> str:
+        """Serve the outbox; returns its URL."""
+        self.outbox = outbox
+        return f"{self.url}/outbox"
+
+    def views(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return copy.deepcopy(self._views)
+
+    def _open_view(self) -> dict[str, Any] | None:
+        return next((v for v in reversed(self._views) if not v["closed"]), None)
 
     def response_url(self, channel: str, ts: str) -> str:
         key = secrets.token_urlsafe(16)
@@ -196,6 +216,10 @@ class SlackSink:
         route = urlsplit(path).path
         if method == "GET" and route == "/_sink/messages":
             return 200, {}, self.messages()
+        if method == "GET" and route == "/_sink/views":
+            return 200, {}, self.views()
+        if route.startswith(("/outbox", "/archives/")) and self.outbox is not None:
+            return self._outbox(method, route, body)
         if method == "POST" and route == "/_sink/reset":
             self.reset()
             return 200, {}, {"ok": True}
@@ -214,6 +238,8 @@ class SlackSink:
             return 200, {}, {"ok": False, "error": "not_authed"}
         if not token.startswith(("xoxb-", "xoxp-")) or (self._tokens is not None and token not in self._tokens):
             return 200, {}, {"ok": False, "error": "invalid_auth"}
+        if name == "views.open":
+            return self._views_open(params)
         if name not in ("chat.postMessage", "chat.update"):
             return 200, {}, {"ok": False, "error": "unknown_method"}
         channel, text, blocks = str(params.get("channel", "")), params.get("text"), params.get("blocks")
@@ -258,6 +284,57 @@ class SlackSink:
                 )
             message = self._store(channel, text, blocks, via="api")
             return 200, {}, {"ok": True, "channel": channel, "ts": message["ts"], "message": _public(message)}
+
+    def _views_open(self, params: dict[str, Any]) -> _Reply:
+        trigger, view = str(params.get("trigger_id", "")), params.get("view")
+        if isinstance(view, str):
+            try:
+                view = json.loads(view)
+            except ValueError:
+                return 200, {}, {"ok": False, "error": "invalid_arguments"}
+        if not trigger or not isinstance(view, dict):
+            return 200, {}, {"ok": False, "error": "invalid_arguments"}
+        if self.outbox is not None and not self.outbox.take_trigger(trigger):
+            return 200, {}, {"ok": False, "error": "expired_trigger_id"}
+        with self._lock:
+            opened = {**view, "id": f"V{secrets.token_hex(5).upper()}", "hash": f"{time.time():.6f}", "closed": False}
+            self._views.append(opened)
+        return 200, {}, {"ok": True, "view": opened}
+
+    def _outbox(self, method: str, route: str, body: bytes) -> _Reply:
+        outbox = self.outbox
+        assert outbox is not None
+        if method == "GET" and route.startswith("/archives/"):  # a Slack message link: its place in the outbox
+            _, _, channel, stamp = route.split("/", 3)
+            ts = f"{stamp[1:-6]}.{stamp[-6:]}" if len(stamp) > 7 else stamp
+            return 302, {"Location": f"/outbox#m-{channel}-{ts}"}, {"ok": True}
+        with self._lock:
+            messages, view = copy.deepcopy(self._messages), copy.deepcopy(self._open_view())
+        if method == "GET" and route == "/outbox":
+            return 200, {}, outbox.page(messages, view)
+        if method == "GET" and route == "/outbox/fragment":
+            return 200, {}, outbox.fragment(messages, view)
+        data = _params("application/json", body) or {}
+        if method == "POST" and route == "/outbox/click":
+            message = next(
+                (m for m in messages if m["channel"] == data.get("channel") and m["ts"] == data.get("ts")), None
+            )
+            if message is None:
+                return 404, {}, {"ok": False, "error": "message_not_found"}
+            return 200, {}, outbox.click(message, data, self.response_url(message["channel"], message["ts"]))
+        if method == "POST" and route == "/outbox/submit" and view is not None:
+            self._close_view(view["id"])  # an empty 200 closes a Slack modal
+            return 200, {}, outbox.submit({k: v for k, v in view.items() if k != "closed"}, data)
+        if method == "POST" and route == "/outbox/close" and view is not None:
+            self._close_view(view["id"])
+            return 200, {}, {"ok": True}
+        return 404, {}, {"ok": False, "error": "not_found"}
+
+    def _close_view(self, view_id: str) -> None:
+        with self._lock:
+            for opened in self._views:
+                if opened["id"] == view_id:
+                    opened["closed"] = True
 
     def _respond(self, key: str, params: dict[str, Any] | None) -> _Reply:
         with self._lock:
@@ -364,9 +441,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.headers.get("Authorization", ""),
             body,
         )
-        data = json.dumps(payload).encode()
+        if isinstance(payload, str):  # an outbox page
+            data, content_type = payload.encode(), "text/html; charset=utf-8"
+        else:
+            data, content_type = json.dumps(payload).encode(), "application/json; charset=utf-8"
         self.send_response(status)
-        for name, value in {**headers, "Content-Type": "application/json; charset=utf-8"}.items():
+        for name, value in {**headers, "Content-Type": content_type}.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from talkworthy.crm.port import CrmPort
     from talkworthy.customers.pressure import ContactPressure
     from talkworthy.customers.store import BaselineStore
+    from talkworthy.enrichment.corrections import CorrectionsStore
     from talkworthy.enrichment.intent_classifier import IntentClassifier
     from talkworthy.enrichment.sentiment import SentimentAnalyzer
     from talkworthy.ideas.canny import CannyApi
@@ -30,20 +31,24 @@ if TYPE_CHECKING:
     from talkworthy.identity.threads import ThreadStore
     from talkworthy.notify.email import EmailPort
     from talkworthy.notify.links import ActionLinkSigner
+    from talkworthy.notify.messages import SentMessages
     from talkworthy.notify.slack import ChatPort
+    from talkworthy.people.source import DirectorySource
     from talkworthy.pollers.config import FeedConfig
     from talkworthy.pollers.cursor import CursorStore
     from talkworthy.pollers.poll import MentionSource
     from talkworthy.publishing import EventPublisher
     from talkworthy.routing.source import RulesSource
     from talkworthy.scheduling import SlaScheduler
-    from talkworthy.settings import CasesSettings, CrmSettings, IdeasSettings, NotifySettings
+    from talkworthy.settings import CasesSettings, CrmSettings, IdeasSettings, NotifySettings, SlackSettings
+    from talkworthy.subjects import SubjectStore
 
 __all__ = [
     "baseline_store",
     "canny_api",
     "chat",
     "contact_pressure",
+    "corrections",
     "crm",
     "cursor_store",
     "email",
@@ -57,10 +62,14 @@ __all__ = [
     "mention_api",
     "once",
     "owner_channels",
+    "people",
     "publisher",
     "rules_source",
+    "sent_messages",
     "sentiment_analyzer",
     "sla_scheduler",
+    "slack",
+    "subjects",
     "thread_store",
 ]
 
@@ -135,13 +144,51 @@ def rules_source(parameter: str) -> RulesSource:
 
 
 @functools.cache
-def chat(config: NotifySettings) -> ChatPort:
+def slack(config: SlackSettings) -> ChatPort:
+    """The Slack Web API without pacing: for ``views.open``, which Slack does not rate per channel."""
     from slack_sdk import WebClient
 
-    from talkworthy.notify import DynamoDbChannelPacer, PacedChat, SlackChatAdapter
+    from talkworthy.notify import SlackChatAdapter
 
-    adapter = SlackChatAdapter(WebClient(token=config.slack_bot_token, base_url=config.slack_api_url))
-    return PacedChat(adapter, DynamoDbChannelPacer(dynamodb_table(config.mesh_table)))
+    return SlackChatAdapter(WebClient(token=config.slack_bot_token, base_url=config.slack_api_url))
+
+
+@functools.cache
+def chat(config: NotifySettings) -> ChatPort:
+    from talkworthy.notify import DynamoDbChannelPacer, PacedChat
+
+    return PacedChat(slack(config), DynamoDbChannelPacer(dynamodb_table(config.mesh_table)))
+
+
+@functools.cache
+def sent_messages(table: str) -> SentMessages:
+    from talkworthy.notify.messages import DynamoDbSentMessages
+
+    return DynamoDbSentMessages(dynamodb_table(table))
+
+
+@functools.cache
+def subjects(table: str) -> SubjectStore:
+    from talkworthy.subjects import DynamoDbSubjects
+
+    return DynamoDbSubjects(dynamodb_table(table))
+
+
+@functools.cache
+def corrections(table: str) -> CorrectionsStore:
+    from talkworthy.enrichment.corrections import DynamoDbCorrections
+
+    return DynamoDbCorrections(dynamodb_table(table))
+
+
+@functools.cache
+def people(parameter: str) -> DirectorySource:
+    from talkworthy.people import load_default_directory
+    from talkworthy.people.source import PackagedDirectory, SsmOverrideDirectory
+
+    if not parameter:
+        return PackagedDirectory()
+    return SsmOverrideDirectory(aws_client("ssm"), parameter, fallback=load_default_directory())
 
 
 @functools.cache

@@ -23,13 +23,19 @@ idea                    ``IDEA#<system>:<id>``      ``IDEA``                idea
 idea notice claim       ``IDEANOTICE#<ref>#<st>``   ``<person key>``        ideas.store_dynamodb
 dedupe band bucket      ``IDEABAND#<band>:<hash>``  ``BAND``                ideas.store_dynamodb
 dedupe signature        ``IDEASIG#<ref>``           ``SIG``                 ideas.store_dynamodb
+action subject          ``SUBJECT#<target>``        ``SUBJECT``             subjects
+intent correction       ``CORRECTION#<key>``        ``CORRECTION``          enrichment.corrections
+sent Slack message      ``MESSAGE#<channel:ts>``    ``MESSAGE``             notify.messages
+message of a target     ``MESSAGE#<target>``        ``TARGET``              notify.messages
+used action link        ``LINKUSE#<token digest>``  ``LINKUSE``             chalicelib.action_links
 ======================  ==========================  ======================  =========================
 
-``gsi1``: a profile linked to a CRM contact carries ``gsi1pk = IDENTITY#crm:<system>/<contact_id>``
-(:func:`crm_link_gsi`); a customer baseline due for a deviation check carries
-``gsi1pk = DUE#<shard>``, ``gsi1sk = <next check, ISO UTC>#<customer_id>`` (:func:`due_gsi`), and
-none when nothing is due, so the scan reads only customers due. The built-in CRM has its own
-table; its keys are in :mod:`talkworthy.crm.dynamodb`.
+``<target>`` is ``<kind>:<system>:<id>`` (:func:`target_key`). ``gsi1``: every correction carries
+``gsi1pk = CORRECTIONS`` (the labelled examples, in time order); a profile linked to a CRM contact
+carries ``gsi1pk = IDENTITY#crm:<system>/<contact_id>`` (:func:`crm_link_gsi`); a customer baseline
+due for a deviation check carries ``gsi1pk = DUE#<shard>``, ``gsi1sk = <next check, ISO UTC>#<customer_id>``
+(:func:`due_gsi`), and none when nothing is due, so the scan reads only customers due. The built-in
+CRM has its own table; its keys are in :mod:`talkworthy.crm.dynamodb`.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ import hashlib
 
 __all__ = [
     "CANDIDATE",
+    "CORRECTIONS_GSI",
     "DUE_SHARDS",
     "PROFILE_SK",
     "REJECTED",
@@ -45,6 +52,7 @@ __all__ = [
     "THREAD",
     "Key",
     "candidate",
+    "correction",
     "crm_link_gsi",
     "cursor",
     "customer",
@@ -57,10 +65,15 @@ __all__ = [
     "identity",
     "interaction",
     "ledger_pk",
+    "link_use",
+    "message",
+    "message_of_target",
     "pace",
     "profile",
     "profile_pk",
     "rejected",
+    "subject",
+    "target_key",
     "thread",
     "touch",
     "touches_pk",
@@ -93,6 +106,7 @@ IDEA = "IDEA#"
 IDEA_NOTICE = "IDEANOTICE#"
 IDEA_BAND = "IDEABAND#"
 IDEA_SIGNATURE = "IDEASIG#"
+CORRECTIONS_GSI = "CORRECTIONS"
 
 
 def profile_pk(profile_id: str) -> str:
@@ -173,3 +187,25 @@ def idea_band(bucket_key: str) -> Key:
 
 def idea_signature(ref: str) -> Key:
     return {"pk": f"{IDEA_SIGNATURE}{ref}", "sk": "SIG"}
+def target_key(kind: str, system: str | None, record_id: str) -> str:
+    return f"{kind}:{system or ''}:{record_id}"
+
+
+def subject(target: str) -> Key:
+    return {"pk": f"SUBJECT#{target}", "sk": "SUBJECT"}
+
+
+def correction(key: str) -> Key:
+    return {"pk": f"CORRECTION#{key}", "sk": "CORRECTION"}
+
+
+def message(ref: str) -> Key:
+    return {"pk": f"MESSAGE#{ref}", "sk": "MESSAGE"}
+
+
+def message_of_target(target: str) -> Key:
+    return {"pk": f"MESSAGE#{target}", "sk": "TARGET"}
+
+
+def link_use(digest: str) -> Key:
+    return {"pk": f"LINKUSE#{digest}", "sk": "LINKUSE"}

@@ -33,6 +33,7 @@ __all__ = [
     "NotifySettings",
     "PollSettings",
     "Settings",
+    "SlackSettings",
     "function_environment",
     "use_environment",
 ]
@@ -92,7 +93,15 @@ class MentionsSettings(ConsumerSettings, CrmSettings):
     rules_parameter: str = ""  # SSM parameter overriding the packaged rules; empty = packaged rules only
 
 
-class CasesSettings(ConsumerSettings):
+class SlackSettings(Settings):
+    slack_api_url: str
+    slack_bot_token: str
+
+
+class CasesSettings(ConsumerSettings, CrmSettings, SlackSettings):
+    rules_parameter: str = ""  # the routing rules hold the contact policy that mark_lead honours
+    people_parameter: str = ""  # SSM parameter overriding the packaged people directory
+    slack_workspace_url: str = "https://slack.com"  # message links: {url}/archives/{channel}/p{ts}
     sla_schedule_group: str
     sla_scheduler_role_arn: str
     schedule_dlq_arn: str  # where Scheduler parks an SLA breach it could not deliver
@@ -100,10 +109,8 @@ class CasesSettings(ConsumerSettings):
     escalation_channel: str
 
 
-class NotifySettings(ConsumerSettings):
+class NotifySettings(ConsumerSettings, SlackSettings):
     idempotency_table: str
-    slack_api_url: str
-    slack_bot_token: str
     email_sender: str
     action_link_key: str
     public_base_url: str = ""
@@ -135,6 +142,8 @@ class PollSettings(Settings):
 
 class IngressSettings(Settings):
     event_bus_name: str
+    mesh_table: str  # action links are single-use: each use is a conditional write there
+    action_link_key: str
     raw_delivery_stream: str
     idempotency_table: str
     webhook_secrets_arn: str

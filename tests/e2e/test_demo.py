@@ -6,6 +6,8 @@ import json
 
 from infra.demo import run_demo
 from infra.local.mesh import LocalMesh
+from talkworthy.catalog import RecordRef
+from talkworthy.scheduling import timer_name
 
 
 def _message_about(mesh: LocalMesh, name: str) -> dict:  # type: ignore[type-arg]
@@ -16,13 +18,20 @@ def test_demo_scenarios_produce_every_expected_effect(mesh: LocalMesh) -> None:
     assert run_demo(mesh=mesh) == []
     assert all(depth == 0 for depth in mesh.dlq_depths().values())
 
-    # a complaint from a high-value customer: a case, a Slack message with actions, an SLA timer
-    dana = json.dumps(_message_about(mesh, "Dana Whitfield")["blocks"])
-    assert '"action_id": "claim"' in dana
+    # a complaint from a high-value customer: a case, a Slack message with actions, an SLA timer;
+    # the demo then clicks Claim as Alice: the message says so and offers what is left
+    message = _message_about(mesh, "Dana Whitfield")
+    dana = json.dumps(message["blocks"])
+    assert message["updated"] is True
+    assert "Claimed by Alice Moreau" in dana
+    assert '"action_id": "claim"' not in dana
     assert '"action_id": "escalate"' in dana
     assert "SLA" in dana
     schedules = mesh.session.client("scheduler").list_schedules(GroupName=mesh.stack.attr("SlaScheduleGroup"))
-    assert schedules["Schedules"], "the VIP case has a pending SLA timer"
+    block_id = next(b["block_id"] for b in message["blocks"] if b["type"] == "actions")
+    _, _, system, case_id = block_id.split(":", 3)
+    names = {schedule["Name"] for schedule in schedules["Schedules"]}
+    assert timer_name(RecordRef(system=system, record_id=case_id)) not in names, "the claim stopped its SLA timer"
 
     # a prospect asking for a quote: a lead, announced to sales
     jo = _message_about(mesh, "Jo Lindqvist")

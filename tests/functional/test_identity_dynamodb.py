@@ -153,9 +153,7 @@ def _race(count: int, work: Callable[[], str]) -> list[str]:
 
 
 @pytest.mark.usefixtures("serial_calls")
-def test_concurrent_first_mentions_create_one_profile(
-    aws: boto3.Session, make_table: Callable[[], Any]
-) -> None:
+def test_concurrent_first_mentions_create_one_profile(aws: boto3.Session, make_table: Callable[[], Any]) -> None:
     table = make_table()
     graph = DynamoDbIdentityGraph(table)
     results = _race(8, lambda: graph.resolve("twitter", author("race", "race@x.example")).identity.profile_id)
@@ -179,9 +177,7 @@ def test_concurrent_mentions_of_one_platform_thread_share_it(make_table: Callabl
     def assign() -> str:
         with lock:
             post = str(next(posts))
-        return store.assign_thread(
-            mention(post, thread_hint="t-1", handle=f"u{post}"), f"pr_{post}", "question"
-        )
+        return store.assign_thread(mention(post, thread_hint="t-1", handle=f"u{post}"), f"pr_{post}", "question")
 
     assert len(set(_race(8, assign))) == 1
 
@@ -198,9 +194,7 @@ def test_concurrent_first_mentions_of_a_handle_alone_create_one_profile(
 
 
 @pytest.mark.usefixtures("serial_calls")
-def test_concurrent_first_mentions_sharing_an_email_converge(
-    aws: boto3.Session, make_table: Callable[[], Any]
-) -> None:
+def test_concurrent_first_mentions_sharing_an_email_converge(aws: boto3.Session, make_table: Callable[[], Any]) -> None:
     table = make_table()
     graph = DynamoDbIdentityGraph(table)
     crm = FakeCrm(Contact(system="hubspot", contact_id="77", email="team@x.example", tier="Gold"))
@@ -311,13 +305,10 @@ def test_a_reader_finishing_a_creation_under_way_does_not_fork_it(
     assert reader.get_profile(created.profile_id).mention_count == 1  # the creator did not overwrite it
 
 
-
 # -- what a mention costs --------------------------------------------------------------------------
 
 
-def test_resolving_a_known_author_costs_one_get_and_one_query(
-    make_table: Callable[[], Any], calls: Calls
-) -> None:
+def test_resolving_a_known_author_costs_one_get_and_one_query(make_table: Callable[[], Any], calls: Calls) -> None:
     graph = DynamoDbIdentityGraph(make_table())
     crm = FakeCrm(Contact(system="hubspot", contact_id="77", email="ann@x.example", tier="Gold"))
     graph.resolve("twitter", author("ann", "ann@x.example"), crm.find_contact_by_email)
@@ -328,9 +319,7 @@ def test_resolving_a_known_author_costs_one_get_and_one_query(
     assert calls.consistent("GetItem") == calls.consistent("Query") == [True]
 
 
-def test_a_new_author_costs_two_single_writes_and_no_read_back(
-    make_table: Callable[[], Any], calls: Calls
-) -> None:
+def test_a_new_author_costs_two_single_writes_and_no_read_back(make_table: Callable[[], Any], calls: Calls) -> None:
     graph = DynamoDbIdentityGraph(make_table())
     identity = graph.resolve("twitter", author("dee"), FakeCrm().find_contact_by_email).identity
     assert identity.new_profile
@@ -421,9 +410,7 @@ class _Run:
             return self.graph.record_interaction(pid, other, self.clock())
         if kind == "merge":
             try:
-                return self.name(
-                    self.graph.merge(pid, self.ids[other % len(self.ids)], "U").model_dump_json()
-                )
+                return self.name(self.graph.merge(pid, self.ids[other % len(self.ids)], "U").model_dump_json())
             except Exception as err:
                 return type(err).__name__
         links = self.graph.get_profile(pid).links
@@ -448,9 +435,7 @@ def test_dynamodb_and_in_memory_threads_agree(make_table: Callable[[], Any], ste
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(_STEP, min_size=1, max_size=14))
-def test_dynamodb_and_in_memory_graphs_agree(
-    make_table: Callable[[], Any], steps: list[tuple[Any, ...]]
-) -> None:
+def test_dynamodb_and_in_memory_graphs_agree(make_table: Callable[[], Any], steps: list[tuple[Any, ...]]) -> None:
     memory_clock, dynamo_clock = Clock(), Clock()
     memory = _Run(InMemoryIdentityGraph(clock=memory_clock), memory_clock)
     dynamo = _Run(DynamoDbIdentityGraph(make_table(), clock=dynamo_clock), dynamo_clock)

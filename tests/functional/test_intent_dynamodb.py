@@ -12,7 +12,7 @@ import pytest
 
 from infra.intent.__main__ import train_and_publish
 from infra.intent.report import TRAIN_SET
-from talkworthy.enrichment.corrections import Correction, DynamoDbCorrectionStore, InMemoryCorrectionStore
+from talkworthy.enrichment.corrections import Correction, DynamoDbCorrections, InMemoryCorrections, latest_per_target
 from talkworthy.enrichment.evaluation import load_examples
 from talkworthy.enrichment.intent_model import load_packaged_model
 from talkworthy.enrichment.intent_model_source import PublishedIntentModels
@@ -22,11 +22,13 @@ AT = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
 def _correction(key: str, text: str, corrected: str, predicted: str = "praise", minutes: int = 0) -> Correction:
     return Correction(
-        mention_key=key,
+        key=f"slack:{key}:{minutes}",
+        target=f"mention::{key}",
         text=text,
-        predicted=predicted,  # type: ignore[arg-type]
-        corrected=corrected,  # type: ignore[arg-type]
-        model_version="talkworthy/intent-linear/2.x",
+        predicted=predicted,
+        corrected=corrected,
+        model="intent-linear",
+        model_version="2.x",
         corrected_by="slack:U0TRIAGE",
         corrected_at=AT + timedelta(minutes=minutes),
     )
@@ -36,7 +38,7 @@ def _correction(key: str, text: str, corrected: str, predicted: str = "praise", 
 def test_corrections_are_kept_one_per_mention_latest_wins_and_redelivery_is_harmless(
     store_kind: str, mesh_table: Any
 ) -> None:
-    store = DynamoDbCorrectionStore(mesh_table) if store_kind == "dynamodb" else InMemoryCorrectionStore()
+    store = DynamoDbCorrections(mesh_table) if store_kind == "dynamodb" else InMemoryCorrections()
     first = _correction("standard:msg_1", "great, down again", "complaint")
     other = _correction("standard:msg_2", "how much for 30 seats?", "sales_lead", predicted="question", minutes=1)
     changed_mind = _correction("standard:msg_1", "great, down again", "support_request", minutes=2)
@@ -46,7 +48,8 @@ def test_corrections_are_kept_one_per_mention_latest_wins_and_redelivery_is_harm
     store.record(other)
     store.record(changed_mind)
 
-    assert store.all() == [other, changed_mind]
+    assert store.all() == [first, other, changed_mind]  # every click is kept, once
+    assert latest_per_target(store.all()) == [other, changed_mind]  # what the trainer learns from
 
 
 def _clock() -> tuple[list[float], Any]:
@@ -95,7 +98,7 @@ def test_a_broken_publication_keeps_the_last_good_model_and_says_why(mesh_table:
 
 def test_retraining_refuses_a_version_made_worse_by_bad_corrections(mesh_table: Any, tmp_path: Path) -> None:
     # Someone "corrected" every training complaint to praise: the blind sets must stop that model.
-    store = DynamoDbCorrectionStore(mesh_table)
+    store = DynamoDbCorrections(mesh_table)
     complaints = [e for e in load_examples(TRAIN_SET) if e.label == "complaint"]
     for i, example in enumerate(complaints):
         store.record(_correction(f"poison:{i}", example.text + " !", "praise", predicted="complaint"))
@@ -111,7 +114,7 @@ def test_retraining_refuses_a_version_made_worse_by_bad_corrections(mesh_table: 
 def test_retraining_with_good_corrections_publishes_a_version_that_enrich_picks_up(
     mesh_table: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    store = DynamoDbCorrectionStore(mesh_table)
+    store = DynamoDbCorrections(mesh_table)
     store.record(_correction("c:1", "yet another acme outage, my whole afternoon gone", "complaint"))
     store.record(_correction("c:2", "what would acme business cost for our 14 person studio", "sales_lead", "question"))
     out = tmp_path / "model.json"

@@ -12,9 +12,7 @@ from infra.local.scheduler import OneShotScheduler
 from infra.local.trace import Trace
 
 
-def test_due_schedule_puts_its_event_on_the_bus_and_is_deleted(
-    aws: boto3.Session, stack: ProvisionedStack
-) -> None:
+def test_due_schedule_puts_its_event_on_the_bus_and_is_deleted(aws: boto3.Session, stack: ProvisionedStack) -> None:
     scheduler = aws.client("scheduler")
     now = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
     group = stack.attr("SlaScheduleGroup")

@@ -101,9 +101,7 @@ def test_paced_chat_over_dynamodb(table):
     chat = RecordingChat()
     now = [T0]
     waits: list[float] = []
-    paced = PacedChat(
-        chat, DynamoDbChannelPacer(table), sleep=waits.append, max_wait=10.0, clock=lambda: now[0]
-    )
+    paced = PacedChat(chat, DynamoDbChannelPacer(table), sleep=waits.append, max_wait=10.0, clock=lambda: now[0])
 
     paced.post("C1", "one", [])
     paced.post("C1", "two", [])

@@ -138,9 +138,7 @@ def test_the_parameter_is_read_once_per_max_age(source: SsmOverrideRules, ssm: A
     assert calls == ["get", "get"]
 
 
-def test_an_invalid_override_keeps_the_last_good_rules(
-    source: SsmOverrideRules, ssm: Any, clock: Clock
-) -> None:
+def test_an_invalid_override_keeps_the_last_good_rules(source: SsmOverrideRules, ssm: Any, clock: Clock) -> None:
     put(ssm, PRAISE_TO_MARKETING)
     good = source.current()
 
@@ -169,9 +167,7 @@ def test_an_invalid_first_override_falls_back(source: SsmOverrideRules, ssm: Any
     assert "not valid YAML" in str(source.last_error)
 
 
-def test_deleting_the_parameter_returns_to_the_fallback(
-    source: SsmOverrideRules, ssm: Any, clock: Clock
-) -> None:
+def test_deleting_the_parameter_returns_to_the_fallback(source: SsmOverrideRules, ssm: Any, clock: Clock) -> None:
     put(ssm, PRAISE_TO_MARKETING)
     assert source.current().decide(post()).rule == "praise-to-marketing"
     ssm.delete_parameter(Name=PARAMETER)
@@ -182,9 +178,7 @@ def test_deleting_the_parameter_returns_to_the_fallback(
 
 def test_ops_can_start_from_the_packaged_document(source: SsmOverrideRules, ssm: Any) -> None:
     """The shipped YAML fits a Standard (4 KB) parameter; ops copy it, edit one line, and put it."""
-    packaged = (
-        resources.files("talkworthy.routing").joinpath("default_rules.yaml").read_text(encoding="utf-8")
-    )
+    packaged = resources.files("talkworthy.routing").joinpath("default_rules.yaml").read_text(encoding="utf-8")
     assert len(packaged.encode()) <= 4096
     put(ssm, packaged.replace('channel: "#community-care"', 'channel: "#community-help"'))
     decision = source.current().decide(post("question"))
@@ -193,9 +187,7 @@ def test_ops_can_start_from_the_packaged_document(source: SsmOverrideRules, ssm:
 
 class ThrottledSsm:
     def get_parameter(self, *, Name: str) -> dict[str, Any]:
-        raise ClientError(
-            {"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, "GetParameter"
-        )
+        raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, "GetParameter")
 
 
 def test_an_ssm_failure_keeps_the_rules_in_force_and_does_not_raise(clock: Clock) -> None:

@@ -49,9 +49,7 @@ def test_verified_sender_sends_the_rendered_mail(sesv2):
     sesv2.create_email_identity(EmailIdentity=SENDER)
     request = _request()
     signer = ActionLinkSigner([b"s" * 32], ttl_seconds=86_400)
-    links = signer.links(
-        "https://hooks.example.com", request.actions, request.target, request.audience, 1.7e9
-    )
+    links = signer.links("https://hooks.example.com", request.actions, request.target, request.audience, 1.7e9)
     subject, text, html = render_email(request, links)
 
     message_id = SesEmailAdapter(sesv2, SENDER).send(request.audience, subject, text, html)

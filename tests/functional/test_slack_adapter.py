@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 from infra.local.slack_sink import SlackSink
 from talkworthy.catalog import ActionRequested, EventMeta, Target
 from talkworthy.errors import PermanentError, RetryableError
-from talkworthy.notify import MessageRef, SlackChatAdapter, render_resolved, render_slack
+from talkworthy.notify import MessageRef, SlackChatAdapter, render_slack, render_update
 
 CHANNEL = "C0SOCIAL"
 TOKEN = "xoxb-test"
@@ -65,7 +65,7 @@ def test_update_replaces_the_message_and_keeps_history(sink):
     adapter = _adapter(sink)
     text, blocks = render_slack(_request())
     ref = adapter.post(CHANNEL, text, blocks)
-    adapter.update(ref, "Claimed", render_resolved(blocks, "Claimed by", user_id="U024BE7LH"))
+    adapter.update(ref, "Claimed", render_update(blocks, [("Claimed by", "U024BE7LH")], None))
 
     [stored] = sink.messages()
     assert stored["updated"] is True
@@ -97,9 +97,7 @@ def test_response_url_replaces_the_original_five_times_then_expires(sink):
 def test_response_url_without_replace_adds_an_ephemeral_message(sink):
     adapter = _adapter(sink)
     ref = adapter.post(CHANNEL, "hello", [])
-    adapter.respond(
-        sink.response_url(ref.channel, ref.ts), "Only you can see this", [], replace_original=False
-    )
+    adapter.respond(sink.response_url(ref.channel, ref.ts), "Only you can see this", [], replace_original=False)
 
     original, reply = sink.messages()
     assert original["text"] == "hello"

@@ -31,9 +31,7 @@ def test_mention_received_reaches_only_the_mentions_queue(aws: boto3.Session, st
     assert all(not messages for logical, messages in bodies.items() if logical != "MentionsQueue")
 
 
-def test_an_event_from_outside_the_catalog_reaches_no_consumer(
-    aws: boto3.Session, stack: ProvisionedStack
-) -> None:
+def test_an_event_from_outside_the_catalog_reaches_no_consumer(aws: boto3.Session, stack: ProvisionedStack) -> None:
     meta = EventMeta(
         event_key="x",
         correlation_id="c",

@@ -70,6 +70,6 @@ def test_the_comparison_sees_a_predicate_difference() -> None:
     """Guard for the test itself: a narrower `where` is a different branch."""
     cases: Any = handler("CasesFunction").handlers
     action_taken = {where for detail_type, where in cases.branches() if detail_type == "Action.Taken"}
-    assert action_taken == {canonical({"action": ["claim", "dismiss"], "target": {"kind": ["case"]}})}
-    assert canonical({"action": ["dismiss", "claim"], "target": {"kind": ["case"]}}) in action_taken
-    assert canonical({"action": ["claim"], "target": {"kind": ["case"]}}) not in action_taken
+    assert action_taken == {canonical({"target": {"kind": ["case", "lead", "mention"]}})}
+    assert canonical({"target": {"kind": ["mention", "lead", "case"]}}) in action_taken
+    assert canonical({"target": {"kind": ["case", "idea", "lead", "mention"]}}) not in action_taken

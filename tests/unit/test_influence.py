@@ -70,11 +70,7 @@ def test_documented_example() -> None:
     # 1k followers, 10 likes + 2*2 shares + 1.5*1 reply = 15.5 interactions, reputation 0.5
     result = influence_score(1_000, Engagement(likes=10, shares=2, replies=1), 0.5)
 
-    expected = (
-        60 * math.log10(1_001) / math.log10(10_000_001)
-        + 25 * math.log10(16.5) / math.log10(100_001)
-        + 15 * 0.5
-    )
+    expected = 60 * math.log10(1_001) / math.log10(10_000_001) + 25 * math.log10(16.5) / math.log10(100_001) + 15 * 0.5
     assert sum(result.components.values()) == pytest.approx(expected)
     assert result.score == round(expected) == 39
 

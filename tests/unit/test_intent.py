@@ -58,9 +58,7 @@ def _sentiment(label: str, value: float) -> Score:
         ),
     ],
 )
-def test_clear_cases_get_their_label_and_report_the_cues(
-    text: str, label: str, expected_cues: set[str]
-) -> None:
+def test_clear_cases_get_their_label_and_report_the_cues(text: str, label: str, expected_cues: set[str]) -> None:
     result = classify_intent(text)
 
     assert result.label == label, result

@@ -60,9 +60,7 @@ def test_batches_of_ten_with_source_and_detail_type() -> None:
 def test_retries_only_the_failed_entries_with_backoff() -> None:
     client = FlakyEvents({"k3": 2, "k7": 1})
     sleeps: list[float] = []
-    EventBridgePublisher(client, "bus", sleep=sleeps.append, base_delay=0.1).publish(
-        [_event(n) for n in range(10)]
-    )
+    EventBridgePublisher(client, "bus", sleep=sleeps.append, base_delay=0.1).publish([_event(n) for n in range(10)])
     keys = [[json.loads(e["Detail"])["meta"]["event_key"] for e in call] for call in client.calls]
     assert keys[1] == ["k3", "k7"]
     assert keys[2] == ["k3"]
@@ -72,9 +70,7 @@ def test_retries_only_the_failed_entries_with_backoff() -> None:
 def test_raises_typed_error_naming_what_remains() -> None:
     client = FlakyEvents({"k1": 99})
     with pytest.raises(PublishError) as caught:
-        EventBridgePublisher(client, "bus", sleep=lambda _: None, max_attempts=3).publish(
-            [_event(0), _event(1)]
-        )
+        EventBridgePublisher(client, "bus", sleep=lambda _: None, max_attempts=3).publish([_event(0), _event(1)])
     assert len(client.calls) == 3
     assert caught.value.failed == [
         {"index": 1, "detail_type": "Action.Taken", "code": "ThrottlingException", "message": "slow down"}

@@ -141,9 +141,7 @@ def test_standard_webhooks_accepts_any_v1_entry_of_the_list(signature: str) -> N
     verify_standard_webhooks(_sw_request(signature), [SW_SECRET], now=SW_TS)
 
 
-@pytest.mark.parametrize(
-    "signature", [f"v1a,{SW_SIG[3:]}", f"v2,{SW_SIG[3:]}", SW_SIG[3:], "v1", f"v1;{SW_SIG[3:]}"]
-)
+@pytest.mark.parametrize("signature", [f"v1a,{SW_SIG[3:]}", f"v2,{SW_SIG[3:]}", SW_SIG[3:], "v1", f"v1;{SW_SIG[3:]}"])
 def test_standard_webhooks_ignores_other_versions(signature: str) -> None:
     with pytest.raises(InvalidSignatureError):
         verify_standard_webhooks(_sw_request(signature), [SW_SECRET], now=SW_TS)
@@ -565,9 +563,7 @@ def test_signature_error_carries_a_reason() -> None:
 # --- properties ----------------------------------------------------------------------------------
 
 _ANY_TEXT = st.text(alphabet=st.characters(exclude_categories=()), max_size=60)  # surrogates too
-_HEADER_NAMES = sorted(
-    {name for s in SCHEMES for name in s.required} | {"svix-id", "svix-timestamp", "svix-signature"}
-)
+_HEADER_NAMES = sorted({name for s in SCHEMES for name in s.required} | {"svix-id", "svix-timestamp", "svix-signature"})
 _HEADER_VALUES = st.one_of(
     _ANY_TEXT,
     st.from_regex(r"[0-9]{1,25}", fullmatch=True),

@@ -10,7 +10,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from talkworthy.catalog.actions import ActionRequested, ActionTaken, Actor, Target
+    from talkworthy.catalog.actions import ActionCompleted, ActionRequested, ActionTaken, Actor, Target
     from talkworthy.catalog.base import Detail, EventMeta, Provenance, Score, utc_now
     from talkworthy.catalog.behavior import BehaviorObserved, DeviationDetected, DeviationReason, Expectation
     from talkworthy.catalog.cases import CaseOpened, LeadFlagged, RecordRef, SlaBreached, TicketClosed
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CATALOG",
+    "ActionCompleted",
     "ActionRequested",
     "ActionTaken",
     "Actor",
@@ -63,7 +64,7 @@ __all__ = [
 ]
 
 _MODULES = {
-    "actions": ("ActionRequested", "ActionTaken", "Actor", "Target"),
+    "actions": ("ActionCompleted", "ActionRequested", "ActionTaken", "Actor", "Target"),
     "base": ("Detail", "EventMeta", "Provenance", "Score", "utc_now"),
     "behavior": ("BehaviorObserved", "DeviationDetected", "DeviationReason", "Expectation"),
     "cases": ("CaseOpened", "LeadFlagged", "RecordRef", "SlaBreached", "TicketClosed"),
@@ -95,6 +96,7 @@ _DETAIL_TYPES = (
     ("behavior", "DeviationDetected"),
     ("actions", "ActionRequested"),
     ("actions", "ActionTaken"),
+    ("actions", "ActionCompleted"),
 )
 
 

@@ -1,29 +1,33 @@
-"""The action loop: what a person is asked to do, and what they did."""
+"""The action loop: what a person is asked to do, what they did, and what came of it."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from pydantic import Field
 
 from talkworthy.catalog.base import Detail, _Model
 
-__all__ = ["ActionRequested", "ActionTaken", "Actor", "Target"]
+__all__ = ["ActionCompleted", "ActionName", "ActionRequested", "ActionTaken", "Actor", "Target"]
 
 ActionName = Literal[
     "claim",
     "escalate",
     "mark_lead",
     "link_contact",
+    "confirm_link",
+    "undo_link",
     "dismiss",
+    "reclassify",
     "accept",
     "merge",
     "decline",
+    "unmerge",  # undo a merge of two ideas (the ideas context)
     # retention outcomes on a customer (target kind ``profile``), handled by the customers context
     "retention_done",
     "not_at_risk",
     "snooze_14d",
-    "unmerge",  # undo a merge of two ideas (the ideas context)
 ]
 
 
@@ -48,6 +52,7 @@ class ActionRequested(Detail):
     target: Target
     actions: list[ActionName]
     link: str | None = None
+    intent: str | None = Field(default=None, description="the predicted intent label (offers reclassify)")
 
 
 class Actor(_Model):
@@ -61,5 +66,29 @@ class ActionTaken(Detail):
     action: ActionName
     actor: Actor
     target: Target
+    argument: str | None = Field(
+        default=None, max_length=500, description="what the action needs beyond its target (a label, a link)"
+    )
     response_url: str | None = None
     message_ref: str | None = Field(default=None, description="channel:ts of the message clicked")
+    trigger_id: str | None = Field(default=None, description="Slack's trigger for opening a modal (valid 3 s)")
+
+
+class ActionCompleted(Detail):
+    """What the context owning the target did about an ``Action.Taken``; notify updates the message.
+
+    ``outcome``: ``done`` (the message says so and loses the buttons that no longer apply),
+    ``vetoed`` (not done for a stated reason, shown in the message), ``refused`` (the actor may not
+    do it: an ephemeral answer to them alone, the message unchanged).
+    """
+
+    DETAIL_TYPE = "Action.Completed"
+    action: ActionName
+    outcome: Literal["done", "vetoed", "refused"]
+    note: str = Field(max_length=1000, description="what happened, in words: 'Claimed by Alice Care'")
+    actor: Actor
+    target: Target
+    at: datetime
+    argument: str | None = Field(default=None, max_length=500, description="for the follow-up button (undo)")
+    response_url: str | None = None
+    message_ref: str | None = None

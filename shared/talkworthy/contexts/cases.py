@@ -1,10 +1,13 @@
-"""The cases context: SLA timers and escalation.
+"""The cases context: SLA timers, escalation, and the actions people take on cases, mentions, leads.
 
-``Case.Opened`` starts the case's one-shot SLA schedule; a claim or dismiss of the case
-(``Action.Taken``) or ``Ticket.Closed`` cancels it; ``Sla.Breached`` asks the escalation channel
-to act. Idempotent under redelivery: a timer is created under a name derived from the case
-(a second create is refused by Scheduler), cancelling a missing timer is a no-op, and the
-escalation request's event key is derived from the breach's, so notify sends it once.
+``Case.Opened`` starts the case's one-shot SLA schedule; ``Ticket.Closed`` cancels it;
+``Sla.Breached`` asks the escalation channel to act. ``Action.Taken`` on a case, mention or lead
+is performed here (``usecases/act.py``: claim and dismiss also stop the SLA timer), and so are
+the identity confirm/undo offered on those messages; decisions on ideas are recorded and
+acknowledged here until the ideas context exists. Idempotent under redelivery: a timer is
+created under a name derived from the case (a second create is refused by Scheduler),
+cancelling a missing timer is a no-op, every action sets a state or writes once per key, and
+the events returned carry keys derived from the one handled, so notify acts on them once.
 """
 
 from __future__ import annotations
@@ -14,13 +17,21 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from talkworthy import composition as c
-from talkworthy.catalog import ActionTaken, CaseOpened, Detail, SlaBreached, TicketClosed
+from talkworthy.catalog import ActionTaken, CaseOpened, Detail, SlaBreached, TicketClosed, utc_now
 from talkworthy.consumer import Arrival, HandlerMap, on
 from talkworthy.settings import CasesSettings
-from talkworthy.usecases.sla import STOPPING_ACTIONS, escalation_for, start_sla_timer, stop_sla_timer
+from talkworthy.usecases.act import act
+from talkworthy.usecases.sla import escalation_for, start_sla_timer, stop_sla_timer
 
 if TYPE_CHECKING:
+    from talkworthy.crm.port import CrmPort
+    from talkworthy.enrichment.corrections import CorrectionsStore
+    from talkworthy.identity.port import IdentityGraph
+    from talkworthy.notify.slack import ChatPort
+    from talkworthy.people import Directory
+    from talkworthy.routing.source import RulesSource
     from talkworthy.scheduling import SlaScheduler
+    from talkworthy.subjects import SubjectStore
 
 __all__ = ["HANDLERS", "CasesPorts"]
 
@@ -33,13 +44,49 @@ class CasesPorts:
     def scheduler(self) -> SlaScheduler:
         return c.sla_scheduler(self.config)
 
+    @cached_property
+    def crm(self) -> CrmPort:
+        return c.crm(self.config)
+
+    @cached_property
+    def identities(self) -> IdentityGraph:
+        return c.identity_graph(self.config.mesh_table)
+
+    @cached_property
+    def subjects(self) -> SubjectStore:
+        return c.subjects(self.config.mesh_table)
+
+    @cached_property
+    def corrections(self) -> CorrectionsStore:
+        return c.corrections(self.config.mesh_table)
+
+    @cached_property
+    def views(self) -> ChatPort:
+        return c.slack(self.config)
+
+    @cached_property
+    def rules(self) -> RulesSource:
+        return c.rules_source(self.config.rules_parameter)
+
+    @property
+    def people(self) -> Directory:
+        return c.people(self.config.people_parameter).current()  # the override is re-read every minute
+
+    @property
+    def escalation_channel(self) -> str:
+        return self.config.escalation_channel
+
+    @property
+    def slack_workspace_url(self) -> str:
+        return self.config.slack_workspace_url
+
 
 def start_timer(event: CaseOpened, ports: CasesPorts, arrival: Arrival) -> Sequence[Detail]:
     start_sla_timer(event, ports.scheduler)
     return []
 
 
-def stop_timer(event: ActionTaken | TicketClosed, ports: CasesPorts, arrival: Arrival) -> Sequence[Detail]:
+def stop_timer(event: TicketClosed, ports: CasesPorts, arrival: Arrival) -> Sequence[Detail]:
     stop_sla_timer(event, ports.scheduler)
     return []
 
@@ -48,9 +95,13 @@ def escalate(breach: SlaBreached, ports: CasesPorts, arrival: Arrival) -> Sequen
     return [escalation_for(breach, ports.config.escalation_channel)]
 
 
+def perform(taken: ActionTaken, ports: CasesPorts, arrival: Arrival) -> Sequence[Detail]:
+    return act(taken, ports, utc_now())
+
+
 HANDLERS = HandlerMap[CasesPorts](
     on(CaseOpened, start_timer),
     on(TicketClosed, stop_timer),
-    on(ActionTaken, stop_timer, where={"action": sorted(STOPPING_ACTIONS), "target": {"kind": ["case"]}}),
     on(SlaBreached, escalate),
+    on(ActionTaken, perform, where={"target": {"kind": ["case", "lead", "mention"]}}),
 )

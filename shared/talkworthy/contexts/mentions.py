@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from talkworthy.identity.port import IdentityGraph
     from talkworthy.identity.threads import ThreadStore
     from talkworthy.routing.source import RulesSource
+    from talkworthy.subjects import SubjectStore
 
 __all__ = ["HANDLERS", "MentionsPorts"]
 
@@ -44,6 +45,10 @@ class MentionsPorts:
     @cached_property
     def threads(self) -> ThreadStore:
         return c.thread_store(self.config.mesh_table)
+
+    @cached_property
+    def subjects(self) -> SubjectStore:
+        return c.subjects(self.config.mesh_table)
 
     @cached_property
     def sentiment(self) -> SentimentAnalyzer:
@@ -77,6 +82,7 @@ def route(event: MentionEnriched, ports: MentionsPorts, arrival: Arrival) -> Seq
         rules=ports.rules.current(),
         crm=ports.crm,
         identities=ports.identities,
+        subjects=ports.subjects,
         now=utc_now(),
     )
     return events

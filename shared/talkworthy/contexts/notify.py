@@ -1,7 +1,9 @@
 """The notify context: everything sent to a person (Slack, paced per channel; e-mail with signed links).
 
-Idempotent under redelivery: each ``Action.Requested`` is sent at most once per event key
-(Powertools idempotency on DynamoDB, see ``usecases/notify.py``).
+``Action.Requested`` is sent; ``Action.Completed`` updates the message it was about (or tells a
+refused actor why). Idempotent under redelivery: each ``Action.Requested`` is sent at most once
+per event key (Powertools idempotency on DynamoDB, see ``usecases/notify.py``); an update is
+rendered from stored state with each note once per event key (``usecases/show_outcome.py``).
 """
 
 from __future__ import annotations
@@ -12,15 +14,17 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from talkworthy import composition as c
-from talkworthy.catalog import ActionRequested, Detail
+from talkworthy.catalog import ActionCompleted, ActionRequested, Detail
 from talkworthy.consumer import Arrival, HandlerMap, on
 from talkworthy.settings import NotifySettings
 from talkworthy.usecases.notify import send_notification
+from talkworthy.usecases.show_outcome import show_outcome
 
 if TYPE_CHECKING:
     from talkworthy.idempotency import Once
     from talkworthy.notify.email import EmailPort
     from talkworthy.notify.links import ActionLinkSigner
+    from talkworthy.notify.messages import SentMessages
     from talkworthy.notify.slack import ChatPort
 
 __all__ = ["HANDLERS", "NotifyPorts"]
@@ -43,6 +47,10 @@ class NotifyPorts:
         return c.link_signer(self.config.action_link_key)
 
     @cached_property
+    def messages(self) -> SentMessages:
+        return c.sent_messages(self.config.mesh_table)
+
+    @cached_property
     def once(self) -> Once:
         return c.once(self.config.idempotency_table)
 
@@ -56,10 +64,19 @@ def send(request: ActionRequested, ports: NotifyPorts, arrival: Arrival) -> Sequ
         links=ports.links,
         links_base_url=ports.config.public_base_url,
         once=ports.once,
+        messages=ports.messages,
         now=time.time(),
         notify_on_replay=ports.config.notify_on_replay,
     )
     return []
 
 
-HANDLERS = HandlerMap[NotifyPorts](on(ActionRequested, send))
+def update_message(done: ActionCompleted, ports: NotifyPorts, arrival: Arrival) -> Sequence[Detail]:
+    show_outcome(done, chat=ports.chat, messages=ports.messages, email=ports.email)
+    return []
+
+
+HANDLERS = HandlerMap[NotifyPorts](
+    on(ActionRequested, send),
+    on(ActionCompleted, update_message),
+)

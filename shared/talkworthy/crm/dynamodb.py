@@ -28,6 +28,7 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Key
 
+from talkworthy.catalog.cases import Priority
 from talkworthy.crm.port import (
     CaseRef,
     CaseRequest,
@@ -35,6 +36,8 @@ from talkworthy.crm.port import (
     LeadRef,
     LeadRequest,
     NurtureRequest,
+    RecordKind,
+    RecordNotFoundError,
     TaskRef,
     TaskRequest,
 )
@@ -198,6 +201,39 @@ class DynamoDbCrm:
         if req.contact is not None:
             item["contact_id"] = req.contact.contact_id
         call(self._table.put_item, Item=item)
+    def assign_owner(self, kind: RecordKind, record_id: str, owner: str) -> None:
+        self._set(kind, record_id, "SET #o = :o, owned_at = :now", {"#o": "owner"}, {":o": owner})
+
+    def set_priority(self, case_id: str, priority: Priority) -> None:
+        self._set("case", case_id, "SET priority = :p, priority_at = :now", {}, {":p": priority})
+
+    def dismiss(self, kind: RecordKind, record_id: str, reason: str) -> None:
+        """A case is closed (and leaves the open-cases index), a lead disqualified; the reason is kept."""
+        expression = "SET #status = :s, dismissed_reason = :r, closed_at = :now"
+        if kind == "case":
+            expression += " REMOVE gsi1pk, gsi1sk"
+        status = "closed" if kind == "case" else "disqualified"
+        self._set(kind, record_id, expression, {"#status": "status"}, {":s": status, ":r": reason})
+
+    def record(self, kind: RecordKind, record_id: str) -> dict[str, Any] | None:
+        """The stored case or lead as an item (what a user would see in the CRM), or None."""
+        key = {"pk": f"{kind.upper()}#{record_id}", "sk": kind.upper()}
+        found: dict[str, Any] | None = call(self._table.get_item, Key=key, ConsistentRead=True).get("Item")
+        return found
+
+    def _set(
+        self, kind: RecordKind, record_id: str, expression: str, names: dict[str, str], values: dict[str, Any]
+    ) -> None:
+        written = conditional(
+            self._table.update_item,
+            Key={"pk": f"{kind.upper()}#{record_id}", "sk": kind.upper()},
+            UpdateExpression=expression,
+            ConditionExpression="attribute_exists(pk)",
+            **({"ExpressionAttributeNames": names} if names else {}),
+            ExpressionAttributeValues={**values, ":now": _now()},
+        )
+        if not written:
+            raise RecordNotFoundError(f"no {kind} {record_id} in the built-in CRM")
 
     # -- storage --------------------------------------------------------------------------------
 

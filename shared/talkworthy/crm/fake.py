@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from itertools import count
 
+from talkworthy.catalog.cases import Priority
 from talkworthy.crm.port import (
     CaseRef,
     CaseRequest,
@@ -11,6 +12,8 @@ from talkworthy.crm.port import (
     LeadRef,
     LeadRequest,
     NurtureRequest,
+    RecordKind,
+    RecordNotFoundError,
     TaskRef,
     TaskRequest,
 )
@@ -36,6 +39,9 @@ class InMemoryCrm:
         self.done_tasks: set[str] = set()
         self.nurture: dict[str, NurtureRequest] = {}
         self._task_by_key: dict[str, str] = {}
+        self.owners: dict[str, str] = {}
+        self.priorities: dict[str, Priority] = {}
+        self.dismissed: dict[str, str] = {}
         self._case_by_key: dict[str, str] = {}
         self._lead_by_key: dict[str, str] = {}
         self._ids = count(1)
@@ -110,6 +116,26 @@ class InMemoryCrm:
     def flag_nurture(self, req: NurtureRequest) -> None:
         self._record("flag_nurture", req)
         self.nurture[req.customer_id] = req
+    def assign_owner(self, kind: RecordKind, record_id: str, owner: str) -> None:
+        self._record("assign_owner", (kind, record_id, owner))
+        self._require(kind, record_id)
+        self.owners[record_id] = owner
+
+    def set_priority(self, case_id: str, priority: Priority) -> None:
+        self._record("set_priority", (case_id, priority))
+        self._require("case", case_id)
+        self.priorities[case_id] = priority
+
+    def dismiss(self, kind: RecordKind, record_id: str, reason: str) -> None:
+        self._record("dismiss", (kind, record_id, reason))
+        self._require(kind, record_id)
+        self.dismissed[record_id] = reason
+        if kind == "case":
+            self.closed.add(record_id)
+
+    def _require(self, kind: RecordKind, record_id: str) -> None:
+        if record_id not in (self.cases if kind == "case" else self.leads):
+            raise RecordNotFoundError(f"no {kind} {record_id}")
 
     def _record(self, method: str, argument: object) -> None:
         self.calls.append((method, argument))

@@ -26,6 +26,7 @@ from urllib.parse import quote
 
 import requests
 
+from talkworthy.catalog.cases import Priority
 from talkworthy.crm.port import (
     CaseRef,
     CaseRequest,
@@ -33,6 +34,8 @@ from talkworthy.crm.port import (
     LeadRef,
     LeadRequest,
     NoRetentionTasks,
+    RecordKind,
+    RecordNotFoundError,
     external_key,
 )
 from talkworthy.errors import InvalidInputError, PermanentError
@@ -57,6 +60,7 @@ class HubSpotCrmAdapter(NoRetentionTasks):
         portal_id: str | None = None,
         pipeline: str = "0",
         pipeline_stage: str = "1",
+        closed_stage: str = "4",
         tier_property: str | None = None,
     ) -> None:
         self._token = access_token
@@ -65,6 +69,7 @@ class HubSpotCrmAdapter(NoRetentionTasks):
         self._portal_id = portal_id
         self._pipeline = pipeline
         self._stage = pipeline_stage
+        self._closed_stage = closed_stage
         self._tier_property = tier_property
 
     def find_contact_by_email(self, email: str) -> Contact | None:
@@ -145,6 +150,27 @@ class HubSpotCrmAdapter(NoRetentionTasks):
             CaseRef(system=SYSTEM, case_id=str(row["id"]), url=self._url("0-5", str(row["id"])), created=False)
             for row in found
         ]
+
+    # Updates: ``PATCH /crm/v3/objects/{tickets|contacts}/{id}`` with ``{"properties": {...}}``
+    # answers 200 with the object, 404 for an unknown id. Leads are contacts (see flag_lead).
+    def assign_owner(self, kind: RecordKind, record_id: str, owner: str) -> None:
+        self._patch(kind, record_id, {"hubspot_owner_id": owner})
+
+    def set_priority(self, case_id: str, priority: Priority) -> None:
+        self._patch("case", case_id, {"hs_ticket_priority": _PRIORITY[priority]})
+
+    def dismiss(self, kind: RecordKind, record_id: str, reason: str) -> None:
+        """A ticket moves to the pipeline's closed stage; a lead contact becomes ``UNQUALIFIED``."""
+        if kind == "case":
+            self._patch("case", record_id, {"hs_pipeline_stage": self._closed_stage, "hs_resolution": reason[:255]})
+        else:
+            self._patch("lead", record_id, {"hs_lead_status": "UNQUALIFIED"})
+
+    def _patch(self, kind: RecordKind, record_id: str, properties: dict[str, str]) -> None:
+        object_type = "tickets" if kind == "case" else "contacts"
+        path = f"/crm/v3/objects/{object_type}/{quote(record_id, safe='')}"
+        if self._call("PATCH", path, json={"properties": properties}, expect=(404,)).status_code == 404:
+            raise RecordNotFoundError(f"no HubSpot {object_type[:-1]} {record_id}")
 
     # -- REST -----------------------------------------------------------------------------------
 

@@ -8,12 +8,12 @@ second case or lead.
 from __future__ import annotations
 
 import hashlib
-from typing import Protocol
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from talkworthy.catalog.cases import Priority
-from talkworthy.errors import PermanentError
+from talkworthy.errors import InvalidInputError, PermanentError
 
 __all__ = [
     "CaseRef",
@@ -24,10 +24,19 @@ __all__ = [
     "LeadRequest",
     "NoRetentionTasks",
     "NurtureRequest",
+    "RecordKind",
+    "RecordNotFoundError",
     "TaskRef",
     "TaskRequest",
     "external_key",
 ]
+
+
+RecordKind = Literal["case", "lead"]
+
+
+class RecordNotFoundError(InvalidInputError):
+    """The system of record has no such case or lead."""
 
 
 class _Value(BaseModel):
@@ -130,6 +139,18 @@ class CrmPort(Protocol):
 
     def flag_nurture(self, req: NurtureRequest) -> None:
         """Flag (or re-flag, with the latest reason) the customer for nurture."""
+        ...
+
+    # What people do from Slack and e-mail. Each sets a state, so doing it twice is harmless;
+    # a record the system does not have is :class:`RecordNotFoundError`.
+    def assign_owner(self, kind: RecordKind, record_id: str, owner: str) -> None:
+        """Make ``owner`` (the CRM's user id for the person who claimed it) the record's owner."""
+        ...
+
+    def set_priority(self, case_id: str, priority: Priority) -> None: ...
+
+    def dismiss(self, kind: RecordKind, record_id: str, reason: str) -> None:
+        """Close the case, or disqualify the lead, as not actionable."""
         ...
 
 

@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 import requests
 
+from talkworthy.catalog.cases import Priority
 from talkworthy.crm.port import (
     CaseRef,
     CaseRequest,
@@ -26,6 +27,8 @@ from talkworthy.crm.port import (
     LeadRef,
     LeadRequest,
     NoRetentionTasks,
+    RecordKind,
+    RecordNotFoundError,
     external_key,
 )
 from talkworthy.errors import PermanentError
@@ -141,6 +144,27 @@ class SalesforceCrmAdapter(NoRetentionTasks):
             CaseRef(system=SYSTEM, case_id=row["Id"], url=self._record_url("Case", row["Id"]), created=False)
             for row in self._query(soql)
         ]
+
+    # Updates: ``PATCH /sobjects/{Case|Lead}/{Id}`` with the fields to set answers 204 No Content,
+    # 404 (``NOT_FOUND``) for an unknown id. ``OwnerId`` must be a Salesforce user id (005...).
+    def assign_owner(self, kind: RecordKind, record_id: str, owner: str) -> None:
+        self._update(kind, record_id, {"OwnerId": owner})
+
+    def set_priority(self, case_id: str, priority: Priority) -> None:
+        self._update("case", case_id, {"Priority": _PRIORITY[priority]})
+
+    def dismiss(self, kind: RecordKind, record_id: str, reason: str) -> None:
+        """A case is closed with ``Reason`` = the reason; a lead gets the standard unqualified status."""
+        if kind == "case":
+            self._update("case", record_id, {"Status": "Closed", "Reason": reason[:255]})
+        else:
+            self._update("lead", record_id, {"Status": "Closed - Not Converted"})
+
+    def _update(self, kind: RecordKind, record_id: str, fields: dict[str, Any]) -> None:
+        sobject = "Case" if kind == "case" else "Lead"
+        path = f"/sobjects/{sobject}/{quote(record_id, safe='')}"
+        if self._api("PATCH", path, json=fields, expect=(404,)).status_code == 404:
+            raise RecordNotFoundError(f"no Salesforce {sobject} {record_id}")
 
     # -- REST -----------------------------------------------------------------------------------
 

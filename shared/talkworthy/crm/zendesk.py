@@ -18,9 +18,11 @@ Leads: Zendesk Support has no leads. :meth:`flag_lead` files a ``task`` ticket t
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import requests
 
+from talkworthy.catalog.cases import Priority
 from talkworthy.crm.port import (
     CaseRef,
     CaseRequest,
@@ -28,6 +30,8 @@ from talkworthy.crm.port import (
     LeadRef,
     LeadRequest,
     NoRetentionTasks,
+    RecordKind,
+    RecordNotFoundError,
     external_key,
 )
 from talkworthy.errors import PermanentError
@@ -37,6 +41,7 @@ __all__ = ["LEAD_TAG", "ZendeskCrmAdapter"]
 
 SYSTEM = "zendesk"
 LEAD_TAG = "talkworthy_lead"
+DISMISSED_TAG = "not_actionable"
 OPEN_STATUSES = ("new", "open", "pending", "hold")
 
 
@@ -102,6 +107,25 @@ class ZendeskCrmAdapter(NoRetentionTasks):
             for row in found.get("results", [])
             if row.get("result_type", "ticket") == "ticket" and row.get("status") in OPEN_STATUSES
         ]
+
+    # Updates: ``PUT /api/v2/tickets/{id}`` with ``{"ticket": {...}}`` answers 200 with the ticket,
+    # 404 (``RecordNotFound``) for an unknown id. Leads are tickets too (see flag_lead);
+    # ``assignee_id`` must be a Zendesk agent's user id.
+    def assign_owner(self, kind: RecordKind, record_id: str, owner: str) -> None:
+        self._update(record_id, {"assignee_id": int(owner) if owner.isdigit() else owner})
+
+    def set_priority(self, case_id: str, priority: Priority) -> None:
+        self._update(case_id, {"priority": priority})
+
+    def dismiss(self, kind: RecordKind, record_id: str, reason: str) -> None:
+        """Solved, with a private note saying why and the ``not_actionable`` tag."""
+        note = {"body": f"Dismissed from Talkworthy: {reason}", "public": False}
+        self._update(record_id, {"status": "solved", "comment": note, "additional_tags": [DISMISSED_TAG]})
+
+    def _update(self, ticket_id: str, fields: dict[str, Any]) -> None:
+        path = f"/api/v2/tickets/{quote(ticket_id, safe='')}"
+        if self._call("PUT", path, json={"ticket": fields}, expect=(404,)).status_code == 404:
+            raise RecordNotFoundError(f"no Zendesk ticket {ticket_id}")
 
     # -- REST -----------------------------------------------------------------------------------
 

@@ -1,86 +1,91 @@
-"""Intent corrections: a person's fix of a label, kept as a labelled example for the next model version.
+"""Labelled examples from people: a message's intent as predicted, and as a person corrected it.
 
-One correction per mention (``pk=INTENT_CORRECTION``, ``sk=MENTION#<event key>``): recording the
-same click twice (a redelivered action) writes the same item, and a later correction of the same
-mention replaces the earlier one, so the store holds what people last said. The retraining command
-reads them all (:meth:`CorrectionStore.all`) and reports the model's accuracy on them.
+Each :class:`Correction` keeps what a learner needs (the text, the predicted and corrected label,
+the model and version that predicted, who corrected and when). It is stored once per ``key`` (the
+``Action.Taken`` event key): a redelivered click adds nothing. Every click is kept; what the
+retraining command learns from is :func:`latest_per_target`: a mention corrected twice counts
+once, as people last said.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Protocol
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from boto3.dynamodb.conditions import Key
+from pydantic import BaseModel, ConfigDict, Field
 
+from talkworthy import keys
 from talkworthy.catalog.mention import IntentLabel
+from talkworthy.dynamo import Table, conditional, query_all
 
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.service_resource import Table
-else:
-    Table = Any
-
-__all__ = ["Correction", "CorrectionStore", "DynamoDbCorrectionStore", "InMemoryCorrectionStore"]
-
-PK = "INTENT_CORRECTION"
+__all__ = ["Correction", "CorrectionsStore", "DynamoDbCorrections", "InMemoryCorrections", "latest_per_target"]
 
 
 class Correction(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
-    mention_key: str = Field(min_length=1, max_length=500, description="the mention's event key")
-    text: str = Field(min_length=1, max_length=40_000)
+    key: str = Field(min_length=1)
+    text: str
     predicted: IntentLabel
     corrected: IntentLabel
-    model_version: str = Field(min_length=1, description="provider/model/version that predicted")
-    corrected_by: str = Field(min_length=1, max_length=200, description="who, e.g. slack:U0123")
-    corrected_at: AwareDatetime
+    model: str
+    model_version: str
+    corrected_by: str
+    corrected_at: datetime
+    target: str
 
 
-class CorrectionStore(Protocol):
-    def record(self, correction: Correction) -> None: ...
-
-    def all(self) -> list[Correction]: ...
-
-
-class InMemoryCorrectionStore:
-    """A fake for tests and the local demo: same keying as the DynamoDB store."""
-
-    def __init__(self) -> None:
-        self._items: dict[str, Correction] = {}
-
-    def record(self, correction: Correction) -> None:
-        self._items[correction.mention_key] = correction
+class CorrectionsStore(Protocol):
+    def record(self, correction: Correction) -> bool:
+        """Store it; ``False`` if a correction with its key is already stored."""
+        ...
 
     def all(self) -> list[Correction]:
-        return sorted(self._items.values(), key=lambda c: c.corrected_at)
+        """Every correction, oldest first."""
+        ...
 
 
-class DynamoDbCorrectionStore:
-    """Corrections on the mesh table, one partition (corrections are people's clicks: thousands, not millions)."""
-
+class DynamoDbCorrections:
     def __init__(self, table: Table) -> None:
         self._table = table
 
-    def record(self, correction: Correction) -> None:
-        item = correction.model_dump(mode="json")
-        self._table.put_item(Item={"pk": PK, "sk": f"MENTION#{correction.mention_key}", **item})
+    def record(self, correction: Correction) -> bool:
+        item = {
+            **keys.correction(correction.key),
+            "kind": "correction",
+            "gsi1pk": keys.CORRECTIONS_GSI,
+            "gsi1sk": f"{correction.corrected_at.isoformat()}#{correction.key}",
+            "doc": correction.model_dump_json(),
+        }
+        return conditional(self._table.put_item, Item=item, ConditionExpression="attribute_not_exists(pk)")
 
     def all(self) -> list[Correction]:
-        return sorted(self._scan(), key=lambda c: c.corrected_at)
+        rows = query_all(self._table, IndexName="gsi1", KeyConditionExpression=Key("gsi1pk").eq(keys.CORRECTIONS_GSI))
+        return [Correction.model_validate_json(row["doc"]) for row in rows]
 
-    def _scan(self) -> Iterator[Correction]:
-        kwargs: dict[str, Any] = {
-            "KeyConditionExpression": "pk = :pk",
-            "ExpressionAttributeValues": {":pk": PK},
-        }
-        while True:
-            page = self._table.query(**kwargs)
-            for item in page.get("Items", []):
-                fields = {k: v for k, v in item.items() if k not in {"pk", "sk"}}
-                fields["corrected_at"] = datetime.fromisoformat(str(fields["corrected_at"]))
-                yield Correction.model_validate(fields)
-            if "LastEvaluatedKey" not in page:
-                return
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+class InMemoryCorrections:
+    def __init__(self) -> None:
+        self._items: dict[str, Correction] = {}
+        self._lock = threading.Lock()
+
+    def record(self, correction: Correction) -> bool:
+        with self._lock:
+            if correction.key in self._items:
+                return False
+            self._items[correction.key] = correction
+            return True
+
+    def all(self) -> list[Correction]:
+        with self._lock:
+            return sorted(self._items.values(), key=lambda c: (c.corrected_at, c.key))
+
+
+def latest_per_target(corrections: list[Correction]) -> list[Correction]:
+    """One correction per corrected message (its latest), oldest first."""
+    latest: dict[str, Correction] = {}
+    for correction in sorted(corrections, key=lambda c: (c.corrected_at, c.key)):
+        latest[correction.target] = correction
+    return sorted(latest.values(), key=lambda c: (c.corrected_at, c.key))

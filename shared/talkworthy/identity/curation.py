@@ -19,6 +19,7 @@ from datetime import datetime
 from talkworthy.errors import InvalidInputError, RetryableError
 from talkworthy.identity.model import (
     InteractionKind,
+    Link,
     Profile,
     StoredProfile,
     email_ref,
@@ -59,6 +60,35 @@ class Curation:
         if stored.profile.link(link) is None or not self._store.confirm(stored.profile_id, link, actor):
             raise InvalidInputError(f"profile {profile_id} has no link {link}")
         return self._require(stored.profile_id).profile
+
+    def link_contact(
+        self, profile_id: str, system: str, contact_id: str, actor: str, tier: str | None = None
+    ) -> Profile:
+        """A person says this profile is that CRM contact: the link is made (if not there) and confirmed.
+
+        Confirming it again is harmless; a profile linked to another contact must have that link
+        undone first (:class:`InvalidInputError`).
+        """
+        ref = f"crm:{system}/{contact_id}"
+        stored = self._require(profile_id)
+        current = stored.profile
+        if current.crm_contact_id and (current.crm_system, current.crm_contact_id) != (system, contact_id):
+            raise InvalidInputError(
+                f"profile {stored.profile_id} is linked to crm:{current.crm_system}/{current.crm_contact_id}; "
+                "undo that first"
+            )
+        if current.link(ref) is None:
+            link = Link(
+                kind="crm",
+                value=f"{system}/{contact_id}",
+                evidence=[f"confirmed by {actor}"],
+                confidence=1.0,
+                created_at=self._clock(),
+                confirmed=True,
+                confirmed_by=actor,
+            )
+            self._store.set_crm(stored.profile_id, link, tier)
+        return self.confirm_link(stored.profile_id, ref, actor)
 
     def undo_link(self, profile_id: str, link: str, actor: str | None = None) -> bool:
         """Remove the link; ``False`` if it was not there (undoing twice is harmless)."""

@@ -36,6 +36,10 @@ class IdentityGraph(Protocol):
 
     def confirm_link(self, profile_id: str, link: str, actor: str | None = None) -> Profile: ...
 
+    def link_contact(
+        self, profile_id: str, system: str, contact_id: str, actor: str, tier: str | None = None
+    ) -> Profile: ...
+
     def undo_link(self, profile_id: str, link: str, actor: str | None = None) -> bool: ...
 
     def merge(self, profile_a: str, profile_b: str, actor: str) -> Profile:

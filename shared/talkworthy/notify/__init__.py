@@ -6,10 +6,10 @@ they need when they are built or used.
 
 from __future__ import annotations
 
-from talkworthy.notify.blocks import LINK_ACTION_ID, escape_mrkdwn, render_resolved, render_slack
+from talkworthy.actions import ACTION_LABELS
+from talkworthy.notify.blocks import LINK_ACTION_ID, actions_block, escape_mrkdwn, render_slack, render_update
 from talkworthy.notify.email import EmailPort, SesEmailAdapter, render_email
 from talkworthy.notify.fake import ChatCall, RecordingChat, RecordingEmail, SentEmail
-from talkworthy.notify.labels import ACTION_LABELS
 from talkworthy.notify.links import (
     ActionLinkSigner,
     BadSignatureError,
@@ -48,8 +48,9 @@ __all__ = [
     "SentEmail",
     "SesEmailAdapter",
     "SlackChatAdapter",
+    "actions_block",
     "escape_mrkdwn",
     "render_email",
-    "render_resolved",
     "render_slack",
+    "render_update",
 ]

@@ -10,30 +10,34 @@ carries, so an oversized one is an input error.
 from __future__ import annotations
 
 import copy
-import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from talkworthy.catalog import ActionRequested, Target
-from talkworthy.errors import InvalidInputError
-from talkworthy.notify.labels import (
+from talkworthy.actions import (
     ACTION_LABELS,
     CONFIRM_ACTIONS,
     PRIMARY_ACTIONS,
+    RECLASSIFY_OPTIONS,
+    SELECT_ACTIONS,
     ActionName,
+    block_id_for,
+    encode_value,
+    reclassify_label,
+    target_from_block_id,
     unique_actions,
 )
+from talkworthy.catalog import ActionRequested, Target
 
 __all__ = [
     "LINK_ACTION_ID",
-    "RESOLVED_BLOCK_ID",
+    "NOTES_BLOCK_ID",
     "Block",
-    "block_id_for",
+    "actions_block",
     "escape_mrkdwn",
     "fit",
-    "render_resolved",
     "render_slack",
+    "render_update",
 ]
 
 Block = dict[str, Any]
@@ -41,8 +45,6 @@ Block = dict[str, Any]
 MAX_BLOCKS = 50
 MAX_ELEMENTS = 25
 MAX_BUTTON_TEXT = 75
-MAX_VALUE = 2000
-MAX_BLOCK_ID = 255
 MAX_SECTION_TEXT = 3000
 MAX_FIELDS = 10
 MAX_FIELD_TEXT = 2000
@@ -54,7 +56,8 @@ ELLIPSIS = "…"
 
 LINK_ACTION_ID = "open_link"
 """``action_id`` of the link button. Slack still sends a ``block_actions`` for it: ack and ignore."""
-RESOLVED_BLOCK_ID = "tw_resolved"
+NOTES_BLOCK_ID = "tw_notes"
+MAX_NOTES = 10  # a context block holds at most 10 elements
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
 
@@ -84,15 +87,6 @@ def _plain(text: str, limit: int) -> dict[str, Any]:
     return {"type": "plain_text", "text": fit(text, limit, mrkdwn=False), "emoji": True}
 
 
-def block_id_for(target: Target) -> str:
-    """Stable per target; long ids are replaced by a digest to stay within 255 characters."""
-    raw = f"tw:{target.kind}:{target.system or ''}:{target.id}"
-    if len(raw) <= MAX_BLOCK_ID:
-        return raw
-    digest = hashlib.sha256(target.model_dump_json(exclude_none=True).encode()).hexdigest()[:40]
-    return f"tw:{target.kind}:{digest}"
-
-
 def _button(action: ActionName, value: str, target: Target) -> Block:
     label = ACTION_LABELS[action]
     button: Block = {
@@ -115,18 +109,40 @@ def _button(action: ActionName, value: str, target: Target) -> Block:
     return button
 
 
-def _actions_block(req: ActionRequested) -> Block | None:
-    names = unique_actions(req.actions)[:MAX_ELEMENTS]
-    if not names:
-        return None
-    value = req.target.model_dump_json(exclude_none=True)
-    if len(value) > MAX_VALUE:
-        raise InvalidInputError(f"target of {len(value)} characters does not fit a Slack button value")
+def _reclassify_menu(intent: str) -> Block:
+    options = [
+        {"text": _plain(label, 75), "value": value} for value, label in RECLASSIFY_OPTIONS.items() if value != intent
+    ]
     return {
-        "type": "actions",
-        "block_id": block_id_for(req.target),
-        "elements": [_button(name, value, req.target) for name in names],
+        "type": "static_select",
+        "action_id": "reclassify",
+        "placeholder": _plain(f"Not {reclassify_label(intent)}?", 150),
+        "options": options,
     }
+
+
+def actions_block(
+    target: Target, actions: Sequence[ActionName], *, intent: str | None = None, argument: str | None = None
+) -> Block | None:
+    """One button per action (reclassify: a select menu of the other labels), or None for no actions.
+
+    ``argument`` rides in the value of the buttons that need one (Undo carries the link to undo).
+    The select needs a reversible block id and the predicted ``intent``; without them it is left out.
+    """
+    names = unique_actions(actions)[:MAX_ELEMENTS]
+    plain = encode_value(target)
+    with_argument = encode_value(target, argument) if argument is not None else plain
+    block_id = block_id_for(target)
+    elements: list[Block] = []
+    for name in names:
+        if name in SELECT_ACTIONS:
+            if intent and target_from_block_id(block_id) == target:
+                elements.append(_reclassify_menu(intent))
+            continue
+        elements.append(_button(name, with_argument if name == "undo_link" else plain, target))
+    if not elements:
+        return None
+    return {"type": "actions", "block_id": block_id, "elements": elements}
 
 
 def _field(label: str, value: str) -> Block:
@@ -154,7 +170,7 @@ def render_slack(req: ActionRequested) -> tuple[str, list[Block]]:
     blocks: list[Block] = [headline]
     if req.body.strip():
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": fit(req.body, MAX_SECTION_TEXT)}})
-    actions = _actions_block(req)
+    actions = actions_block(req.target, req.actions, intent=req.intent)
     room = MAX_BLOCKS - len(blocks) - (1 if actions else 0)
     blocks.extend(_fact_sections(req.facts)[:room])
     if actions:
@@ -162,29 +178,26 @@ def render_slack(req: ActionRequested) -> tuple[str, list[Block]]:
     return fit(req.headline, MAX_FALLBACK), blocks
 
 
-def render_resolved(original_blocks: Sequence[Block], note: str, *, user_id: str | None = None) -> list[Block]:
-    """The same message with its buttons replaced by a line such as "Claimed by @alice".
+def render_update(
+    base_blocks: Sequence[Block], notes: Sequence[tuple[str, str | None]], actions: Block | None
+) -> list[Block]:
+    """The message after actions: its content, one line per note ("Claimed by <@U…>"), the buttons left.
 
-    ``note`` is escaped; pass ``user_id`` (``U…``) to end the line with a real Slack mention.
-    Applying it twice replaces the earlier line, so a retried update is harmless.
+    ``base_blocks`` is the message as first posted; earlier notes and buttons in it are replaced,
+    so rendering the same state again gives the same blocks (a retried update is harmless). Each
+    note is ``(text, user_id)``: the text is escaped, a ``U…`` user id becomes a real mention.
     """
-    text = fit(note, MAX_SECTION_TEXT - 40)
-    if user_id:
-        text += f" <@{user_id}>" if _USER_ID.match(user_id) else " " + fit(user_id, 30)
-    line: Block = {
-        "type": "context",
-        "block_id": RESOLVED_BLOCK_ID,
-        "elements": [{"type": "mrkdwn", "text": text}],
-    }
-    out: list[Block] = []
-    placed = False
-    for block in original_blocks:
-        if block.get("type") == "actions" or block.get("block_id") == RESOLVED_BLOCK_ID:
-            if not placed:
-                out.append(line)
-                placed = True
-            continue
-        out.append(copy.deepcopy(dict(block)))
-    if not placed:
-        out = [*out[: MAX_BLOCKS - 1], line]
-    return out
+    lines = []
+    for note, user_id in list(notes)[-MAX_NOTES:]:
+        text = fit(note, MAX_FIELD_TEXT - 40)
+        if user_id:
+            text += f" <@{user_id}>" if _USER_ID.match(user_id) else " " + fit(user_id, 30)
+        lines.append({"type": "mrkdwn", "text": text})
+    kept = [
+        copy.deepcopy(dict(block))
+        for block in base_blocks
+        if block.get("type") != "actions" and block.get("block_id") != NOTES_BLOCK_ID
+    ]
+    extra = [{"type": "context", "block_id": NOTES_BLOCK_ID, "elements": lines}] if lines else []
+    extra += [actions] if actions else []
+    return kept[: MAX_BLOCKS - len(extra)] + extra

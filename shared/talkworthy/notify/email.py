@@ -6,9 +6,9 @@ import html as html_lib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
+from talkworthy.actions import ACTION_LABELS, CONFIRM_ACTIONS, PRIMARY_ACTIONS, email_actions
 from talkworthy.catalog import ActionRequested
 from talkworthy.errors import ConfigurationError, InvalidInputError, PermanentError, RetryableError
-from talkworthy.notify.labels import ACTION_LABELS, CONFIRM_ACTIONS, PRIMARY_ACTIONS, unique_actions
 
 if TYPE_CHECKING:
     from mypy_boto3_sesv2 import SESV2Client
@@ -103,7 +103,7 @@ def render_email(req: ActionRequested, links: Mapping[str, str]) -> tuple[str, s
     ``links`` maps each action of ``req.actions`` to its signed URL (see ``ActionLinkSigner``);
     a missing or non-http(s) link is an input error. ``req.link`` is shown only if it is http(s).
     """
-    actions = unique_actions(req.actions)
+    actions = email_actions(req.actions)
     for action in actions:
         if not _safe_url(links.get(action, "")):
             raise InvalidInputError(f"no http(s) link for action {action!r}")

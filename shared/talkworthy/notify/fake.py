@@ -14,7 +14,7 @@ __all__ = ["ChatCall", "RecordingChat", "RecordingEmail", "SentEmail"]
 
 @dataclass(frozen=True)
 class ChatCall:
-    """One call on :class:`RecordingChat`: ``kind`` is ``post``, ``update`` or ``respond``."""
+    """One call on :class:`RecordingChat`: ``kind`` is ``post``, ``update``, ``respond`` or ``view``."""
 
     kind: str
     text: str
@@ -23,6 +23,8 @@ class ChatCall:
     ref: MessageRef | None = None
     response_url: str | None = None
     replace_original: bool | None = None
+    trigger_id: str | None = None
+    view: Block | None = None
 
 
 @dataclass
@@ -41,6 +43,10 @@ class RecordingChat:
     @property
     def updates(self) -> list[ChatCall]:
         return [call for call in self.calls if call.kind == "update"]
+
+    @property
+    def views(self) -> list[ChatCall]:
+        return [call for call in self.calls if call.kind == "view"]
 
     @property
     def responses(self) -> list[ChatCall]:
@@ -65,6 +71,9 @@ class RecordingChat:
         self._record(
             ChatCall("respond", text, _copy(blocks), response_url=response_url, replace_original=replace_original)
         )
+
+    def open_view(self, trigger_id: str, view: Block) -> None:
+        self._record(ChatCall("view", "", [], trigger_id=trigger_id, view=copy.deepcopy(dict(view))))
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,9 @@ from typing import cast
 
 from pydantic import ValidationError
 
+from talkworthy.actions import ACTION_LABELS, ActionName
 from talkworthy.catalog import Target
 from talkworthy.errors import ConfigurationError, InvalidInputError
-from talkworthy.notify.labels import ACTION_LABELS, ActionName
 
 __all__ = ["ActionLinkSigner", "BadSignatureError", "ExpiredLinkError", "LinkError", "MalformedLinkError"]
 

@@ -159,3 +159,6 @@ class PacedChat:
 
     def respond(self, response_url: str, text: str, blocks: Sequence[Block], replace_original: bool) -> None:
         self._chat.respond(response_url, text, blocks, replace_original)
+
+    def open_view(self, trigger_id: str, view: Block) -> None:
+        self._chat.open_view(trigger_id, view)

@@ -58,6 +58,10 @@ class ChatPort(Protocol):
 
     def respond(self, response_url: str, text: str, blocks: Sequence[Block], replace_original: bool) -> None: ...
 
+    def open_view(self, trigger_id: str, view: Block) -> None:
+        """``views.open``: show a modal to the person whose click gave ``trigger_id`` (valid 3 s)."""
+        ...
+
 
 def _failure(operation: str, status: int, code: str, retry_after: float | None) -> Exception:
     message = f"Slack {operation} failed: {code} (HTTP {status})"
@@ -106,6 +110,9 @@ class SlackChatAdapter:
             text=text,
             blocks=list(blocks),
         )
+
+    def open_view(self, trigger_id: str, view: Block) -> None:
+        self._call("views.open", self._client.views_open, trigger_id=trigger_id, view=view)
 
     def respond(self, response_url: str, text: str, blocks: Sequence[Block], replace_original: bool) -> None:
         from slack_sdk.errors import SlackRequestError

@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 __all__ = ["InfluenceRange", "Match", "Rule", "RulesDocument", "SentimentRange", "load_rules"]
 
 
-
 class SentimentRange(_Strict):
     """Inclusive bounds; give ``min``, ``max`` or both."""
 

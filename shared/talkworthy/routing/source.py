@@ -1,5 +1,7 @@
 """Where the rules come from: the packaged defaults, or an SSM parameter ops can change without a deploy.
 
+:class:`SsmOverride` is the same for any packaged document (the people directory uses it too).
+
 The override is a String parameter (Advanced tier when the YAML is over 4 KB) holding a *whole*
 rules document. A missing parameter means "no override": the fallback rules apply. A document that
 does not validate never reaches the router: the last good rules (or the fallback) stay in force and
@@ -13,14 +15,16 @@ import time
 from collections.abc import Callable, Mapping
 from functools import cache
 from importlib import resources
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from talkworthy.routing.loader import RulesError
 from talkworthy.routing.rules import RulesDocument, load_rules
 
-__all__ = ["PackagedRules", "RulesSource", "SsmOverrideRules", "load_default_rules"]
+__all__ = ["PackagedRules", "RulesSource", "SsmOverride", "SsmOverrideRules", "load_default_rules"]
+
+T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
@@ -45,39 +49,45 @@ class PackagedRules:
         return load_default_rules()
 
 
-class SsmOverrideRules:
-    """Rules from an SSM parameter, re-read at most every ``max_age_seconds``.
+class SsmOverride(Generic[T]):
+    """A document from an SSM parameter, re-read at most every ``max_age_seconds``.
 
-    ``origin`` says what is in force: ``ssm`` (the override), ``fallback`` (no parameter, or no good
-    override yet) or ``last_good`` (the override changed to something invalid or SSM failed).
+    ``parse`` turns the parameter's text into the document and raises one of ``errors`` when it
+    does not validate. ``origin`` says what is in force: ``ssm`` (the override), ``fallback`` (no
+    parameter, or no good override yet) or ``last_good`` (the override changed to something invalid
+    or SSM failed).
     """
 
     def __init__(
         self,
         ssm_client: SsmClient,
         parameter_name: str,
-        fallback: RulesDocument,
+        fallback: T,
+        parse: Callable[[str], T],
+        errors: tuple[type[Exception], ...],
         max_age_seconds: float = 60,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._ssm = ssm_client
         self._name = parameter_name
         self._fallback = fallback
+        self._parse = parse
+        self._errors = errors
         self._max_age = max_age_seconds
         self._clock = clock
-        self._rules = fallback
-        self._good: RulesDocument | None = None
+        self._document = fallback
+        self._good: T | None = None
         self._good_text: str | None = None
         self._fetched_at: float | None = None
         self.origin = "fallback"
         self.last_error: Exception | None = None
 
-    def current(self) -> RulesDocument:
+    def current(self) -> T:
         now = self._clock()
         if self._fetched_at is None or now - self._fetched_at >= self._max_age:
             self._fetched_at = now
             self._refresh()
-        return self._rules
+        return self._document
 
     def _refresh(self) -> None:
         try:
@@ -96,19 +106,33 @@ class SsmOverrideRules:
             self._use(self._good, "ssm", error=None)
             return
         try:
-            rules = load_rules(text)
-        except RulesError as err:
+            document = self._parse(text)
+        except self._errors as err:
             self._keep(err)
             return
-        self._good, self._good_text = rules, text
-        self._use(rules, "ssm", error=None)
+        self._good, self._good_text = document, text
+        self._use(document, "ssm", error=None)
 
     def _keep(self, err: Exception) -> None:
         """Something is wrong with the override: keep what worked, say why."""
         kept = self._good if self._good is not None else self._fallback
         origin = "last_good" if self._good is not None else "fallback"
-        logger.warning("routing rules override %s not applied, keeping %s rules: %s", self._name, origin, err)
+        logger.warning("override %s not applied, keeping the %s document: %s", self._name, origin, err)
         self._use(kept, origin, error=err)
 
-    def _use(self, rules: RulesDocument, origin: str, error: Exception | None) -> None:
-        self._rules, self.origin, self.last_error = rules, origin, error
+    def _use(self, document: T, origin: str, error: Exception | None) -> None:
+        self._document, self.origin, self.last_error = document, origin, error
+
+
+class SsmOverrideRules(SsmOverride[RulesDocument]):
+    """Routing rules from an SSM parameter (see :class:`SsmOverride`)."""
+
+    def __init__(
+        self,
+        ssm_client: SsmClient,
+        parameter_name: str,
+        fallback: RulesDocument,
+        max_age_seconds: float = 60,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(ssm_client, parameter_name, fallback, load_rules, (RulesError,), max_age_seconds, clock)

@@ -1,15 +1,19 @@
 """Action.Requested → a Slack message with buttons, or an e-mail with signed expiring links.
 
+A Slack message is kept (``notify/messages.py``) so an action on it can update it later.
+
 Sent at most once per event key; a replayed event (EventBridge archive replay) notifies nobody
 unless replays are allowed, so recovering events never floods people with old news.
 """
 
 from __future__ import annotations
 
+from talkworthy.actions import email_actions
 from talkworthy.catalog import ActionRequested
 from talkworthy.consumer import Arrival
 from talkworthy.idempotency import Once
 from talkworthy.notify import ActionLinkSigner, ChatPort, EmailPort, render_email, render_slack
+from talkworthy.notify.messages import SentMessage, SentMessages
 
 __all__ = ["send_notification"]
 
@@ -23,6 +27,7 @@ def send_notification(
     links: ActionLinkSigner,
     links_base_url: str,
     once: Once,
+    messages: SentMessages,
     now: float,
     notify_on_replay: bool = False,
 ) -> str | None:
@@ -33,8 +38,19 @@ def send_notification(
     def send() -> dict[str, str]:
         if request.channel == "slack":
             text, blocks = render_slack(request)
-            return {"sent": str(chat.post(request.audience, text, blocks))}
-        urls = links.links(links_base_url, request.actions, request.target, request.audience, now)
+            ref = str(chat.post(request.audience, text, blocks))
+            messages.put(
+                SentMessage(
+                    ref=ref,
+                    text=text,
+                    blocks=blocks,
+                    target=request.target,
+                    actions=request.actions,
+                    intent=request.intent,
+                )
+            )
+            return {"sent": ref}
+        urls = links.links(links_base_url, email_actions(request.actions), request.target, request.audience, now)
         subject, text, html = render_email(request, urls)
         return {"sent": email.send(request.audience, subject, text, html)}
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from talkworthy.actions import OFFERED
 from talkworthy.catalog import (
     ActionRequested,
     CaseOpened,
@@ -24,6 +25,7 @@ from talkworthy.catalog.actions import ActionName
 from talkworthy.crm.port import CaseRequest, Contact, CrmPort, LeadRequest
 from talkworthy.identity import IdentityGraph
 from talkworthy.routing import ContactContext, Decision, RulesDocument
+from talkworthy.subjects import Subject, SubjectStore
 
 __all__ = ["PRODUCER", "route_mention"]
 
@@ -37,6 +39,7 @@ def route_mention(
     rules: RulesDocument,
     crm: CrmPort,
     identities: IdentityGraph,
+    subjects: SubjectStore,
     now: datetime,
 ) -> tuple[Decision, list[Detail]]:
     mention = event.mention
@@ -48,7 +51,7 @@ def route_mention(
         decision = rules.contact_policy.apply(decision, context)
     out: list[Detail] = []
     target = Target(kind="mention", id=event.meta.event_key)
-    actions: list[ActionName] = ["claim", "mark_lead", "link_contact", "dismiss"]
+    actions: list[ActionName] = list(OFFERED["mention"])
     who = mention.author.name or f"@{mention.author.handle}"
     if decision.action == "open_case":
         case = crm.open_case(
@@ -80,7 +83,7 @@ def route_mention(
             )
         )
         target = Target(kind="case", id=case.case_id, system=case.system)
-        actions = ["claim", "escalate", "link_contact", "dismiss"]
+        actions = list(OFFERED["case"])
     elif decision.action == "flag_lead":
         lead = crm.flag_lead(
             LeadRequest(
@@ -104,7 +107,7 @@ def route_mention(
             )
         )
         target = Target(kind="lead", id=lead.lead_id, system=lead.system)
-        actions = ["claim", "link_contact", "dismiss"]
+        actions = list(OFFERED["lead"])
     elif decision.action == "file_idea":
         out.append(
             IdeaSubmitted(
@@ -118,12 +121,17 @@ def route_mention(
             )
         )
         target = Target(kind="idea", id=f"mention:{mention.platform}:{mention.post_id}")  # the ideas context's ref
-        actions = ["accept", "merge", "decline"]
+        actions = list(OFFERED["idea"])
     elif decision.action == "triage":
-        actions = ["claim", "dismiss"]  # reclassify buttons come with the actions consumer
+        actions = ["claim", "reclassify", "dismiss"]  # a person picks the intent from the menu
     elif decision.action == "ignore":
         return decision, out
-    for channel, audience in (("slack", decision.notify_channel), ("email", decision.notify_email)):
+    audiences = [
+        (channel, to) for channel, to in (("slack", decision.notify_channel), ("email", decision.notify_email)) if to
+    ]
+    if audiences:  # what the people asked will act on: the text, the author, the prediction, the profile
+        subjects.put(_subject(event, target))
+    for channel, audience in audiences:
         if audience:
             out.append(_request(event, decision, channel, audience, target, actions, who))
     return decision, out
@@ -139,6 +147,26 @@ def _triage_fact(event: MentionEnriched) -> str:
     if intent.runner_up is not None and intent.runner_up_confidence is not None:
         top += f" or {intent.runner_up} {intent.runner_up_confidence:.0%}"
     return f"{reason}: {top}"
+
+
+def _subject(event: MentionEnriched, target: Target) -> Subject:
+    mention, intent = event.mention, event.intent
+    return Subject(
+        target=target,
+        text=mention.text[:4000],
+        platform=mention.platform,
+        author_name=mention.author.name,
+        author_handle=mention.author.handle,
+        author_email=mention.author.email,
+        url=str(mention.url) if mention.url else None,
+        intent=intent.label,
+        intent_model=intent.provenance.model,
+        intent_version=intent.provenance.version,
+        sentiment=event.sentiment.value,
+        sentiment_label=event.sentiment.label,
+        profile_id=event.identity.profile_id,
+        mention_key=event.meta.event_key,
+    )
 
 
 def _contact_of(event: MentionEnriched) -> Contact | None:
@@ -185,4 +213,5 @@ def _request(
         target=target,
         actions=actions,
         link=str(mention.url) if mention.url else None,
+        intent=event.intent.label,
     )

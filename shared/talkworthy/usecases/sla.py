@@ -1,12 +1,10 @@
-"""SLA timers: started when a case opens, cancelled when it is claimed or closed, escalated on breach."""
+"""SLA timers: started when a case opens, cancelled when it is closed (or claimed: see act), escalated on breach."""
 
 from __future__ import annotations
 
 from talkworthy.catalog import (
     ActionRequested,
-    ActionTaken,
     CaseOpened,
-    RecordRef,
     SlaBreached,
     Target,
     TicketClosed,
@@ -14,8 +12,6 @@ from talkworthy.catalog import (
 from talkworthy.scheduling import SlaScheduler, timer_name
 
 __all__ = ["escalation_for", "start_sla_timer", "stop_sla_timer"]
-
-STOPPING_ACTIONS = {"claim", "dismiss"}
 
 
 def start_sla_timer(opened: CaseOpened, scheduler: SlaScheduler) -> bool:
@@ -31,14 +27,9 @@ def start_sla_timer(opened: CaseOpened, scheduler: SlaScheduler) -> bool:
     return scheduler.start(timer_name(opened.case), opened.sla_due, breach)
 
 
-def stop_sla_timer(event: ActionTaken | TicketClosed, scheduler: SlaScheduler) -> bool:
-    if isinstance(event, ActionTaken):
-        if event.target.kind != "case" or event.action not in STOPPING_ACTIONS or not event.target.system:
-            return False
-        case = RecordRef(system=event.target.system, record_id=event.target.id)
-    else:
-        case = event.ticket
-    return scheduler.cancel(timer_name(case))
+def stop_sla_timer(event: TicketClosed, scheduler: SlaScheduler) -> bool:
+    """A closed ticket needs no response any more. (A claim or dismiss stops it in ``usecases/act.py``.)"""
+    return scheduler.cancel(timer_name(event.ticket))
 
 
 def escalation_for(breach: SlaBreached, channel: str) -> ActionRequested:

@@ -26,9 +26,7 @@ def test_success_is_returned_with_the_default_user_agent(vendor: VendorServer, h
 def test_429_waits_the_retry_after_seconds_then_succeeds(
     vendor: VendorServer, http: HttpClient, sleeps: list[float]
 ) -> None:
-    vendor.on(
-        "GET", "/limited", Reply(429, {"error": "slow down"}, {"Retry-After": "2"}), Reply(200, {"ok": 1})
-    )
+    vendor.on("GET", "/limited", Reply(429, {"error": "slow down"}, {"Retry-After": "2"}), Reply(200, {"ok": 1}))
 
     response = http.request("GET", f"{vendor.url}/limited")
 
@@ -124,9 +122,7 @@ def test_connection_refused_is_retried_then_retryable(sleeps: list[float]) -> No
     assert isinstance(caught.value.__cause__, requests.ConnectionError)
 
 
-def test_a_read_timeout_is_retried_only_for_idempotent_requests(
-    vendor: VendorServer, sleeps: list[float]
-) -> None:
+def test_a_read_timeout_is_retried_only_for_idempotent_requests(vendor: VendorServer, sleeps: list[float]) -> None:
     client = HttpClient(timeout=(2.0, 0.2), sleep=sleeps.append)
     vendor.on("POST", "/slow", Reply(200, {"ok": 1}, delay=1.0))
 

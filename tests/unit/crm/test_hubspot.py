@@ -66,9 +66,7 @@ class FakeHubSpot:
         if existing:
             existing["properties"].update(item["properties"])
             return Reply(200, {"status": "COMPLETE", "results": [{**existing, "new": False}]})
-        self.objects[key] = _object(
-            str(next(self._ids)), {item["idProperty"]: item["id"], **item["properties"]}
-        )
+        self.objects[key] = _object(str(next(self._ids)), {item["idProperty"]: item["id"], **item["properties"]})
         return Reply(200, {"status": "COMPLETE", "results": [{**self.objects[key], "new": True}]})
 
 
@@ -79,9 +77,7 @@ def hubspot(vendor: VendorServer) -> FakeHubSpot:
 
 @pytest.fixture
 def adapter(vendor: VendorServer, http: HttpClient, hubspot: FakeHubSpot) -> HubSpotCrmAdapter:
-    return HubSpotCrmAdapter(
-        "pat-na1-secret", http=http, base_url=vendor.url, portal_id="4242", tier_property="tier"
-    )
+    return HubSpotCrmAdapter("pat-na1-secret", http=http, base_url=vendor.url, portal_id="4242", tier_property="tier")
 
 
 def _case(key: str = "evt-1>route") -> CaseRequest:
@@ -126,9 +122,7 @@ def test_contact_search_sends_an_eq_filter_and_maps_the_result(
     [search] = vendor.calls("POST", "/crm/v3/objects/contacts/search")
     assert search.headers["authorization"] == "Bearer pat-na1-secret"
     assert search.json() == {
-        "filterGroups": [
-            {"filters": [{"propertyName": "email", "operator": "EQ", "value": "ada@example.com"}]}
-        ],
+        "filterGroups": [{"filters": [{"propertyName": "email", "operator": "EQ", "value": "ada@example.com"}]}],
         "properties": ["email", "firstname", "lastname", "hubspot_owner_id", "tier"],
         "limit": 1,
     }
@@ -174,9 +168,7 @@ def test_a_redelivered_case_returns_the_first_ticket_without_writing_it(
     assert len(vendor.calls("PUT", ASSOCIATE)) == 2  # idempotent, so a half-done first try is repaired
 
 
-def test_an_upsert_that_found_the_ticket_reports_not_created(
-    vendor: VendorServer, adapter: HubSpotCrmAdapter
-) -> None:
+def test_an_upsert_that_found_the_ticket_reports_not_created(vendor: VendorServer, adapter: HubSpotCrmAdapter) -> None:
     raced = _object("900", {"talkworthy_key": external_key("evt-1>route")}, new=False)
     vendor.on("GET", OBJECT, Reply(404, NOT_FOUND))
     vendor.on("POST", UPSERT, Reply(200, {"status": "COMPLETE", "results": [raced]}))
@@ -263,9 +255,7 @@ def test_flag_lead_creates_a_lead_contact_once(vendor: VendorServer, adapter: Hu
 def test_flagging_a_known_contact_leaves_its_name_and_lifecycle_alone(
     vendor: VendorServer, adapter: HubSpotCrmAdapter, hubspot: FakeHubSpot
 ) -> None:
-    hubspot.objects[("contacts", "email", "grace@example.com")] = _object(
-        "151", {"lifecyclestage": "customer"}
-    )
+    hubspot.objects[("contacts", "email", "grace@example.com")] = _object("151", {"lifecyclestage": "customer"})
 
     ref = adapter.flag_lead(_lead())
 
@@ -277,9 +267,7 @@ def test_flagging_a_known_contact_leaves_its_name_and_lifecycle_alone(
     }
 
 
-def test_a_lead_without_email_is_keyed_by_its_handle(
-    vendor: VendorServer, adapter: HubSpotCrmAdapter
-) -> None:
+def test_a_lead_without_email_is_keyed_by_its_handle(vendor: VendorServer, adapter: HubSpotCrmAdapter) -> None:
     adapter.flag_lead(_lead(email=None, handle="@Grace", platform="twitter"))
 
     [read] = vendor.calls("GET", OBJECT)

@@ -59,9 +59,7 @@ class FakeSalesforce:
         sobject, _, key = request.path.split("/")[-3:]
         record_id = self.rows.get((sobject, unquote(key)))
         if record_id is None:
-            return Reply(
-                404, [{"errorCode": "NOT_FOUND", "message": "The requested resource does not exist"}]
-            )
+            return Reply(404, [{"errorCode": "NOT_FOUND", "message": "The requested resource does not exist"}])
         return Reply(
             200,
             {
@@ -237,18 +235,14 @@ def test_persistent_5xx_is_retryable(vendor: VendorServer, adapter: SalesforceCr
 
 
 def test_a_bad_request_is_permanent(vendor: VendorServer, adapter: SalesforceCrmAdapter) -> None:
-    vendor.on(
-        "GET", f"{API}/query", Reply(400, [{"message": "unexpected token", "errorCode": "MALFORMED_QUERY"}])
-    )
+    vendor.on("GET", f"{API}/query", Reply(400, [{"message": "unexpected token", "errorCode": "MALFORMED_QUERY"}]))
 
     with pytest.raises(PermanentError, match="MALFORMED_QUERY"):
         adapter.find_contact_by_email("ada@example.com")
 
 
 def test_rejected_client_credentials_are_permanent(vendor: VendorServer, http: HttpClient) -> None:
-    vendor.on(
-        "POST", "/services/oauth2/token", Reply(400, {"error": "invalid_client", "error_description": "x"})
-    )
+    vendor.on("POST", "/services/oauth2/token", Reply(400, {"error": "invalid_client", "error_description": "x"}))
     adapter = SalesforceCrmAdapter(vendor.url, "client-id", "wrong", http=http)
 
     with pytest.raises(PermanentError, match="invalid_client"):

@@ -107,9 +107,7 @@ def test_user_search_by_email_with_token_auth(vendor: VendorServer, adapter: Zen
 
     contact = adapter.find_contact_by_email("ada@example.com")
 
-    assert contact == Contact(
-        system="zendesk", contact_id="1001", email="Ada@Example.com", name="Ada", tier="gold"
-    )
+    assert contact == Contact(system="zendesk", contact_id="1001", email="Ada@Example.com", name="Ada", tier="gold")
     [search] = vendor.calls("GET", "/api/v2/users/search")
     assert search.query == {"query": ["email:ada@example.com"]}
     expected = base64.b64encode(b"agent@example.com/token:abc123").decode()
@@ -144,9 +142,7 @@ def test_open_case_looks_up_the_external_id_then_creates_with_an_idempotency_key
     assert "https://x.com/ada/status/1" in ticket["comment"]["body"]
 
 
-def test_a_requester_outside_zendesk_is_given_by_email(
-    vendor: VendorServer, adapter: ZendeskCrmAdapter
-) -> None:
+def test_a_requester_outside_zendesk_is_given_by_email(vendor: VendorServer, adapter: ZendeskCrmAdapter) -> None:
     adapter.open_case(_case(contact=Contact(system="salesforce", contact_id="003X", name="Ada L")))
 
     ticket = vendor.calls("POST", TICKETS)[0].json()["ticket"]
@@ -205,9 +201,7 @@ def test_an_invalid_ticket_is_permanent(vendor: VendorServer, adapter: ZendeskCr
         adapter.open_case(_case())
 
 
-def test_a_lead_is_a_tagged_task_ticket_in_its_own_key_space(
-    vendor: VendorServer, adapter: ZendeskCrmAdapter
-) -> None:
+def test_a_lead_is_a_tagged_task_ticket_in_its_own_key_space(vendor: VendorServer, adapter: ZendeskCrmAdapter) -> None:
     lead = LeadRequest(
         idempotency_key="evt-1>route",  # same key as a case: must not collide with it
         email="grace@example.com",
@@ -249,9 +243,7 @@ def test_open_cases_for_searches_unsolved_tickets_that_are_not_leads(
 
     assert [r.case_id for r in refs] == ["7"]
     [search] = vendor.calls("GET", "/api/v2/search")
-    assert (
-        search.param("query") == "type:ticket status<solved requester:ada@example.com -tags:talkworthy_lead"
-    )
+    assert search.param("query") == "type:ticket status<solved requester:ada@example.com -tags:talkworthy_lead"
 
 
 def test_open_cases_for_nobody_asks_nothing(vendor: VendorServer, adapter: ZendeskCrmAdapter) -> None:

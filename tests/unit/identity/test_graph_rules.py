@@ -100,9 +100,7 @@ class GraphRuleTests:
         assert link is not None
         assert (link.evidence, link.confidence, link.confirmed) == (["email:dana@globex.example"], 0.9, False)
 
-    @pytest.mark.parametrize(
-        "other", ["dana+social@globex.example", "dana@globex.example.com", "not-an-email"]
-    )
+    @pytest.mark.parametrize("other", ["dana+social@globex.example", "dana@globex.example.com", "not-an-email"])
     def test_only_an_exact_email_links(self, graph: IdentityGraph, other: str) -> None:
         first = graph.resolve("discourse", author("dana_g", "dana@globex.example")).identity
         second = graph.resolve("twitter", author("danag", other)).identity
@@ -148,9 +146,7 @@ class GraphRuleTests:
         with pytest.raises(InvalidInputError):
             graph.confirm_link(pid, "nonsense")
 
-    def test_undoing_a_handle_link_lets_the_next_mention_find_another_profile(
-        self, graph: IdentityGraph
-    ) -> None:
+    def test_undoing_a_handle_link_lets_the_next_mention_find_another_profile(self, graph: IdentityGraph) -> None:
         pid = graph.resolve("discourse", author("hank", "hank@acme.example")).identity.profile_id
         assert graph.resolve("twitter", author("hank_t", "hank@acme.example")).identity.profile_id == pid
         assert graph.undo_link(pid, "handle:twitter/hank_t", actor="U1")

@@ -106,7 +106,6 @@ class ThreadRuleTests:
         assert late == "th_twitter_900"
         assert store.assign_thread(mention("802", hours=11), "pr_a", "complaint") == "th_twitter_800"
 
-
     def test_a_very_late_mention_does_not_move_the_topic_back(self, store: ThreadStore) -> None:
         latest = store.assign_thread(mention("1000", hours=100), "pr_a", "complaint")
         late = store.assign_thread(mention("1001", hours=0), "pr_a", "complaint")  # 100 h late

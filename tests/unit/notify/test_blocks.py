@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from infra.local.slack_sink import block_errors
 from talkworthy.catalog import Target
 from talkworthy.errors import InvalidInputError
-from talkworthy.notify import LINK_ACTION_ID, escape_mrkdwn, render_resolved, render_slack
+from talkworthy.notify import LINK_ACTION_ID, actions_block, escape_mrkdwn, render_slack, render_update
 from talkworthy.notify.blocks import fit
 
 ALL_ACTIONS = ["claim", "escalate", "mark_lead", "link_contact", "dismiss", "accept", "merge", "decline"]
@@ -129,23 +129,47 @@ def test_fit_never_exceeds_the_limit_nor_splits_an_entity(text, limit):
         assert out == escape_mrkdwn(text)
 
 
-def test_render_resolved_replaces_the_buttons_and_leaves_the_original_alone(make_request):
-    _, blocks = render_slack(make_request())
-    resolved = render_resolved(blocks, "Claimed <by>", user_id="U024BE7LH")
+def test_render_update_replaces_the_buttons_and_leaves_the_original_alone(make_request):
+    request = make_request()
+    _, blocks = render_slack(request)
+    left = actions_block(request.target, ["escalate"])
+    updated = render_update(blocks, [("Claimed <by>", "U024BE7LH")], left)
 
-    assert all(b["type"] != "actions" for b in resolved)
-    assert resolved[-1]["type"] == "context"
-    assert resolved[-1]["elements"][0]["text"] == "Claimed &lt;by&gt; <@U024BE7LH>"
-    assert resolved[:-1] == blocks[:-1]
+    assert updated[-2]["type"] == "context"
+    assert updated[-2]["elements"][0]["text"] == "Claimed &lt;by&gt; <@U024BE7LH>"
+    assert [e["action_id"] for e in updated[-1]["elements"]] == ["escalate"]
+    assert updated[:-2] == blocks[:-1]
     assert any(b["type"] == "actions" for b in blocks)
-    assert block_errors(resolved) == []
+    assert block_errors(updated) == []
 
 
-def test_render_resolved_twice_keeps_one_line_and_escapes_a_bad_user_id(make_request):
+def test_render_update_from_its_own_output_keeps_one_notes_block_and_escapes_a_bad_user_id(make_request):
     _, blocks = render_slack(make_request())
-    once = render_resolved(blocks, "Claimed by")
-    twice = render_resolved(once, "Escalated by", user_id="<!channel>")
+    once = render_update(blocks, [("Claimed by", None)], None)
+    twice = render_update(once, [("Claimed by", None), ("Escalated by", "<!channel>")], None)
 
+    assert all(b["type"] != "actions" for b in twice)
     contexts = [b for b in twice if b["type"] == "context"]
     assert len(contexts) == 1
-    assert contexts[0]["elements"][0]["text"] == "Escalated by &lt;!channel&gt;"
+    assert [e["text"] for e in contexts[0]["elements"]] == ["Claimed by", "Escalated by &lt;!channel&gt;"]
+    assert render_update(blocks, [("Claimed by", None)], None) == once
+
+
+def test_reclassify_is_a_menu_of_the_other_labels_and_the_block_id_gives_the_target_back(make_request):
+    from talkworthy.actions import target_from_block_id
+
+    request = make_request(actions=["claim", "reclassify"], intent="complaint")
+    _, blocks = render_slack(request)
+    actions = blocks[-1]
+    menu = actions["elements"][1]
+    assert menu["type"] == "static_select"
+    assert [o["value"] for o in menu["options"]] == [
+        "support_request",
+        "question",
+        "sales_lead",
+        "idea",
+        "praise",
+        "other",
+    ]
+    assert target_from_block_id(actions["block_id"]) == request.target
+    assert block_errors(blocks) == []

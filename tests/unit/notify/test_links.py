@@ -61,10 +61,7 @@ def test_token_is_url_safe_compact_and_shaped_as_documented(signer):
 
 
 def test_url_and_links(signer):
-    assert (
-        ActionLinkSigner.url("https://hooks.example.com/", "abc.def")
-        == "https://hooks.example.com/actions/abc.def"
-    )
+    assert ActionLinkSigner.url("https://hooks.example.com/", "abc.def") == "https://hooks.example.com/actions/abc.def"
     links = signer.links("https://hooks.example.com", ["claim", "dismiss"], TARGET, "a@example.com", NOW)
     assert set(links) == {"claim", "dismiss"}
     token = links["dismiss"].removeprefix("https://hooks.example.com/actions/")
@@ -146,11 +143,7 @@ def test_garbage_is_malformed_or_badly_signed(signer, token):
         signer.verify(token, NOW)
 
 
-@given(
-    st.one_of(
-        st.text(max_size=300), st.from_regex(r"[A-Za-z0-9_=-]{0,120}\.[A-Za-z0-9_=-]{0,60}", fullmatch=True)
-    )
-)
+@given(st.one_of(st.text(max_size=300), st.from_regex(r"[A-Za-z0-9_=-]{0,120}\.[A-Za-z0-9_=-]{0,60}", fullmatch=True)))
 def test_verify_raises_only_link_errors(token):
     signer = ActionLinkSigner([KEY], ttl_seconds=60)
     with contextlib.suppress(LinkError):
@@ -159,9 +152,7 @@ def test_verify_raises_only_link_errors(token):
 
 def test_link_errors_are_input_errors():
     assert issubclass(LinkError, InvalidInputError)
-    assert all(
-        issubclass(cls, LinkError) for cls in (MalformedLinkError, BadSignatureError, ExpiredLinkError)
-    )
+    assert all(issubclass(cls, LinkError) for cls in (MalformedLinkError, BadSignatureError, ExpiredLinkError))
 
 
 @pytest.mark.parametrize(("keys", "ttl"), [([], 60), ([b"short"], 60), ([KEY], 0)])

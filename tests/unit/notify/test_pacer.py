@@ -123,9 +123,7 @@ def test_a_burst_from_many_containers_is_queued_and_retried_never_dropped():
     now = [T0]
     waits: list[float] = []
     chat = RecordingChat()
-    paced = PacedChat(
-        chat, InMemoryChannelPacer(interval=1.0), sleep=waits.append, max_wait=10.0, clock=lambda: now[0]
-    )
+    paced = PacedChat(chat, InMemoryChannelPacer(interval=1.0), sleep=waits.append, max_wait=10.0, clock=lambda: now[0])
     pending = [f"m{n}" for n in range(30)]
     posted_at: list[float] = []
     retries = 0

@@ -49,9 +49,7 @@ class MentionApiStub:
     always_throttle: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def answer(
-        self, path: str, query: dict[str, list[str]], headers: dict[str, str]
-    ) -> tuple[int, dict, bytes]:
+    def answer(self, path: str, query: dict[str, list[str]], headers: dict[str, str]) -> tuple[int, dict, bytes]:
         with self.lock:
             self.requests.append(RecordedRequest(path, query, headers))
             if self.always_throttle is not None:

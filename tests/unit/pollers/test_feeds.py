@@ -124,9 +124,7 @@ XXE_PARAMETER = b"""<?xml version="1.0"?>
 <rss version="2.0"><channel><title>t</title></channel></rss>"""
 
 
-@pytest.mark.parametrize(
-    "document", [BILLION_LAUGHS, XXE_FILE, XXE_PARAMETER], ids=["laughs", "xxe", "param"]
-)
+@pytest.mark.parametrize("document", [BILLION_LAUGHS, XXE_FILE, XXE_PARAMETER], ids=["laughs", "xxe", "param"])
 def test_entity_attacks_are_refused_without_expansion(document: bytes) -> None:
     started = time.perf_counter()
     with pytest.raises(UnsafeFeedError, match="forbidden XML construct") as caught:
@@ -173,9 +171,7 @@ def test_unwrap_redirect_only_touches_google_redirects() -> None:
     )
     lookalike = "https://www.google.com.evil.example/url?url=https://b.example/"
     assert unwrap_redirect(lookalike) == lookalike
-    assert unwrap_redirect("https://www.google.com/url?url=javascript:alert(1)").startswith(
-        "https://www.google.com"
-    )
+    assert unwrap_redirect("https://www.google.com/url?url=javascript:alert(1)").startswith("https://www.google.com")
 
 
 def test_strip_html_and_language_normalisation() -> None:

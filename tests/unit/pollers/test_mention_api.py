@@ -32,9 +32,7 @@ def sleeps() -> list[float]:
 
 
 @pytest.fixture
-def make_client(
-    mention_api, session: requests.Session, sleeps: list[float]
-) -> Callable[..., MentionApiClient]:
+def make_client(mention_api, session: requests.Session, sleeps: list[float]) -> Callable[..., MentionApiClient]:
     def build(*, token: str | None = None, max_attempts: int = 3, max_pages: int = 10) -> MentionApiClient:
         http = HttpClient(session, policy=policy(max_attempts), sleep=sleeps.append)
         return MentionApiClient(
@@ -99,9 +97,7 @@ def test_429_with_retry_after_is_waited_then_succeeds(mention_api, make_client, 
     assert len(mention_api.requests) == 2
 
 
-def test_429_without_retry_after_backs_off_exponentially(
-    mention_api, make_client, sleeps: list[float]
-) -> None:
+def test_429_without_retry_after_backs_off_exponentially(mention_api, make_client, sleeps: list[float]) -> None:
     mention_api.throttle = [None, None]
 
     make_client(max_attempts=3).fetch_new(mention_api.account_id, mention_api.alert_id, since_id="7304")

@@ -61,9 +61,7 @@ def rules() -> RulesDocument:
     return load_default_rules()
 
 
-def test_sales_post_from_someone_with_an_open_case_goes_to_care(
-    rules: RulesDocument, mention: MentionFactory
-) -> None:
+def test_sales_post_from_someone_with_an_open_case_goes_to_care(rules: RulesDocument, mention: MentionFactory) -> None:
     post = mention(intent="sales_lead", tier="prospect", sentiment="positive")
 
     decision = routed(rules, post, ContactContext(open_cases=1, last_support_at=None, now=NOW))
@@ -97,9 +95,7 @@ def test_support_contact_twenty_days_ago_lets_the_lead_through() -> None:
 
 def test_the_quiet_period_ends_after_exactly_n_days() -> None:
     at_edge = ContactContext(open_cases=0, last_support_at=NOW - timedelta(days=14), now=NOW)
-    just_inside = ContactContext(
-        open_cases=0, last_support_at=NOW - timedelta(days=14) + timedelta(seconds=1), now=NOW
-    )
+    just_inside = ContactContext(open_cases=0, last_support_at=NOW - timedelta(days=14) + timedelta(seconds=1), now=NOW)
     assert policy().apply(lead(), at_edge).action == "flag_lead"
     assert policy().apply(lead(), just_inside).action == "notify"
 
@@ -192,8 +188,7 @@ policies = st.builds(
 contexts = st.builds(
     ContactContext,
     open_cases=st.integers(0, 5),
-    last_support_at=st.none()
-    | st.integers(-100 * 86400, 100 * 86400).map(lambda s: NOW - timedelta(seconds=s)),
+    last_support_at=st.none() | st.integers(-100 * 86400, 100 * 86400).map(lambda s: NOW - timedelta(seconds=s)),
     now=st.just(NOW),
 )
 decisions = st.builds(
@@ -214,12 +209,8 @@ def blocked(p: ContactPolicy, d: Decision, c: ContactContext) -> bool:
         and c.last_support_at is not None
         and (c.now - c.last_support_at).total_seconds() < p.quiet_days_after_support * 86400
     )
-    negative = d.sentiment_label == "negative" or (
-        d.sentiment is not None and d.sentiment < p.negative_sentiment_below
-    )
-    return (
-        (p.block_on_open_case and c.open_cases > 0) or recent or (p.block_on_negative_sentiment and negative)
-    )
+    negative = d.sentiment_label == "negative" or (d.sentiment is not None and d.sentiment < p.negative_sentiment_below)
+    return (p.block_on_open_case and c.open_cases > 0) or recent or (p.block_on_negative_sentiment and negative)
 
 
 @settings(max_examples=400)
@@ -240,9 +231,7 @@ def test_policy_never_lets_sales_through_a_block(p: ContactPolicy, d: Decision, 
 
 @settings(max_examples=300)
 @given(
-    intent=st.sampled_from(
-        ["support_request", "complaint", "question", "sales_lead", "idea", "praise", "other"]
-    ),
+    intent=st.sampled_from(["support_request", "complaint", "question", "sales_lead", "idea", "praise", "other"]),
     tier=st.sampled_from(["vip", "high", "standard", "prospect", "unknown"]),
     sentiment=st.sampled_from(["positive", "negative", "neutral", "mixed"]),
     value=st.floats(-1.0, 1.0),

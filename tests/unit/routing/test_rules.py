@@ -70,18 +70,14 @@ def test_high_value_support_request_gets_a_high_case_in_four_hours(
     assert decision.sla == timedelta(hours=4)
 
 
-def test_other_support_requests_get_a_normal_case_in_a_day(
-    rules: RulesDocument, mention: MentionFactory
-) -> None:
+def test_other_support_requests_get_a_normal_case_in_a_day(rules: RulesDocument, mention: MentionFactory) -> None:
     decision = rules.decide(mention(intent="support_request", tier="prospect"))
     assert (decision.rule, decision.action, decision.priority) == ("support-request", "open_case", "normal")
     assert decision.sla == timedelta(hours=24)
     assert decision.notify_channel == "#customer-care"
 
 
-def test_sales_lead_from_a_prospect_is_flagged_and_sales_told(
-    rules: RulesDocument, mention: MentionFactory
-) -> None:
+def test_sales_lead_from_a_prospect_is_flagged_and_sales_told(rules: RulesDocument, mention: MentionFactory) -> None:
     decision = rules.decide(mention(intent="sales_lead", tier="prospect", sentiment="positive"))
     assert (decision.rule, decision.action) == ("prospect-sales-lead", "flag_lead")
     assert decision.notify_channel == "#sales-leads"
@@ -89,9 +85,7 @@ def test_sales_lead_from_a_prospect_is_flagged_and_sales_told(
     assert decision.sla is None
 
 
-def test_sales_lead_from_a_customer_goes_to_account_management(
-    rules: RulesDocument, mention: MentionFactory
-) -> None:
+def test_sales_lead_from_a_customer_goes_to_account_management(rules: RulesDocument, mention: MentionFactory) -> None:
     decision = rules.decide(mention(intent="sales_lead", tier="standard"))
     assert (decision.rule, decision.action) == ("customer-expansion-lead", "flag_lead")
     assert decision.notify_channel == "#account-management"

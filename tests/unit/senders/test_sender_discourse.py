@@ -52,8 +52,10 @@ def test_ignored_deliveries_say_why(hooks, name, reason):
 
 
 def test_ignored_keys_use_the_object_id_and_fall_back_to_the_event_id(hooks):
-    keys = {name: hooks.run(hooks.signed(hooks.sample("discourse", name)))[0].dedupe_key
-            for name in ("topic_created", "user_created", "ping")}
+    keys = {
+        name: hooks.run(hooks.signed(hooks.sample("discourse", name)))[0].dedupe_key
+        for name in ("topic_created", "user_created", "ping")
+    }
 
     assert keys == {
         "topic_created": "topic_created:2304:2025-11-20T09:14:55.120Z",

@@ -23,8 +23,7 @@ def test_each_event_of_a_batch_is_its_own_item(hooks):
     deal, close_date, amount = items
     assert deal.details == []
     assert deal.ignored == (
-        "deal.propertyChange names no customer; "
-        "won deals arrive as the contact's recent_deal_close_date change"
+        "deal.propertyChange names no customer; won deals arrive as the contact's recent_deal_close_date change"
     )
     assert amount.details == []
     assert amount.ignored == "contact property recent_deal_amount is not customer behaviour we track"

@@ -152,9 +152,7 @@ def test_form_without_payload_or_with_non_object_payload_is_unusable(hooks):
         SENDER.adapt(hooks.delivery("slack", urlencode({"payload": "[1]"}).encode()))
 
 
-@pytest.mark.parametrize(
-    "garbage", [b"payload=%7Bnot-json", b"\xff\xfe=1", b"payload", b'{"type":"block_actions"}']
-)
+@pytest.mark.parametrize("garbage", [b"payload=%7Bnot-json", b"\xff\xfe=1", b"payload", b'{"type":"block_actions"}'])
 def test_garbage_is_malformed(hooks, garbage):
     with pytest.raises(MalformedBodyError):
         SENDER.adapt(hooks.delivery("slack", garbage))

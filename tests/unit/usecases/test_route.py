@@ -10,6 +10,7 @@ from talkworthy.catalog import ActionRequested, CaseOpened, LeadFlagged
 from talkworthy.crm import CaseRequest, InMemoryCrm
 from talkworthy.identity import InMemoryIdentityGraph
 from talkworthy.routing import PackagedRules
+from talkworthy.subjects import InMemorySubjects
 from talkworthy.usecases.route import route_mention
 
 RULES = PackagedRules().current()
@@ -27,8 +28,8 @@ def test_vip_complaint_opens_one_case_with_sla_even_when_redelivered() -> None:
     graph, profile = _graph_with()
     crm = InMemoryCrm()
     event = enriched(intent="complaint", tier="vip", sentiment=-0.7, profile_id=profile)
-    decision, first = route_mention(event, rules=RULES, crm=crm, identities=graph, now=NOW)
-    _, again = route_mention(event, rules=RULES, crm=crm, identities=graph, now=NOW)
+    decision, first = route_mention(event, rules=RULES, crm=crm, identities=graph, subjects=InMemorySubjects(), now=NOW)
+    _, again = route_mention(event, rules=RULES, crm=crm, identities=graph, subjects=InMemorySubjects(), now=NOW)
     cases = [d for d in first if isinstance(d, CaseOpened)]
     assert decision.rule == "key-account-complaint"
     assert len(cases) == 1
@@ -59,7 +60,7 @@ def test_sales_intent_with_an_open_case_is_held_back_and_says_why() -> None:
         )
     )
     event = enriched(intent="sales_lead", tier="prospect", profile_id=profile, key="standard:msg_2")
-    decision, out = route_mention(event, rules=RULES, crm=crm, identities=graph, now=NOW)
+    decision, out = route_mention(event, rules=RULES, crm=crm, identities=graph, subjects=InMemorySubjects(), now=NOW)
     assert decision.action == "notify"
     assert decision.original_action == "flag_lead"
     assert "open_case:1" in decision.suppressed
@@ -72,14 +73,18 @@ def test_sales_intent_with_an_open_case_is_held_back_and_says_why() -> None:
 def test_prospect_sales_intent_becomes_a_lead() -> None:
     graph, profile = _graph_with()
     event = enriched(intent="sales_lead", tier="prospect", profile_id=profile, key="standard:msg_3")
-    _, out = route_mention(event, rules=RULES, crm=InMemoryCrm(), identities=graph, now=NOW)
+    _, out = route_mention(
+        event, rules=RULES, crm=InMemoryCrm(), identities=graph, subjects=InMemorySubjects(), now=NOW
+    )
     assert [type(d).__name__ for d in out] == ["LeadFlagged", "ActionRequested"]
 
 
 def test_praise_is_logged_only() -> None:
     graph, profile = _graph_with()
     event = enriched(intent="praise", tier="standard", sentiment=0.9, profile_id=profile)
-    decision, out = route_mention(event, rules=RULES, crm=InMemoryCrm(), identities=graph, now=NOW)
+    decision, out = route_mention(
+        event, rules=RULES, crm=InMemoryCrm(), identities=graph, subjects=InMemorySubjects(), now=NOW
+    )
     assert decision.action == "ignore"
     assert out == []
 
@@ -89,7 +94,7 @@ def test_an_unsure_intent_goes_to_triage_with_the_top_two_intents_and_opens_noth
     crm = InMemoryCrm()
     event = enriched(intent="complaint", tier="vip", sentiment=-0.7, profile_id=profile, triage="low_confidence")
 
-    decision, out = route_mention(event, rules=RULES, crm=crm, identities=graph, now=NOW)
+    decision, out = route_mention(event, rules=RULES, crm=crm, identities=graph, subjects=InMemorySubjects(), now=NOW)
 
     assert (decision.rule, decision.action) == ("intent-triage", "triage")
     assert "triage=low_confidence" in decision.explanation
@@ -106,7 +111,9 @@ def test_a_post_in_another_language_is_triaged_and_says_which() -> None:
     graph, profile = _graph_with()
     event = enriched(intent="question", tier="standard", profile_id=profile, triage="unsupported_language")
 
-    decision, out = route_mention(event, rules=RULES, crm=InMemoryCrm(), identities=graph, now=NOW)
+    decision, out = route_mention(
+        event, rules=RULES, crm=InMemoryCrm(), identities=graph, subjects=InMemorySubjects(), now=NOW
+    )
 
     assert decision.action == "triage"
     request = out[0]
@@ -118,7 +125,9 @@ def test_a_sure_intent_is_routed_by_the_other_rules() -> None:
     graph, profile = _graph_with()
     event = enriched(intent="complaint", tier="vip", sentiment=-0.7, profile_id=profile)
 
-    decision, out = route_mention(event, rules=RULES, crm=InMemoryCrm(), identities=graph, now=NOW)
+    decision, out = route_mention(
+        event, rules=RULES, crm=InMemoryCrm(), identities=graph, subjects=InMemorySubjects(), now=NOW
+    )
 
     assert decision.rule == "key-account-complaint"
     assert all("Triage" not in d.facts for d in out if isinstance(d, ActionRequested))

@@ -6,10 +6,11 @@ from datetime import timedelta
 
 from mention_builders import NOW
 
-from talkworthy.catalog import ActionTaken, Actor, CaseOpened, EventMeta, RecordRef, Target
+from talkworthy.catalog import CaseOpened, EventMeta, RecordRef, Target, TicketClosed
 from talkworthy.consumer import Arrival
 from talkworthy.idempotency import InMemoryOnce
 from talkworthy.notify import ActionLinkSigner, RecordingChat, RecordingEmail
+from talkworthy.notify.messages import InMemorySentMessages
 from talkworthy.scheduling import InMemorySlaScheduler, timer_name
 from talkworthy.usecases.notify import send_notification
 from talkworthy.usecases.sla import escalation_for, start_sla_timer, stop_sla_timer
@@ -30,7 +31,7 @@ def _opened() -> CaseOpened:
     )
 
 
-def test_timer_starts_once_and_a_claim_cancels_it() -> None:
+def test_timer_starts_once_and_a_closed_ticket_cancels_it() -> None:
     scheduler = InMemorySlaScheduler()
     assert start_sla_timer(_opened(), scheduler) is True
     assert start_sla_timer(_opened(), scheduler) is False  # redelivered Case.Opened
@@ -38,13 +39,8 @@ def test_timer_starts_once_and_a_claim_cancels_it() -> None:
     assert due == NOW + timedelta(hours=1)
     assert breach.elapsed_seconds == 3600
     assert breach.meta.correlation_id == "c"
-    claim = ActionTaken(
-        meta=META,
-        action="claim",
-        actor=Actor(id="U1", via="slack"),
-        target=Target(kind="case", id="case-1", system="dynamodb"),
-    )
-    assert stop_sla_timer(claim, scheduler) is True
+    closed = TicketClosed(meta=META, ticket=CASE, status="solved", closed_at=NOW)
+    assert stop_sla_timer(closed, scheduler) is True
     assert scheduler.timers == {}
 
 
@@ -81,6 +77,7 @@ def test_notification_goes_out_once_and_not_on_replay() -> None:
         "links": links,
         "links_base_url": "https://tw.example",
         "once": once,
+        "messages": InMemorySentMessages(),
         "now": NOW.timestamp(),
     }
     live = Arrival(event_id="1", replay_name=None, receive_count=1)
