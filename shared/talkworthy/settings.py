@@ -121,6 +121,7 @@ class CustomersSettings(ConsumerSettings, CrmSettings):
     retention_channel: str  # Slack channel for retention messages when the account owner has none
     owner_channels_json: str = "{}"  # {"<CRM account owner>": "<Slack channel id>"}
     rules_parameter: str = ""  # the routing rules' contact policy also governs nurture outreach
+    people_parameter: str = ""  # SSM parameter overriding the packaged people directory (who may act)
 
 
 class DeviationScanSettings(Settings):
@@ -128,6 +129,7 @@ class DeviationScanSettings(Settings):
     mesh_table: str
 class IdeasSettings(ConsumerSettings):
     product_channel: str  # Slack channel id where the product owner decides on ideas
+    people_parameter: str = ""  # SSM parameter overriding the packaged people directory (who may decide)
     canny_secret_arn: str = ""  # Secrets Manager: Canny's API key (empty: Canny deliveries cannot be checked)
     canny_api_url: str = "https://canny.io/api/v1"
     canny_changer_id: str = ""  # the Canny admin recorded as changing a post's status

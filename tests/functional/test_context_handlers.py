@@ -305,16 +305,30 @@ def test_ideas_proposes_a_merge_then_tells_each_person_once(aws: boto3.Session, 
     assert (ask["target"]["id"], ask["target"]["related"]) == ("mention:x:2", "mention:x:1")
     assert ask["actions"] == ["merge", "accept", "decline"]
 
+    owner = {"id": "U0PRIYA01", "name": "priya", "via": "slack"}  # a product owner in people.yaml
+    stranger = _sample("Action.Taken", action="accept", target={"kind": "idea", "id": "mention:x:1"})
+    stranger = stranger.model_copy(update={"meta": stranger.meta.model_copy(update={"event_key": "stranger-1"})})
     click = _sample(
-        "Action.Taken", action="merge", target={"kind": "idea", "id": "mention:x:2", "related": "mention:x:1"}
+        "Action.Taken",
+        action="merge",
+        actor=owner,
+        target={"kind": "idea", "id": "mention:x:2", "related": "mention:x:1"},
     )
-    accept = _sample("Action.Taken", action="accept", target={"kind": "idea", "id": "mention:x:1"})
+    accept = _sample("Action.Taken", action="accept", actor=owner, target={"kind": "idea", "id": "mention:x:1"})
     accept = accept.model_copy(update={"meta": accept.meta.model_copy(update={"event_key": "accept-1"})})
+    _drain(aws, mesh.queues["Observer"])
+    _publish(aws, mesh, stranger)  # someone not in the directory: refused, nothing changes
+    assert _invoke(mesh, "IdeasFunction", _records(aws, mesh, "IdeasQueue")) == {"batchItemFailures": []}
+    refused = [json.loads(m["Body"])["detail"] for m in _drain(aws, mesh.queues["Observer"])]
+    assert [(d["action"], d["outcome"]) for d in refused if "outcome" in d] == [("accept", "refused")]
+    assert not _records(aws, mesh, "IdeasQueue")  # no status change came of it
     _publish(aws, mesh, click)
     assert _invoke(mesh, "IdeasFunction", _records(aws, mesh, "IdeasQueue")) == {"batchItemFailures": []}
     _publish(aws, mesh, accept)
     assert _invoke(mesh, "IdeasFunction", _records(aws, mesh, "IdeasQueue")) == {"batchItemFailures": []}
-    _drain(aws, mesh.queues["Observer"])
+    done = [json.loads(m["Body"])["detail"] for m in _drain(aws, mesh.queues["Observer"])]
+    notes = [d["note"] for d in done if d.get("outcome") == "done"]
+    assert notes == ["Merged by Priya Shah", "Accepted by Priya Shah"]  # notify updates each message
     status = _records(aws, mesh, "IdeasQueue")  # the decision's Idea.StatusChanged, routed back to the context
     assert [json.loads(r["body"])["detail"]["status"] for r in status] == ["planned"]
     assert _invoke(mesh, "IdeasFunction", status) == {"batchItemFailures": []}

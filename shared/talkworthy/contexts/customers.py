@@ -17,10 +17,19 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from talkworthy import composition as c
-from talkworthy.catalog import ActionTaken, BehaviorObserved, CaseOpened, Detail, DeviationDetected, MentionEnriched
+from talkworthy.catalog import (
+    ActionTaken,
+    BehaviorObserved,
+    CaseOpened,
+    Detail,
+    DeviationDetected,
+    MentionEnriched,
+    utc_now,
+)
 from talkworthy.consumer import Arrival, HandlerMap, on
 from talkworthy.customers.calibration import Calibration, calibration
 from talkworthy.settings import CustomersSettings
+from talkworthy.usecases.acting import act_as
 from talkworthy.usecases.baselines import apply_action, observe, observe_case, observe_mention
 from talkworthy.usecases.retention import RETENTION_ACTIONS, RetentionConfig, retain
 
@@ -29,6 +38,7 @@ if TYPE_CHECKING:
     from talkworthy.customers.pressure import ContactPressure
     from talkworthy.customers.store import BaselineStore
     from talkworthy.identity.port import IdentityGraph
+    from talkworthy.people import Directory, Person
     from talkworthy.routing.source import RulesSource
 
 __all__ = ["HANDLERS", "CustomersPorts"]
@@ -37,6 +47,10 @@ __all__ = ["HANDLERS", "CustomersPorts"]
 class CustomersPorts:
     def __init__(self, config: CustomersSettings) -> None:
         self.config = config
+
+    @property
+    def people(self) -> Directory:
+        return c.people(self.config.people_parameter).current()  # the override is re-read every minute
 
     @cached_property
     def store(self) -> BaselineStore:
@@ -69,8 +83,6 @@ class CustomersPorts:
 
 
 def _now() -> int:
-    from talkworthy.catalog import utc_now
-
     return int(utc_now().timestamp())
 
 
@@ -103,8 +115,13 @@ def deviation(event: DeviationDetected, ports: CustomersPorts, arrival: Arrival)
 
 
 def customer_action(event: ActionTaken, ports: CustomersPorts, arrival: Arrival) -> Sequence[Detail]:
-    apply_action(event, ports.store, ports.crm, _now(), ports.calibration)
-    return []
+    """An account owner's answer to a retention message: authorised, applied once, shown in Slack."""
+
+    def perform(_person: Person) -> Sequence[Detail]:
+        apply_action(event, ports.store, ports.crm, _now(), ports.calibration)
+        return []
+
+    return act_as(event, ports.people, at=utc_now(), producer="talkworthy.customers", perform=perform)
 
 
 HANDLERS = HandlerMap[CustomersPorts](

@@ -16,8 +16,10 @@ from talkworthy import composition as c
 from talkworthy.catalog import ActionTaken, Detail, IdeaStatusChanged, IdeaSubmitted, IdeaVoted, utc_now
 from talkworthy.consumer import Arrival, HandlerMap, on
 from talkworthy.settings import IdeasSettings
+from talkworthy.usecases.acting import act_as
 
 if TYPE_CHECKING:
+    from talkworthy.people import Directory, Person
     from talkworthy.usecases.ideas import IdeaDeps
 
 __all__ = ["DECISIONS", "HANDLERS", "IdeasPorts"]
@@ -28,6 +30,10 @@ DECISIONS = ["accept", "decline", "merge", "unmerge"]
 class IdeasPorts:
     def __init__(self, config: IdeasSettings) -> None:
         self.config = config
+
+    @property
+    def people(self) -> Directory:
+        return c.people(self.config.people_parameter).current()  # the override is re-read every minute
 
     @cached_property
     def deps(self) -> IdeaDeps:
@@ -63,9 +69,13 @@ def status_changed(event: IdeaStatusChanged, ports: IdeasPorts, arrival: Arrival
 
 
 def decided(event: ActionTaken, ports: IdeasPorts, arrival: Arrival) -> Sequence[Detail]:
+    """A product owner's click (accept, merge, decline, unmerge): authorised, done, and shown in Slack."""
     from talkworthy.usecases.ideas import decide
 
-    return decide(event, ports.deps)
+    def perform(_person: Person) -> Sequence[Detail]:
+        return decide(event, ports.deps)
+
+    return act_as(event, ports.people, at=utc_now(), producer="talkworthy.ideas", perform=perform)
 
 
 HANDLERS = HandlerMap[IdeasPorts](

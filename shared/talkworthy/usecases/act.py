@@ -16,10 +16,10 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Protocol
 
 from talkworthy.actions import DONE_WORDS, RECLASSIFY_OPTIONS, done_note
-from talkworthy.catalog import ActionCompleted, ActionRequested, ActionTaken, Detail, LeadFlagged, RecordRef
+from talkworthy.catalog import ActionRequested, ActionTaken, Detail, LeadFlagged, RecordRef
 from talkworthy.crm.port import CrmPort, LeadRequest, RecordKind, RecordNotFoundError
 from talkworthy.enrichment.corrections import Correction, CorrectionsStore
 from talkworthy.errors import InvalidInputError, PermanentError
@@ -30,12 +30,12 @@ from talkworthy.people import Directory, NotAllowed, Person
 from talkworthy.routing import ContactContext, Decision, RulesSource
 from talkworthy.scheduling import SlaScheduler, timer_name
 from talkworthy.subjects import Subject, SubjectStore, subject_key
+from talkworthy.usecases.acting import Outcome, completed, refusal
 
 __all__ = ["PRODUCER", "ActPorts", "act"]
 
 PRODUCER = "talkworthy.cases"
 logger = logging.getLogger(__name__)
-Outcome = Literal["done", "vetoed", "refused"]
 
 
 class ActPorts(Protocol):
@@ -75,33 +75,15 @@ _Perform = Callable[[ActionTaken, Person, ActPorts, datetime], "_Result | None"]
 def act(taken: ActionTaken, ports: ActPorts, now: datetime) -> list[Detail]:
     verdict = ports.people.authorise(taken.actor, taken.action, taken.target)
     if isinstance(verdict, NotAllowed):
-        logger.warning(
-            "action refused",
-            extra={"actor": taken.actor.id, "via": taken.actor.via, "action": taken.action, "target": taken.target.id},
-        )
-        return [_completed(taken, "refused", verdict.reason, None, now)]
+        return [refusal(taken, verdict, at=now, producer=PRODUCER)]
     try:
         result = _PERFORM[taken.action](taken, verdict, ports, now)
     except RecordNotFoundError as err:
         result = _Result("vetoed", f"Not {DONE_WORDS[taken.action].lower()}: {err}")
     if result is None:
         return []
-    return [_completed(taken, result.outcome, result.note, result.argument, now), *result.events]
-
-
-def _completed(taken: ActionTaken, outcome: Outcome, note: str, argument: str | None, at: datetime) -> ActionCompleted:
-    return ActionCompleted(
-        meta=taken.meta.derive(PRODUCER, "completed"),
-        action=taken.action,
-        outcome=outcome,
-        note=note[:1000],
-        actor=taken.actor,
-        target=taken.target,
-        at=at,
-        argument=argument,
-        response_url=taken.response_url,
-        message_ref=taken.message_ref,
-    )
+    done = completed(taken, result.outcome, result.note, at=now, producer=PRODUCER, argument=result.argument)
+    return [done, *result.events]
 
 
 def _record(ports: ActPorts, subject: Subject | None, **changes: object) -> None:
@@ -295,12 +277,6 @@ def _undo_link(taken: ActionTaken, person: Person, ports: ActPorts, now: datetim
     return _Result("done", f"{done_note('undo_link', person.name)}: {ref.removeprefix('crm:')}")
 
 
-def _decide_idea(taken: ActionTaken, person: Person, ports: ActPorts, now: datetime) -> _Result:
-    """Until the ideas context exists: the decision is recorded and acknowledged, nothing else."""
-    _record(ports, ports.subjects.get(taken.target), status="decided", decision=taken.action, owner=person.crm_user)
-    return _Result("done", f"{done_note(taken.action, person.name)}, the product team will follow up")
-
-
 _PERFORM: dict[str, _Perform] = {
     "claim": _claim,
     "escalate": _escalate,
@@ -310,7 +286,4 @@ _PERFORM: dict[str, _Perform] = {
     "link_contact": _link_contact,
     "confirm_link": _confirm_link,
     "undo_link": _undo_link,
-    "accept": _decide_idea,
-    "merge": _decide_idea,
-    "decline": _decide_idea,
 }
