@@ -4,6 +4,7 @@ until the mesh is idle, print what happened, and fail when an expected effect is
 from __future__ import annotations
 
 import functools
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import yaml
 
 from infra.local.mesh import HANDLER_LOG, LocalMesh, MeshConfig
 from infra.local.template import REPO_ROOT
+from infra.narrate import by_delivery, tell
 from infra.samples import WebhookSample, load_webhook_samples, signed_request
 
 __all__ = ["SCENARIOS", "run_demo", "seed", "send_sample"]
@@ -76,7 +78,18 @@ def _check(mesh: LocalMesh, expect: dict[str, Any], failures: list[str]) -> None
         failures.append(f"{dlq} message(s) in dead-letter queues: {mesh.dlq_depths()}")
 
 
-def _click(mesh: LocalMesh, click: dict[str, Any], failures: list[str]) -> None:
+def _tell(mesh: LocalMesh, sent: list[tuple[str, str]]) -> None:
+    """What happened to each delivery, in words (``infra/narrate.py``)."""
+    say = functools.partial(print, file=mesh.console)
+    stories = by_delivery(mesh.events)
+    for name, delivery in sent:
+        lines = tell(stories.get(delivery, []))
+        say(f"\n• {name}")
+        for line in lines or ["Nothing to do: recognised and acknowledged."]:
+            say(f"    {line}")
+
+
+def _click(mesh: LocalMesh, click: dict[str, Any], failures: list[str]) -> str | None:
     """Click a button on the first message of a channel, as the outbox does (signed, as Slack would)."""
     message = next((m for m in mesh.sink.messages() if m["channel"] == click["channel"]), None)
     button = None
@@ -86,7 +99,7 @@ def _click(mesh: LocalMesh, click: dict[str, Any], failures: list[str]) -> None:
                 button = (block["block_id"], element)
     if message is None or button is None:
         failures.append(f"no {click['action']} button on a message in {click['channel']}")
-        return
+        return None
     block_id, element = button
     data = {"kind": "button", "action_id": click["action"], "block_id": block_id, "value": element["value"]}
     assert mesh.sink.outbox is not None
@@ -99,8 +112,10 @@ def _click(mesh: LocalMesh, click: dict[str, Any], failures: list[str]) -> None:
     updated = next(m for m in mesh.sink.messages() if m["ts"] == message["ts"])
     if click["expect_note"] not in str(updated["blocks"]):
         failures.append(f"click {click['action']}: the message does not say {click['expect_note']!r}")
-    else:
-        print(f"  clicked {click['action']} on {click['channel']} as {click['user']}: {click['expect_note']}")
+    try:
+        return str(json.loads(answer["body"]).get("delivery"))
+    except (ValueError, TypeError, AttributeError):
+        return None
 
 
 def _summary(mesh: LocalMesh) -> None:
@@ -134,12 +149,16 @@ def run_demo(scenarios: Path = SCENARIOS, mesh: LocalMesh | None = None) -> list
         _seed(mesh, scenario)
         secrets = mesh.secrets["webhooks"]
         for phase in scenario["phases"]:
+            told: list[tuple[str, str]] = []
             for name in phase:
                 sample = samples[name]
                 answer = send_sample(mesh.ingress_url, sample, secrets)
                 if answer.status_code != sample.expect.status:
                     failures.append(f"{name}: expected {sample.expect.status}, got {answer.status_code} {answer.text}")
+                elif answer.headers.get("Content-Type", "").startswith("application/json"):
+                    told.append((name.removeprefix("demo:"), str(answer.json().get("delivery"))))
             mesh.wait_idle(timeout=120)
+            _tell(mesh, told)
         if scenario.get("then_every_webhook_sample"):
             sent = {name for phase in scenario["phases"] for name in phase} | set(scenario.get("not_sent", []))
             for name, sample in samples.items():
@@ -150,7 +169,17 @@ def run_demo(scenarios: Path = SCENARIOS, mesh: LocalMesh | None = None) -> list
                     failures.append(f"{name}: expected {sample.expect.status}, got {answer.status_code} {answer.text}")
             mesh.wait_idle(timeout=120)
         for click in scenario.get("clicks", []):
-            _click(mesh, click, failures)
+            delivery = _click(mesh, click, failures)
+            if delivery:
+                _tell(
+                    mesh,
+                    [
+                        (
+                            f"{click['user']} clicked {click['action']} on the first message in {click['channel']}",
+                            delivery,
+                        )
+                    ],
+                )
         for name in scenario.get("duplicates", []):
             answer = send_sample(mesh.ingress_url, samples[name], secrets)
             if answer.status_code != 200 or answer.json().get("published") != 0:

@@ -22,6 +22,7 @@ class HandlerLogs:
         self._file: TextIO | None = None
         self._console: TextIO | None = None
         self._swapped: list[tuple[logging.StreamHandler[TextIO], TextIO]] = []
+        self._root: logging.Handler | None = None
 
     def start(self) -> TextIO:
         """Send the process's stdout to the file; returns the console stream it replaced."""
@@ -34,11 +35,19 @@ class HandlerLogs:
                     self._swapped.append((handler, handler.stream))
                     handler.setStream(self._file)
         sys.stdout = self._file
+        # Lambda's runtime gives the root logger a handler; without one, a plain `logging` warning
+        # from a handler module would reach the console through logging's last resort.
+        self._root = logging.StreamHandler(self._file)
+        self._root.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        logging.getLogger().addHandler(self._root)
         return self._console
 
     def stop(self) -> None:
         if self._file is None:
             return
+        if self._root is not None:
+            logging.getLogger().removeHandler(self._root)
+            self._root = None
         for handler, stream in self._swapped:
             if handler.stream is self._file:
                 handler.setStream(stream)

@@ -77,6 +77,7 @@ class LocalMesh:
         self._pollers: list[threading.Thread] = []
         self._next_one_shots = 0.0
         self._slack_seen = 0
+        self.events: list[dict[str, Any]] = []  # each distinct event the bus carried, first copy
         self.published = Counter[str]()  # detail-type -> distinct events seen on the bus
         self.bus_copies = Counter[str]()  # "detail-type|event key" -> copies the bus carried (1 unless duplicated)
         self._published_keys: set[str] = set()
@@ -327,6 +328,7 @@ class LocalMesh:
             if key not in self._published_keys:
                 self._published_keys.add(key)
                 self.published[envelope["detail-type"]] += 1
+                self.events.append(envelope)  # what the demo tells
         if messages:
             sqs.delete_message_batch(
                 QueueUrl=self._observer_url,

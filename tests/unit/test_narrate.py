@@ -1,0 +1,48 @@
+"""The demo's story of a delivery, from the events the bus carried."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from infra.narrate import by_delivery, tell
+
+DETAILS = Path(__file__).resolve().parents[2] / "events" / "details"
+
+
+def _envelope(detail_type: str, **changes: object) -> dict[str, object]:
+    sample = json.loads((DETAILS / f"{detail_type}.json").read_text())
+    detail = {**sample["detail"], **changes}
+    detail["meta"] = {**detail["meta"], "correlation_id": "delivery-1"}
+    return {"detail-type": detail_type, "detail": detail}
+
+
+def test_a_complaint_is_told_from_the_post_to_the_case_and_who_was_asked() -> None:
+    events = by_delivery(
+        [
+            _envelope("Mention.Received"),
+            _envelope("Mention.Enriched"),
+            _envelope("Case.Opened"),
+            _envelope("Action.Requested", audience="#customer-care", actions=["claim", "escalate"]),
+        ]
+    )["delivery-1"]
+    story = tell(events)
+    assert story[0].startswith("Dana Whitfield posted on twitter: “")
+    assert story[1].startswith("Talkworthy read it as a complaint (negative; outage")
+    assert "CRM contact c-1001" in story[1]
+    assert story[2].startswith("It opened an urgent case (dynamodb case-5f2e) by the rule 'vip-complaint'")
+    assert story[3] == "It asked #customer-care to act (Claim, Escalate)."
+
+
+def test_a_mention_nobody_needs_to_act_on_says_so_and_a_held_back_lead_says_why() -> None:
+    logged = tell(by_delivery([_envelope("Mention.Enriched")])["delivery-1"])
+    assert logged[-1] == "It only logged it: nobody needs to act."
+    held = _envelope("Action.Requested", facts={"Contact policy": "no sales outreach: open_case:1"})
+    assert "It held back sales outreach: open_case:1." in tell(by_delivery([held])["delivery-1"])
+
+
+def test_a_click_is_told_by_its_outcome() -> None:
+    done = tell(by_delivery([_envelope("Action.Completed")])["delivery-1"])
+    refused = tell(by_delivery([_envelope("Action.Completed", outcome="refused", note="you can't")])["delivery-1"])
+    assert done[0].endswith(".")
+    assert refused == ["Refused: you can't."]
