@@ -186,6 +186,8 @@ main{max-width:60rem;margin:0 auto;padding:1rem}
 .fields{display:grid;grid-template-columns:1fr 1fr;gap:.3rem 1rem;margin:.4rem 0}
 .field,.text{font-size:.92rem}.context{font-size:.8rem;color:#616061;margin:.3rem 0}
 .actions{display:flex;gap:.4rem;flex-wrap:wrap;margin:.4rem 0}
+.section{display:flex;flex-wrap:wrap;align-items:flex-start;gap:.6rem}.section>.text,.section>.fields{flex:1 1 70%}
+.accessory{flex:0 0 auto;margin-left:auto}
 .btn{border:1px solid #bbb;background:#fff;border-radius:4px;padding:.3rem .8rem;cursor:pointer;
   font-weight:bold;text-decoration:none;color:#1d1c1d}
 .btn.primary{background:#007a5a;color:#fff;border-color:#007a5a}.btn.danger{color:#e01e5a;border-color:#e01e5a}
