@@ -3,6 +3,7 @@ until the mesh is idle, print what happened, and fail when an expected effect is
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import time
@@ -16,6 +17,7 @@ from infra.local.mesh import HANDLER_LOG, LocalMesh, MeshConfig
 from infra.local.template import REPO_ROOT
 from infra.narrate import by_delivery, tell
 from infra.samples import WebhookSample, load_webhook_samples, signed_request
+from talkworthy.actions import ACTION_LABELS
 
 __all__ = ["SCENARIOS", "run_demo", "seed", "send_sample"]
 
@@ -87,6 +89,75 @@ def _tell(mesh: LocalMesh, sent: list[tuple[str, str]]) -> None:
         say(f"\n• {name}")
         for line in lines or ["Nothing to do: recognised and acknowledged."]:
             say(f"    {line}")
+
+
+def _histories(mesh: LocalMesh, customers: list[dict[str, Any]], failures: list[str]) -> None:
+    """Each customer's orders, as the shop reports them, then the deviation scan run now."""
+    template = _samples()["standard/behavior_order"]
+    now = time.time()
+    for customer in customers:
+        for n in range(customer["orders"]):
+            days_ago = customer["last_days_ago"] + (customer["orders"] - 1 - n) * customer["every_days"]
+            at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now - days_ago * 86400))
+            body = json.loads(template.body)
+            body["timestamp"] = at
+            body["data"] |= {
+                "customer_id": customer["customer_id"],
+                "email": customer["email"],
+                "amount": customer["amount"],
+                "at": at,
+            }
+            order = dataclasses.replace(template, name=f"order {n + 1}", body=json.dumps(body).encode())
+            path, headers, raw = signed_request(
+                order, mesh.secrets["webhooks"], "", now, delivery_id=f"msg_{customer['customer_id']}_{n}"
+            )
+            answer = requests.post(f"{mesh.ingress_url}{path}", data=raw, headers=headers, timeout=10)
+            if answer.status_code != 202:
+                failures.append(f"order {n + 1} of {customer['customer_id']}: {answer.status_code} {answer.text}")
+    mesh.wait_idle(timeout=120)
+    mesh.fire_schedule("DeviationScanFunction")
+    mesh.wait_idle(timeout=120)
+
+
+def _retention(mesh: LocalMesh, scenario: dict[str, Any], failures: list[str]) -> None:
+    """A valuable customer who slowed down: the account owner's message, their click, the CRM task."""
+    say = functools.partial(print, file=mesh.console)
+    customers = scenario.get("customers", [])
+    if not customers:
+        return
+    _histories(mesh, customers, failures)
+    deviations = [e["detail"] for e in mesh.events if e["detail-type"] == "Deviation.Detected"]
+    say("\n• the hourly scan")
+    for deviation in deviations:
+        say(f"    {tell([{'type': 'Deviation.Detected', **deviation}])[0]}")
+    if not deviations:
+        failures.append("the scan found no customer who left their own pattern")
+        return
+    click = scenario.get("retention_click")
+    message = next((m for m in mesh.sink.messages() if '"retention_done"' in json.dumps(m["blocks"])), None)
+    if click is None or message is None:
+        failures.append("no retention message with a Retention done button was posted")
+        return
+    say(f"    It asked {message['channel']}: {message['text']}")
+    delivery = _click(mesh, {**click, "channel": message["channel"]}, failures)
+    if delivery:
+        _tell(mesh, [(f"{click['user']} clicked {ACTION_LABELS[click['action']]} in {message['channel']}", delivery)])
+    from talkworthy.crm.dynamodb import DynamoDbCrm
+
+    crm = DynamoDbCrm(mesh.session.resource("dynamodb").Table(mesh.stack.attr("CrmTable")))
+    valuable, *others = customers
+    if crm.open_tasks_for(valuable["customer_id"]):
+        failures.append(f"the retention task for {valuable['customer_id']} is still open after {click['action']}")
+    else:
+        say(f"    The CRM task for {valuable['customer_id']} is done.")
+    table = mesh.session.resource("dynamodb").Table(mesh.stack.attr("CrmTable"))
+    for other in others:
+        flag = table.get_item(Key={"pk": f"NURTURE#{other['customer_id']}", "sk": "NURTURE"}).get("Item")
+        if flag is None:
+            failures.append(f"{other['customer_id']} (low value) was not flagged for nurture")
+        else:
+            reason = flag.get("reason", "")
+            say(f"    {other['customer_id']} is worth less: a nurture flag in the CRM ({reason}); nobody is bothered.")
 
 
 def _click(mesh: LocalMesh, click: dict[str, Any], failures: list[str]) -> str | None:
@@ -180,6 +251,7 @@ def run_demo(scenarios: Path = SCENARIOS, mesh: LocalMesh | None = None) -> list
                         )
                     ],
                 )
+        _retention(mesh, scenario, failures)
         for name in scenario.get("duplicates", []):
             answer = send_sample(mesh.ingress_url, samples[name], secrets)
             if answer.status_code != 200 or answer.json().get("published") != 0:
