@@ -8,6 +8,7 @@ a bus that refuses some entries, and a DLQ that cannot be written.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -112,3 +113,38 @@ def test_a_body_that_is_not_an_event_is_parked_with_its_reason(queues: dict[str,
     assert parked["Body"] == poison["body"]
     assert parked["MessageAttributes"]["error"]["StringValue"] == "NotAnEvent"
     assert "detail" in parked["MessageAttributes"]["reason"]["StringValue"]
+
+
+def test_concurrent_batches_of_one_consumer_log_their_own_record_keys(
+    queues: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The local runtime runs up to MaximumConcurrency batches of one function in one process, so
+    they share one Powertools logger: each record's keys must stay with the thread handling it."""
+    both_inside = threading.Barrier(2, timeout=10)
+
+    def crash_together(breach: SlaBreached, ports: None, arrival: Arrival) -> Sequence[Detail]:
+        both_inside.wait()  # the other batch has set its keys by now
+        raise RuntimeError("a bug")
+
+    consumer = SqsConsumer(
+        "concurrent", HandlerMap[None](on(SlaBreached, crash_together)), ConsumerSettings, lambda _: None
+    )
+    consumer._container = lambda: (None, None, InMemoryPublisher(), None)  # type: ignore[method-assign,assignment,return-value]
+
+    def record(key: str) -> dict[str, Any]:
+        body = json.loads(_record(key)["body"])
+        body["detail"]["meta"]["correlation_id"] = f"corr-{key}"
+        return dict(_record(key), body=json.dumps(body))
+
+    answers: dict[str, Any] = {}
+    threads = [
+        threading.Thread(target=lambda k=key: answers.update({k: _run(consumer, queues["work-dlq"], record(k))}))
+        for key in ("a", "b")
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == {k: {"batchItemFailures": [{"itemIdentifier": k}]} for k in ("a", "b")}
+    failures = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"handler failed"' in line]
+    assert sorted((f["event_key"], f["correlation_id"]) for f in failures) == [("a", "corr-a"), ("b", "corr-b")]
