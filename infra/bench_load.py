@@ -28,6 +28,7 @@ from infra.samples import WebhookSample, load_webhook_samples, signed_request
 __all__ = ["main", "mention_mix"]
 
 RESULTS = REPO_ROOT / "bench-results.json"
+NOTIFY = "NotifyFunction"  # its queue holds the notifications still being paced out
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -111,7 +112,21 @@ def _percentile(values: list[float], q: int) -> float:
     return round(statistics.quantiles(values, n=100, method="inclusive")[q - 1] * 1000, 1) if len(values) > 1 else 0.0
 
 
-def run(count: int, concurrency: int, warmup: int) -> dict[str, Any]:
+def _wait_processed(mesh: Any, timeout: float) -> float:
+    """When every mention's own work was done: every queue but notify's empty and nothing running
+    (seen twice, 0.3 s apart). Notify's queue holds the notifications requested but not yet out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if mesh.is_idle(ignore=(NOTIFY,)):
+            seen = time.perf_counter()
+            time.sleep(0.3)
+            if mesh.is_idle(ignore=(NOTIFY,)):
+                return seen
+        time.sleep(0.1)
+    return time.perf_counter()
+
+
+def run(count: int, concurrency: int, warmup: int, drain_timeout: float) -> dict[str, Any]:
     from infra.demo import SCENARIOS, seed
     from infra.local.mesh import HANDLER_LOG, LocalMesh, MeshConfig
 
@@ -124,11 +139,15 @@ def run(count: int, concurrency: int, warmup: int) -> dict[str, Any]:
         _Senders(mesh.ingress_url, mesh.secrets["webhooks"], mentions[:warmup], concurrency).send_all()
         mesh.wait_idle(timeout=600)
         slack_before, limited_before = len(mesh.sink.messages()), mesh.sink.rate_limited_count
+        requested_before = mesh.published["Action.Requested"]
         cpu_mesh, cpu_moto = time.process_time(), _proc_cpu_seconds(moto_pid)
         senders = _Senders(mesh.ingress_url, mesh.secrets["webhooks"], mentions[warmup:], concurrency)
-        started = time.perf_counter()
+        started, wall_started = time.perf_counter(), time.time()
         sending = senders.send_all()
-        idle = mesh.wait_idle(timeout=max(600.0, count * 2.0), settle=0.3)
+        processed = _wait_processed(mesh, timeout=max(600.0, count * 2.0)) - started
+        pending = mesh.queue_depth(NOTIFY)
+        notifications = mesh.published["Action.Requested"] - requested_before
+        idle = mesh.wait_idle(timeout=drain_timeout, settle=0.3)
         elapsed = time.perf_counter() - started
         mesh_cpu = time.process_time() - cpu_mesh - senders.cpu
         moto_cpu = _proc_cpu_seconds(moto_pid) - cpu_moto
@@ -145,9 +164,15 @@ def run(count: int, concurrency: int, warmup: int) -> dict[str, Any]:
             "ingress_p50_ms": _percentile(senders.latencies, 50),
             "ingress_p99_ms": _percentile(senders.latencies, 99),
             "ingress_statuses": {str(k): v for k, v in sorted(senders.statuses.items())},
-            "mentions_processed_per_s": round(count / elapsed, 2),
+            "mentions_processed_per_s": round(count / processed, 2),
+            "seconds_to_processed": round(processed, 1),
+            "notifications_requested": notifications,
+            "notifications_pending_at_processed": pending,
             "drained": idle,
             "seconds_to_idle": round(elapsed, 1),
+            "slack_seconds_to_last_message": round(
+                max((float(m["ts"]) for m in messages), default=wall_started) - wall_started, 1
+            ),
             "cpu_ms_per_mention_mesh": round(mesh_cpu * 1000 / count, 1),
             "cpu_ms_per_mention_embedded_aws": round(moto_cpu * 1000 / count, 1),
             "peak_rss_mb_mesh": _peak_rss_mb(os.getpid()),
@@ -166,8 +191,10 @@ def main() -> int:
     parser.add_argument("--mentions", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--warmup", type=int, default=50)
+    parser.add_argument("--drain-timeout", type=float, default=None, help="seconds to wait for Slack to drain")
     args = parser.parse_args()
-    load = run(args.mentions, args.concurrency, args.warmup)
+    drain = args.drain_timeout if args.drain_timeout is not None else max(600.0, args.mentions * 2.0)
+    load = run(args.mentions, args.concurrency, args.warmup, drain)
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     results["load"] = load
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -54,6 +55,8 @@ class LocalFunction:
         self.region = region
         self.account = account
         self._module: ModuleType | None = None
+        self._cold = threading.Lock()
+        self._warm = False
 
     @property
     def short_name(self) -> str:
@@ -81,8 +84,23 @@ class LocalFunction:
         )
 
     def invoke(self, event: dict[str, Any]) -> Any:
-        """Call the handler as this function: with its own environment (handlers share the process)."""
-        with use_environment(self.spec.environment):
+        """Call the handler as this function: with its own environment (handlers share the process).
+
+        Concurrent invocations share one module (on Lambda each would have its own container), so
+        the first runs alone: the import and what the handler builds once per container (settings,
+        ports, clients) are built once, before any other invocation may read them.
+        """
+        if not self._warm:
+            with self._cold:
+                if not self._warm:
+                    try:
+                        return self._call(event)
+                    finally:
+                        self._warm = True
+        return self._call(event)
+
+    def _call(self, event: dict[str, Any]) -> Any:
+        with use_environment(self.spec.environment):  # a ContextVar: set in this invocation's own thread
             return self.entry()(event, self.context())
 
 
