@@ -112,6 +112,27 @@ def _percentile(values: list[float], q: int) -> float:
     return round(statistics.quantiles(values, n=100, method="inclusive")[q - 1] * 1000, 1) if len(values) > 1 else 0.0
 
 
+class _AwsCalls:
+    """AWS calls made in this process (handlers, ingress, the runtime's own), by service and operation."""
+
+    def __init__(self) -> None:
+        from botocore.client import BaseClient
+
+        self.counts = Counter[str]()
+        original = BaseClient._make_api_call
+        counts, lock = self.counts, threading.Lock()
+
+        def counted(client: Any, operation: str, params: Any) -> Any:
+            with lock:
+                counts[f"{client.meta.service_model.service_name}.{operation}"] += 1
+            return original(client, operation, params)
+
+        BaseClient._make_api_call = counted
+
+    def since(self, before: Counter[str], mentions: int) -> dict[str, float]:
+        return {k: round(n / mentions, 2) for k, n in sorted((self.counts - before).items(), key=lambda kv: -kv[1])}
+
+
 def _wait_processed(mesh: Any, timeout: float) -> float:
     """When every mention's own work was done: every queue but notify's empty and nothing running
     (seen twice, 0.3 s apart). Notify's queue holds the notifications requested but not yet out."""
@@ -130,6 +151,7 @@ def run(count: int, concurrency: int, warmup: int, drain_timeout: float) -> dict
     from infra.demo import SCENARIOS, seed
     from infra.local.mesh import HANDLER_LOG, LocalMesh, MeshConfig
 
+    calls = _AwsCalls()
     mix = mention_mix()
     mentions = [_nth(mix[n % len(mix)], n) for n in range(warmup + count)]
     with LocalMesh(MeshConfig(ingress_port=0, trace_stream=None, handler_log=HANDLER_LOG)) as mesh:
@@ -141,6 +163,7 @@ def run(count: int, concurrency: int, warmup: int, drain_timeout: float) -> dict
         slack_before, limited_before = len(mesh.sink.messages()), mesh.sink.rate_limited_count
         requested_before = mesh.published["Action.Requested"]
         cpu_mesh, cpu_moto = time.process_time(), _proc_cpu_seconds(moto_pid)
+        calls_before = calls.counts.copy()
         senders = _Senders(mesh.ingress_url, mesh.secrets["webhooks"], mentions[warmup:], concurrency)
         started, wall_started = time.perf_counter(), time.time()
         sending = senders.send_all()
@@ -151,6 +174,7 @@ def run(count: int, concurrency: int, warmup: int, drain_timeout: float) -> dict
         elapsed = time.perf_counter() - started
         mesh_cpu = time.process_time() - cpu_mesh - senders.cpu
         moto_cpu = _proc_cpu_seconds(moto_pid) - cpu_moto
+        calls_per_mention = calls.since(calls_before, count)
         messages = mesh.sink.messages()[slack_before:]
         per_channel = Counter(str(m["channel"]) for m in messages)
         duplicates = sum(n - 1 for n in mesh.bus_copies.values() if n > 1)
@@ -175,6 +199,8 @@ def run(count: int, concurrency: int, warmup: int, drain_timeout: float) -> dict
             ),
             "cpu_ms_per_mention_mesh": round(mesh_cpu * 1000 / count, 1),
             "cpu_ms_per_mention_embedded_aws": round(moto_cpu * 1000 / count, 1),
+            "aws_calls_per_mention": round(sum(calls_per_mention.values()), 1),
+            "aws_calls_per_mention_by_operation": calls_per_mention,
             "peak_rss_mb_mesh": _peak_rss_mb(os.getpid()),
             "peak_rss_mb_embedded_aws": _peak_rss_mb(moto_pid),
             "dlq_depths": mesh.dlq_depths(),

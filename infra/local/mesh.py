@@ -133,7 +133,7 @@ class LocalMesh:
             self._loop.start()
             self._pollers = [
                 threading.Thread(
-                    target=self._poll, args=(worker,), name=f"poll-{worker.function.short_name}-{n}", daemon=True
+                    target=self._poll, args=(worker, n), name=f"poll-{worker.function.short_name}-{n}", daemon=True
                 )
                 for worker in self._workers
                 for n in range(worker.source.maximum_concurrency or DEFAULT_CONCURRENCY)
@@ -398,13 +398,20 @@ class LocalMesh:
         self.ingress_url = f"http://{self.config.host}:{port}"
 
     # ------------------------------------------------------------------ the loop
-    def _poll(self, worker: QueueWorker) -> None:
-        """Up to ``MaximumConcurrency`` threads per event source mapping, each long-polling its queue
-        and running one batch at a time: a handler that waits (a paced Slack post) holds up only its
-        own batch, as Lambda's SQS pollers run concurrent batches of one source."""
+    def _poll(self, worker: QueueWorker, slot: int) -> None:
+        """Up to ``MaximumConcurrency`` threads per event source mapping, each running one batch at
+        a time: a handler that waits (a paced Slack post) holds up only its own batch, as Lambda's SQS
+        pollers run concurrent batches of one source. As Lambda scales with the backlog, slot 0
+        long-polls all the time and the others only while full batches keep coming back."""
         while not self._stop.is_set():
+            if slot and not worker.backlog.wait(timeout=1.0):
+                continue
             try:
-                worker.poll_once(wait_seconds=1)
+                handled = worker.poll_once(wait_seconds=1)
+                if handled >= worker.source.batch_size:
+                    worker.backlog.set()
+                elif not handled:
+                    worker.backlog.clear()
             except Exception as err:  # a broken AWS call: say so, back off, go on
                 self.trace.note(f"runtime error ({worker.function.short_name}): {type(err).__name__}: {err}")
                 self._stop.wait(1.0)
@@ -450,8 +457,11 @@ class LocalMesh:
         with self._busy:
             if self._inflight:
                 return False
+        watched = [w for w in self._workers if w.function.spec.logical_id not in ignore]
+        if any(w.running for w in watched):  # a batch in flight or being gathered: no need to ask SQS
+            return False
         sqs = self._sqs
-        sources = [w.source.queue_url for w in self._workers if w.function.spec.logical_id not in ignore]
+        sources = [w.source.queue_url for w in watched]
         for url in [self._observer_url, *sources]:
             attrs = sqs.get_queue_attributes(
                 QueueUrl=url,
