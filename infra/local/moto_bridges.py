@@ -7,6 +7,8 @@ Each bridge keeps AWS's semantics and changes only how much work moto does for t
   message returned. The retention period is read directly, and named attributes are computed once.
 - EventBridge: every matched target re-parses the default input template's JSONPath expressions
   with PLY (about 1 ms each, 7-14 ms per delivered event). Parsed expressions are kept.
+- The server: each request's backend is found by listing moto's package directory and matching
+  every service's URL patterns. The backend found for a host is kept.
 - DynamoDB ``TransactWriteItems`` deep-copies every table it touches (so its cost and moto's memory
   grow with the table) to roll back. All conditions are checked before anything is written (under
   the item lock of ``atomic_dynamodb_items``), and only the touched items are kept for a rollback.
@@ -151,7 +153,26 @@ def _write(backend: Any, op_type: str, op: dict[str, Any]) -> None:
         )
 
 
+def backend_per_host_kept(set_attribute: SetAttribute = setattr) -> None:
+    """moto's server finds a request's backend by listing its own package directory and matching
+    every service's URL patterns, for each request; the answer depends only on the host."""
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    find = getattr(DomainDispatcherApplication.get_backend_for_host, "__wrapped__", None)
+    find = find or DomainDispatcherApplication.get_backend_for_host
+    kept: dict[str | None, Any] = {}
+
+    @functools.wraps(find)
+    def get_backend_for_host(self: Any, host: str | None) -> Any:
+        if host not in kept:
+            kept[host] = find(self, host)
+        return kept[host]
+
+    set_attribute(DomainDispatcherApplication, "get_backend_for_host", get_backend_for_host)
+
+
 def install(set_attribute: SetAttribute = setattr) -> None:
+    backend_per_host_kept(set_attribute)
     lean_sqs(set_attribute)
     parsed_jsonpath_kept(set_attribute)
     lean_transactions(set_attribute)
