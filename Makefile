@@ -19,7 +19,7 @@ help:
 	@echo "make lint    - ruff, mypy, cfn-lint on the SAM-translated template"
 	@echo "make schemas - export the event catalog's JSON Schemas to events/schemas/"
 	@echo "make bench   - benchmarks; figures printed and written to bench-results.json"
-	@echo "make bench-load - N signed mentions through the local mesh (MENTIONS=1000 CONCURRENCY=8)"
+	@echo "make bench-load - N signed mentions through the local mesh (MENTIONS=1000 CONCURRENCY=8 PROBE=100 DRAIN=600)"
 	@echo "make deploy  - sam build + sam deploy (guided the first time)"
 
 $(STAMP): requirements/*.txt shared/requirements.txt
@@ -62,8 +62,10 @@ bench: $(STAMP)
 
 MENTIONS ?= 1000
 CONCURRENCY ?= 8
+PROBE ?= 100
+DRAIN ?= 600
 bench-load: $(STAMP)
-	$(PY) -m infra.bench_load --mentions $(MENTIONS) --concurrency $(CONCURRENCY)
+	$(PY) -m infra.bench_load --mentions $(MENTIONS) --concurrency $(CONCURRENCY) --probe $(PROBE) --drain-timeout $(DRAIN)
 
 $(SAM): 
 	test -d $(SAM_VENV) || $(PYTHON) -m venv $(SAM_VENV)

@@ -80,7 +80,12 @@ class _Senders:
         self.lock = threading.Lock()
         self.latencies: list[float] = []
         self.statuses = Counter[int]()
-        self.cpu = 0.0  # the senders' own CPU (signing, HTTP), not the mesh's
+        self._cpu: dict[int, float] = {}  # each sender thread's own CPU (signing, HTTP) so far
+
+    @property
+    def cpu(self) -> float:
+        with self.lock:
+            return sum(self._cpu.values())
 
     def _run(self) -> None:
         session = requests.Session()
@@ -95,8 +100,7 @@ class _Senders:
             with self.lock:
                 self.latencies.append(time.perf_counter() - started)
                 self.statuses[status] += 1
-        with self.lock:
-            self.cpu += time.thread_time()
+                self._cpu[threading.get_ident()] = time.thread_time()
 
     def send_all(self) -> float:
         threads = [threading.Thread(target=self._run) for _ in range(self.concurrency)]
@@ -106,6 +110,29 @@ class _Senders:
         for thread in threads:
             thread.join()
         return time.perf_counter() - started
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def _probe(mesh: Any, moto_pid: int, mentions: list[WebhookSample]) -> dict[str, float]:
+    """CPU per mention (mesh less senders, plus the embedded AWS) of a few mentions sent and
+    processed now, and the embedded AWS's resident memory then: run before and after the main
+    run, the two say whether a mention costs more once the mesh has a history."""
+    senders = _Senders(mesh.ingress_url, mesh.secrets["webhooks"], mentions, 8)
+    cpu, started = time.process_time() + _proc_cpu_seconds(moto_pid), time.perf_counter()
+    senders.send_all()
+    _wait_processed(mesh, timeout=600.0)
+    used = time.process_time() + _proc_cpu_seconds(moto_pid) - cpu - senders.cpu
+    return {
+        "cpu_ms_per_mention": round(used * 1000 / len(mentions), 1),
+        "seconds": round(time.perf_counter() - started, 1),
+        "rss_mb_embedded_aws": _rss_mb(moto_pid),
+    }
 
 
 def _percentile(values: list[float], q: int) -> float:
@@ -147,24 +174,28 @@ def _wait_processed(mesh: Any, timeout: float) -> float:
     return time.perf_counter()
 
 
-def run(count: int, concurrency: int, warmup: int, drain_timeout: float) -> dict[str, Any]:
+def run(count: int, concurrency: int, warmup: int, drain_timeout: float, probe: int = 0) -> dict[str, Any]:
     from infra.demo import SCENARIOS, seed
     from infra.local.mesh import HANDLER_LOG, LocalMesh, MeshConfig
 
     calls = _AwsCalls()
     mix = mention_mix()
-    mentions = [_nth(mix[n % len(mix)], n) for n in range(warmup + count)]
+    mentions = [_nth(mix[n % len(mix)], n) for n in range(warmup + count + 2 * probe)]
     with LocalMesh(MeshConfig(ingress_port=0, trace_stream=None, handler_log=HANDLER_LOG)) as mesh:
         assert mesh._moto is not None
         moto_pid = mesh._moto.pid
         seed(mesh, SCENARIOS)
         _Senders(mesh.ingress_url, mesh.secrets["webhooks"], mentions[:warmup], concurrency).send_all()
         mesh.wait_idle(timeout=600)
+        growth: dict[str, Any] = {}
+        if probe:
+            before = _probe(mesh, moto_pid, mentions[warmup + count : warmup + count + probe])
+            mesh.wait_idle(timeout=600)
         slack_before, limited_before = len(mesh.sink.messages()), mesh.sink.rate_limited_count
         requested_before = mesh.published["Action.Requested"]
         cpu_mesh, cpu_moto = time.process_time(), _proc_cpu_seconds(moto_pid)
         calls_before = calls.counts.copy()
-        senders = _Senders(mesh.ingress_url, mesh.secrets["webhooks"], mentions[warmup:], concurrency)
+        senders = _Senders(mesh.ingress_url, mesh.secrets["webhooks"], mentions[warmup : warmup + count], concurrency)
         started, wall_started = time.perf_counter(), time.time()
         sending = senders.send_all()
         processed = _wait_processed(mesh, timeout=max(600.0, count * 2.0)) - started
@@ -175,6 +206,17 @@ def run(count: int, concurrency: int, warmup: int, drain_timeout: float) -> dict
         mesh_cpu = time.process_time() - cpu_mesh - senders.cpu
         moto_cpu = _proc_cpu_seconds(moto_pid) - cpu_moto
         calls_per_mention = calls.since(calls_before, count)
+        if probe:
+            after = _probe(mesh, moto_pid, mentions[warmup + count + probe :])
+            growth = {
+                "growth_probe_mentions": probe,
+                "growth_history_mentions": [warmup, warmup + probe + count],
+                "cpu_ms_per_mention_probe_before": before["cpu_ms_per_mention"],
+                "cpu_ms_per_mention_probe_after": after["cpu_ms_per_mention"],
+                "cpu_growth_after_to_before": round(after["cpu_ms_per_mention"] / before["cpu_ms_per_mention"], 2),
+                "rss_mb_embedded_aws_probe_before": before["rss_mb_embedded_aws"],
+                "rss_mb_embedded_aws_probe_after": after["rss_mb_embedded_aws"],
+            }
         messages = mesh.sink.messages()[slack_before:]
         per_channel = Counter(str(m["channel"]) for m in messages)
         duplicates = sum(n - 1 for n in mesh.bus_copies.values() if n > 1)
@@ -199,8 +241,10 @@ def run(count: int, concurrency: int, warmup: int, drain_timeout: float) -> dict
             ),
             "cpu_ms_per_mention_mesh": round(mesh_cpu * 1000 / count, 1),
             "cpu_ms_per_mention_embedded_aws": round(moto_cpu * 1000 / count, 1),
+            "cpu_ms_per_mention_total": round((mesh_cpu + moto_cpu) * 1000 / count, 1),
             "aws_calls_per_mention": round(sum(calls_per_mention.values()), 1),
             "aws_calls_per_mention_by_operation": calls_per_mention,
+            **growth,
             "peak_rss_mb_mesh": _peak_rss_mb(os.getpid()),
             "peak_rss_mb_embedded_aws": _peak_rss_mb(moto_pid),
             "dlq_depths": mesh.dlq_depths(),
@@ -217,10 +261,10 @@ def main() -> int:
     parser.add_argument("--mentions", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--warmup", type=int, default=50)
-    parser.add_argument("--drain-timeout", type=float, default=None, help="seconds to wait for Slack to drain")
+    parser.add_argument("--probe", type=int, default=0, help="mentions sent before and after the run (growth)")
+    parser.add_argument("--drain-timeout", type=float, default=600.0, help="seconds to wait for Slack to drain")
     args = parser.parse_args()
-    drain = args.drain_timeout if args.drain_timeout is not None else max(600.0, args.mentions * 2.0)
-    load = run(args.mentions, args.concurrency, args.warmup, drain)
+    load = run(args.mentions, args.concurrency, args.warmup, args.drain_timeout, args.probe)
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     results["load"] = load
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
