@@ -19,7 +19,7 @@ help:
 	@echo "make lint    - ruff, mypy, cfn-lint on the SAM-translated template"
 	@echo "make schemas - export the event catalog's JSON Schemas to events/schemas/"
 	@echo "make bench   - benchmarks; figures printed and written to bench-results.json"
-	@echo "make bench-load - N signed mentions through the local mesh (MENTIONS=1000 CONCURRENCY=8)"
+	@echo "make bench-load - N signed mentions through the local mesh (MENTIONS=1000 CONCURRENCY=8 PROBE=100 DRAIN=600)"
 	@echo "make eval    - intent quality: cue rules and the packaged model on both blind sets"
 	@echo "make train-intent - train a new intent model (MESH_TABLE=... adds corrections and publishes)"
 	@echo "make deploy  - sam build + sam deploy (guided the first time)"
@@ -71,8 +71,11 @@ bench: $(STAMP)
 
 MENTIONS ?= 1000
 CONCURRENCY ?= 8
+PROBE ?= 100
+DRAIN ?= 600
 bench-load: $(STAMP)
-	$(PY) -m infra.bench_load --mentions $(MENTIONS) --concurrency $(CONCURRENCY)
+	$(PY) -m infra.bench_load --mentions $(MENTIONS) --concurrency $(CONCURRENCY) --probe $(PROBE) --drain-timeout $(DRAIN)
+
 eval: $(STAMP)
 	$(PY) -m infra.intent eval $(if $(MESH_TABLE),--table $(MESH_TABLE))
 

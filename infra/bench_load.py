@@ -28,6 +28,7 @@ from infra.samples import WebhookSample, load_webhook_samples, signed_request
 __all__ = ["main", "mention_mix"]
 
 RESULTS = REPO_ROOT / "bench-results.json"
+NOTIFY = "NotifyFunction"  # its queue holds the notifications still being paced out
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -79,7 +80,12 @@ class _Senders:
         self.lock = threading.Lock()
         self.latencies: list[float] = []
         self.statuses = Counter[int]()
-        self.cpu = 0.0  # the senders' own CPU (signing, HTTP), not the mesh's
+        self._cpu: dict[int, float] = {}  # each sender thread's own CPU (signing, HTTP) so far
+
+    @property
+    def cpu(self) -> float:
+        with self.lock:
+            return sum(self._cpu.values())
 
     def _run(self) -> None:
         session = requests.Session()
@@ -94,8 +100,7 @@ class _Senders:
             with self.lock:
                 self.latencies.append(time.perf_counter() - started)
                 self.statuses[status] += 1
-        with self.lock:
-            self.cpu += time.thread_time()
+                self._cpu[threading.get_ident()] = time.thread_time()
 
     def send_all(self) -> float:
         threads = [threading.Thread(target=self._run) for _ in range(self.concurrency)]
@@ -107,31 +112,111 @@ class _Senders:
         return time.perf_counter() - started
 
 
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def _probe(mesh: Any, moto_pid: int, mentions: list[WebhookSample]) -> dict[str, float]:
+    """CPU per mention (mesh less senders, plus the embedded AWS) of a few mentions sent and
+    processed now, and the embedded AWS's resident memory then: run before and after the main
+    run, the two say whether a mention costs more once the mesh has a history."""
+    senders = _Senders(mesh.ingress_url, mesh.secrets["webhooks"], mentions, 8)
+    cpu, started = time.process_time() + _proc_cpu_seconds(moto_pid), time.perf_counter()
+    senders.send_all()
+    _wait_processed(mesh, timeout=600.0)
+    used = time.process_time() + _proc_cpu_seconds(moto_pid) - cpu - senders.cpu
+    return {
+        "cpu_ms_per_mention": round(used * 1000 / len(mentions), 1),
+        "seconds": round(time.perf_counter() - started, 1),
+        "rss_mb_embedded_aws": _rss_mb(moto_pid),
+    }
+
+
 def _percentile(values: list[float], q: int) -> float:
     return round(statistics.quantiles(values, n=100, method="inclusive")[q - 1] * 1000, 1) if len(values) > 1 else 0.0
 
 
-def run(count: int, concurrency: int, warmup: int) -> dict[str, Any]:
+class _AwsCalls:
+    """AWS calls made in this process (handlers, ingress, the runtime's own), by service and operation."""
+
+    def __init__(self) -> None:
+        from botocore.client import BaseClient
+
+        self.counts = Counter[str]()
+        original = BaseClient._make_api_call
+        counts, lock = self.counts, threading.Lock()
+
+        def counted(client: Any, operation: str, params: Any) -> Any:
+            with lock:
+                counts[f"{client.meta.service_model.service_name}.{operation}"] += 1
+            return original(client, operation, params)
+
+        BaseClient._make_api_call = counted
+
+    def since(self, before: Counter[str], mentions: int) -> dict[str, float]:
+        return {k: round(n / mentions, 2) for k, n in sorted((self.counts - before).items(), key=lambda kv: -kv[1])}
+
+
+def _wait_processed(mesh: Any, timeout: float) -> float:
+    """When every mention's own work was done: every queue but notify's empty and nothing running
+    (seen twice, 0.3 s apart). Notify's queue holds the notifications requested but not yet out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if mesh.is_idle(ignore=(NOTIFY,)):
+            seen = time.perf_counter()
+            time.sleep(0.3)
+            if mesh.is_idle(ignore=(NOTIFY,)):
+                return seen
+        time.sleep(0.1)
+    return time.perf_counter()
+
+
+def run(count: int, concurrency: int, warmup: int, drain_timeout: float, probe: int = 0) -> dict[str, Any]:
     from infra.demo import SCENARIOS, seed
     from infra.local.mesh import HANDLER_LOG, LocalMesh, MeshConfig
 
+    calls = _AwsCalls()
     mix = mention_mix()
-    mentions = [_nth(mix[n % len(mix)], n) for n in range(warmup + count)]
+    mentions = [_nth(mix[n % len(mix)], n) for n in range(warmup + count + 2 * probe)]
     with LocalMesh(MeshConfig(ingress_port=0, trace_stream=None, handler_log=HANDLER_LOG)) as mesh:
         assert mesh._moto is not None
         moto_pid = mesh._moto.pid
         seed(mesh, SCENARIOS)
         _Senders(mesh.ingress_url, mesh.secrets["webhooks"], mentions[:warmup], concurrency).send_all()
         mesh.wait_idle(timeout=600)
+        growth: dict[str, Any] = {}
+        if probe:
+            before = _probe(mesh, moto_pid, mentions[warmup + count : warmup + count + probe])
+            mesh.wait_idle(timeout=600)
         slack_before, limited_before = len(mesh.sink.messages()), mesh.sink.rate_limited_count
+        requested_before = mesh.published["Action.Requested"]
         cpu_mesh, cpu_moto = time.process_time(), _proc_cpu_seconds(moto_pid)
-        senders = _Senders(mesh.ingress_url, mesh.secrets["webhooks"], mentions[warmup:], concurrency)
-        started = time.perf_counter()
+        calls_before = calls.counts.copy()
+        senders = _Senders(mesh.ingress_url, mesh.secrets["webhooks"], mentions[warmup : warmup + count], concurrency)
+        started, wall_started = time.perf_counter(), time.time()
         sending = senders.send_all()
-        idle = mesh.wait_idle(timeout=max(600.0, count * 2.0), settle=0.3)
+        processed = _wait_processed(mesh, timeout=max(600.0, count * 2.0)) - started
+        pending = mesh.queue_depth(NOTIFY)
+        notifications = mesh.published["Action.Requested"] - requested_before
+        idle = mesh.wait_idle(timeout=drain_timeout, settle=0.3)
         elapsed = time.perf_counter() - started
         mesh_cpu = time.process_time() - cpu_mesh - senders.cpu
         moto_cpu = _proc_cpu_seconds(moto_pid) - cpu_moto
+        calls_per_mention = calls.since(calls_before, count)
+        if probe:
+            after = _probe(mesh, moto_pid, mentions[warmup + count + probe :])
+            growth = {
+                "growth_probe_mentions": probe,
+                "growth_history_mentions": [warmup, warmup + probe + count],
+                "cpu_ms_per_mention_probe_before": before["cpu_ms_per_mention"],
+                "cpu_ms_per_mention_probe_after": after["cpu_ms_per_mention"],
+                "cpu_growth_after_to_before": round(after["cpu_ms_per_mention"] / before["cpu_ms_per_mention"], 2),
+                "rss_mb_embedded_aws_probe_before": before["rss_mb_embedded_aws"],
+                "rss_mb_embedded_aws_probe_after": after["rss_mb_embedded_aws"],
+            }
         messages = mesh.sink.messages()[slack_before:]
         per_channel = Counter(str(m["channel"]) for m in messages)
         duplicates = sum(n - 1 for n in mesh.bus_copies.values() if n > 1)
@@ -145,11 +230,21 @@ def run(count: int, concurrency: int, warmup: int) -> dict[str, Any]:
             "ingress_p50_ms": _percentile(senders.latencies, 50),
             "ingress_p99_ms": _percentile(senders.latencies, 99),
             "ingress_statuses": {str(k): v for k, v in sorted(senders.statuses.items())},
-            "mentions_processed_per_s": round(count / elapsed, 2),
+            "mentions_processed_per_s": round(count / processed, 2),
+            "seconds_to_processed": round(processed, 1),
+            "notifications_requested": notifications,
+            "notifications_pending_at_processed": pending,
             "drained": idle,
             "seconds_to_idle": round(elapsed, 1),
+            "slack_seconds_to_last_message": round(
+                max((float(m["ts"]) for m in messages), default=wall_started) - wall_started, 1
+            ),
             "cpu_ms_per_mention_mesh": round(mesh_cpu * 1000 / count, 1),
             "cpu_ms_per_mention_embedded_aws": round(moto_cpu * 1000 / count, 1),
+            "cpu_ms_per_mention_total": round((mesh_cpu + moto_cpu) * 1000 / count, 1),
+            "aws_calls_per_mention": round(sum(calls_per_mention.values()), 1),
+            "aws_calls_per_mention_by_operation": calls_per_mention,
+            **growth,
             "peak_rss_mb_mesh": _peak_rss_mb(os.getpid()),
             "peak_rss_mb_embedded_aws": _peak_rss_mb(moto_pid),
             "dlq_depths": mesh.dlq_depths(),
@@ -166,8 +261,10 @@ def main() -> int:
     parser.add_argument("--mentions", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--warmup", type=int, default=50)
+    parser.add_argument("--probe", type=int, default=0, help="mentions sent before and after the run (growth)")
+    parser.add_argument("--drain-timeout", type=float, default=600.0, help="seconds to wait for Slack to drain")
     args = parser.parse_args()
-    load = run(args.mentions, args.concurrency, args.warmup)
+    load = run(args.mentions, args.concurrency, args.warmup, args.drain_timeout, args.probe)
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     results["load"] = load
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")

@@ -75,9 +75,7 @@ def throughput(events: int = 1_000_000) -> dict[str, Any]:
     topics = [f"t{i}" for i in range(events // 12)]
     users = [f"u{i}" for i in range(events // 20)]
     kinds = ["post_created"] * 8 + ["topic_created"] * 2 + ["like", "user_created"]
-    stream = [
-        CommunityEvent(rng.choice(kinds), float(i), rng.choice(users), rng.choice(topics)) for i in range(events)
-    ]
+    stream = [CommunityEvent(rng.choice(kinds), float(i), rng.choice(users), rng.choice(topics)) for i in range(events)]
     started = time.perf_counter()
     week_factors(stream)
     seconds = time.perf_counter() - started

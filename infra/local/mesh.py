@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -34,12 +35,13 @@ from infra.local.template import REPO_ROOT
 from infra.local.trace import Trace
 from talkworthy.settings import use_environment
 
-__all__ = ["DEV_SECRETS", "HANDLER_LOG", "LocalMesh", "MeshConfig"]
+__all__ = ["DEFAULT_CONCURRENCY", "DEV_SECRETS", "HANDLER_LOG", "LocalMesh", "MeshConfig"]
 
 DEV_SECRETS = Path(__file__).with_name("dev-secrets.json")
 HANDLER_LOG = REPO_ROOT / ".talkworthy" / "logs" / "mesh.log"
 _REGION = "us-east-1"
 _ACCOUNT = "123456789012"
+DEFAULT_CONCURRENCY = 5  # batches at once per source without ScalingConfig (Lambda starts with five pollers)
 
 
 def _free_port(host: str) -> int:
@@ -136,10 +138,12 @@ class LocalMesh:
             self._loop.start()
             self._pollers = [
                 threading.Thread(
-                    target=self._poll, args=(worker,), name=f"poll-{worker.function.short_name}", daemon=True
+                    target=self._poll, args=(worker, n), name=f"poll-{worker.function.short_name}-{n}", daemon=True
                 )
                 for worker in self._workers
+                for n in range(worker.source.maximum_concurrency or DEFAULT_CONCURRENCY)
             ]
+            self._pollers.append(threading.Thread(target=self._observe, name="observer", daemon=True))
             for poller in self._pollers:
                 poller.start()
             self._write_endpoints()
@@ -318,9 +322,20 @@ class LocalMesh:
             Targets=[{"Id": "observer", "Arn": f"arn:aws:sqs:{_REGION}:{_ACCOUNT}:{name}"}],
         )
 
-    def _drain_observer(self) -> int:
+    def _observe(self) -> None:
+        """The observer's own thread, long-polling: it keeps up with the bus without polling at a rate."""
+        while not self._stop.is_set():
+            try:
+                self._drain_observer(wait_seconds=1)
+            except Exception as err:  # a broken AWS call: say so, back off, go on
+                self.trace.note(f"runtime error (observer): {type(err).__name__}: {err}")
+                self._stop.wait(1.0)
+
+    def _drain_observer(self, wait_seconds: int = 0) -> int:
         sqs = self._sqs
-        messages = sqs.receive_message(QueueUrl=self._observer_url, MaxNumberOfMessages=10).get("Messages", [])
+        messages = sqs.receive_message(
+            QueueUrl=self._observer_url, MaxNumberOfMessages=10, WaitTimeSeconds=wait_seconds
+        ).get("Messages", [])
         for message in messages:
             envelope = json.loads(message["Body"])
             key = f"{envelope['detail-type']}|{envelope['detail'].get('meta', {}).get('event_key')}"
@@ -393,18 +408,26 @@ class LocalMesh:
         self.ingress_url = f"http://{self.config.host}:{port}"
 
     # ------------------------------------------------------------------ the loop
-    def _poll(self, worker: QueueWorker) -> None:
-        """One thread per event source mapping, long-polling its queue: a handler that waits (a paced
-        Slack post) holds up only its own queue, as on Lambda."""
+    def _poll(self, worker: QueueWorker, slot: int) -> None:
+        """Up to ``MaximumConcurrency`` threads per event source mapping, each running one batch at
+        a time: a handler that waits (a paced Slack post) holds up only its own batch, as Lambda's SQS
+        pollers run concurrent batches of one source. As Lambda scales with the backlog, slot 0
+        long-polls all the time and the others only while full batches keep coming back."""
         while not self._stop.is_set():
+            if slot and not worker.backlog.wait(timeout=1.0):
+                continue
             try:
-                worker.poll_once(wait_seconds=1)
+                handled = worker.poll_once(wait_seconds=1)
+                if handled >= worker.source.batch_size:
+                    worker.backlog.set()
+                elif not handled:
+                    worker.backlog.clear()
             except Exception as err:  # a broken AWS call: say so, back off, go on
                 self.trace.note(f"runtime error ({worker.function.short_name}): {type(err).__name__}: {err}")
                 self._stop.wait(1.0)
 
     def _run_loop(self) -> None:
-        """Schedules, the observer and the trace of Slack messages."""
+        """Schedules and the trace of Slack messages."""
         while not self._stop.is_set():
             handled = 0
             with self._busy:
@@ -417,9 +440,6 @@ class LocalMesh:
                     if schedule.due():
                         schedule.fire()
                         handled += 1
-                while (drained := self._drain_observer()) == 10:  # never let the observer fall behind
-                    handled += drained
-                handled += drained
                 self._trace_slack()
             except Exception as err:  # the loop must survive a broken AWS call and say so
                 self.trace.note(f"runtime error: {type(err).__name__}: {err}")
@@ -427,7 +447,7 @@ class LocalMesh:
                 with self._busy:
                     self._inflight -= 1
             if not handled:
-                self._stop.wait(0.05)
+                self._stop.wait(0.2)
 
     def fire_schedule(self, logical_id: str) -> None:
         """Run a function's scheduled event now (the loop fires each one at start, then on its rate)."""
@@ -442,12 +462,17 @@ class LocalMesh:
             self.trace.effect("slack", f"{message['channel']} {str(message.get('text', ''))[:90]!r}")
         self._slack_seen += len(messages)
 
-    def is_idle(self) -> bool:
+    def is_idle(self, ignore: Collection[str] = ()) -> bool:
+        """Nothing running and every queue empty (but the queues of the functions in ``ignore``)."""
         with self._busy:
             if self._inflight:
                 return False
+        watched = [w for w in self._workers if w.function.spec.logical_id not in ignore]
+        if any(w.running for w in watched):  # a batch in flight or being gathered: no need to ask SQS
+            return False
         sqs = self._sqs
-        for url in [self._observer_url, *(worker.source.queue_url for worker in self._workers)]:
+        sources = [w.source.queue_url for w in watched]
+        for url in [self._observer_url, *sources]:
             attrs = sqs.get_queue_attributes(
                 QueueUrl=url,
                 AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
@@ -456,18 +481,33 @@ class LocalMesh:
                 return False
         return True
 
-    def wait_idle(self, timeout: float = 60.0, settle: float = 0.3) -> bool:
-        """True once every queue is empty and nothing is running, twice in a row."""
+    def wait_idle(self, timeout: float = 60.0, settle: float = 0.3, ignore: Collection[str] = ()) -> bool:
+        """True once every queue is empty and nothing is running, twice in a row (``ignore``: logical
+        ids of functions whose queues may still hold work). Checks back off to twice a second."""
         deadline = time.monotonic() + timeout
+        pause = 0.05
         while time.monotonic() < deadline:
-            if self.is_idle():
+            if self.is_idle(ignore):
                 time.sleep(settle)
-                if self.is_idle():
+                if self.is_idle(ignore):
                     return True
-            time.sleep(0.1)
+            time.sleep(pause)
+            pause = min(0.5, pause * 2)
         return False
 
     # ------------------------------------------------------------------ reading effects
+    def queue_depth(self, logical_id: str) -> int:
+        """Messages on a function's queues, waiting or in flight."""
+        depth = 0
+        for worker in self._workers:
+            if worker.function.spec.logical_id == logical_id:
+                attrs = self._sqs.get_queue_attributes(
+                    QueueUrl=worker.source.queue_url,
+                    AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+                )["Attributes"]
+                depth += int(attrs["ApproximateNumberOfMessages"]) + int(attrs["ApproximateNumberOfMessagesNotVisible"])
+        return depth
+
     def dlq_depths(self) -> dict[str, int]:
         sqs = self._sqs
         depths = {}

@@ -7,6 +7,10 @@ Each bridge keeps AWS's semantics and changes only how much work moto does for t
   message returned. The retention period is read directly, and named attributes are computed once.
 - EventBridge: every matched target re-parses the default input template's JSONPath expressions
   with PLY (about 1 ms each, 7-14 ms per delivered event). Parsed expressions are kept.
+- The server: each request's backend is found by listing moto's package directory and matching
+  every service's URL patterns. The backend found for a host is kept.
+- DynamoDB ``Query`` of a base table sorts every item of the table to keep one partition's; it
+  reads only the partition.
 - DynamoDB ``TransactWriteItems`` deep-copies every table it touches (so its cost and moto's memory
   grow with the table) to roll back. All conditions are checked before anything is written (under
   the item lock of ``atomic_dynamodb_items``), and only the touched items are kept for a rollback.
@@ -17,6 +21,7 @@ from __future__ import annotations
 import copy
 import functools
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 from moto.core.utils import unix_time
@@ -151,7 +156,66 @@ def _write(backend: Any, op_type: str, op: dict[str, Any]) -> None:
         )
 
 
+def backend_per_host_kept(set_attribute: SetAttribute = setattr) -> None:
+    """moto's server finds a request's backend by listing its own package directory and matching
+    every service's URL patterns, for each request; the answer depends only on the host."""
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    find = getattr(DomainDispatcherApplication.get_backend_for_host, "__wrapped__", None)
+    find = find or DomainDispatcherApplication.get_backend_for_host
+    kept: dict[str | None, Any] = {}
+
+    @functools.wraps(find)
+    def get_backend_for_host(self: Any, host: str | None) -> Any:
+        if host not in kept:
+            kept[host] = find(self, host)
+        return kept[host]
+
+    set_attribute(DomainDispatcherApplication, "get_backend_for_host", get_backend_for_host)
+
+
+_QUERYING: ContextVar[tuple[Any, Any] | None] = ContextVar("talkworthy_moto_partition", default=None)
+
+
+def partition_queries(set_attribute: SetAttribute = setattr) -> None:
+    """A query of the base table reads only its partition. moto's ``Table.query`` takes every item
+    of the table, sorted (``all_items``), to keep those whose hash key matches, then sorts them by
+    range key: its cost grows with the whole table. During such a query ``all_items`` yields the
+    partition's items; moto's own filter, sort, pagination and filter expression do the rest.
+    Index queries are unchanged (a GSI holds items from every partition)."""
+    from moto.dynamodb.models.table import Table
+
+    query = getattr(Table.query, "__wrapped__", Table.query)
+    all_items = getattr(Table.all_items, "__wrapped__", Table.all_items)
+
+    @functools.wraps(query)
+    def query_partition(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+        index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
+        if index_name:
+            return query(self, hash_key, *args, **kwargs)
+        token = _QUERYING.set((self, hash_key))
+        try:
+            return query(self, hash_key, *args, **kwargs)
+        finally:
+            _QUERYING.reset(token)
+
+    @functools.wraps(all_items)
+    def items_of_partition(self: Any) -> list[Any]:
+        querying = _QUERYING.get()
+        if querying is None or querying[0] is not self:
+            return list(all_items(self))
+        stored = self.items.get(querying[1])  # .get: the table's defaultdict must not grow
+        if stored is None:
+            return []
+        return list(stored.values()) if self.range_key_attr else [stored]
+
+    set_attribute(Table, "query", query_partition)
+    set_attribute(Table, "all_items", items_of_partition)
+
+
 def install(set_attribute: SetAttribute = setattr) -> None:
+    backend_per_host_kept(set_attribute)
+    partition_queries(set_attribute)
     lean_sqs(set_attribute)
     parsed_jsonpath_kept(set_attribute)
     lean_transactions(set_attribute)

@@ -6,12 +6,14 @@ the write's condition and then writes, without a lock; it also updates a stored 
 another thread's read may be walking it. So two concurrent conditional puts of one key can both
 succeed (two copies of one webhook delivery both accepted, then published twice). Real DynamoDB is
 atomic per item, so here every DynamoDB item operation runs under one lock: a condition and the
-write it guards are one step, and a read sees a whole item, as in AWS.
+write it guards are one step, a write's returned values are the ones it wrote, and a read sees a
+whole item, as in AWS.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import sys
 import threading
 from collections.abc import Callable
@@ -51,6 +53,12 @@ def atomic_dynamodb_items(set_attribute: Callable[[Any, str, Any], None] = setat
 
     for name in ITEM_OPERATIONS:
         set_attribute(DynamoDBBackend, name, locked(getattr(DynamoDBBackend, name)))
+    # The request handlers too: moto builds an answer's ReturnValues (UPDATED_NEW, ALL_OLD, ...)
+    # from the live item after the backend call returns, when another write may have changed it.
+    from moto.dynamodb.responses import DynamoHandler
+
+    for name in ITEM_OPERATIONS:
+        set_attribute(DynamoHandler, name, locked(getattr(DynamoHandler, name)))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -60,6 +68,7 @@ def main(argv: list[str] | None = None) -> None:
 
     moto_bridges.install()
     atomic_dynamodb_items()  # after: it wraps the bridged transaction too
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request (a fifth of moto's CPU)
     moto_main(argv if argv is not None else sys.argv[1:])
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -54,6 +55,8 @@ class LocalFunction:
         self.region = region
         self.account = account
         self._module: ModuleType | None = None
+        self._cold = threading.Lock()
+        self._warm = False
 
     @property
     def short_name(self) -> str:
@@ -81,8 +84,23 @@ class LocalFunction:
         )
 
     def invoke(self, event: dict[str, Any]) -> Any:
-        """Call the handler as this function: with its own environment (handlers share the process)."""
-        with use_environment(self.spec.environment):
+        """Call the handler as this function: with its own environment (handlers share the process).
+
+        Concurrent invocations share one module (on Lambda each would have its own container), so
+        the first runs alone: the import and what the handler builds once per container (settings,
+        ports, clients) are built once, before any other invocation may read them.
+        """
+        if not self._warm:
+            with self._cold:
+                if not self._warm:
+                    try:
+                        return self._call(event)
+                    finally:
+                        self._warm = True
+        return self._call(event)
+
+    def _call(self, event: dict[str, Any]) -> Any:
+        with use_environment(self.spec.environment):  # a ContextVar: set in this invocation's own thread
             return self.entry()(event, self.context())
 
 
@@ -106,6 +124,13 @@ class QueueWorker:
         self.source = source
         self.sqs = sqs
         self.trace = trace
+        self.backlog = threading.Event()  # a full batch came back: more concurrent batches may help
+        self._lock = threading.Lock()
+        self._running = 0  # batches received and not yet deleted or released
+
+    @property
+    def running(self) -> int:
+        return self._running
 
     def _record(self, message: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -120,18 +145,44 @@ class QueueWorker:
             "awsRegion": self.function.region,
         }
 
-    def poll_once(self, wait_seconds: int = 0) -> int:
-        """One receive-invoke-delete cycle (long-polling up to ``wait_seconds``, as the event source
-        mapping does); returns how many records were handled."""
-        received = self.sqs.receive_message(
+    def _receive(self, count: int, wait_seconds: int) -> list[dict[str, Any]]:
+        messages: list[dict[str, Any]] = self.sqs.receive_message(
             QueueUrl=self.source.queue_url,
-            MaxNumberOfMessages=self.source.batch_size,
+            MaxNumberOfMessages=count,
             AttributeNames=["All"],
             MessageAttributeNames=["All"],
             WaitTimeSeconds=wait_seconds,
         ).get("Messages", [])
+        return messages
+
+    def _gather(self, received: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """A batch as the event source mapping gathers one: after the first messages, more until
+        ``BatchSize`` or ``MaximumBatchingWindowInSeconds``."""
+        if not self.source.batching_window:
+            return received
+        window_ends = time.monotonic() + self.source.batching_window
+        while len(received) < self.source.batch_size:
+            left = window_ends - time.monotonic()
+            if left <= 0:
+                break
+            received += self._receive(min(10, self.source.batch_size - len(received)), max(1, round(left)))
+        return received
+
+    def poll_once(self, wait_seconds: int = 0) -> int:
+        """One receive-invoke-delete cycle (long-polling up to ``wait_seconds``, as the event source
+        mapping does); returns how many records were handled."""
+        received = self._receive(self.source.batch_size, wait_seconds)
         if not received:
             return 0
+        with self._lock:
+            self._running += 1
+        try:
+            return self._handle(self._gather(received))
+        finally:
+            with self._lock:
+                self._running -= 1
+
+    def _handle(self, received: list[dict[str, Any]]) -> int:
         records = [self._record(message) for message in received]
         started = time.perf_counter()
         failed: set[str]

@@ -54,16 +54,18 @@ class Trace:
             if (detail_type, event_key) not in self._seen:
                 self._seen.add((detail_type, event_key))
                 self.events[detail_type] += 1
-        self.outcomes[f"{function}:{outcome}"] += 1
+            self.outcomes[f"{function}:{outcome}"] += 1
         self._line("hop", f"{detail_type:<20} -> {function:<18} {outcome:<7} {millis:7.1f} ms  corr={correlation}")
 
     def request(self, method: str, path: str, status: int, millis: float) -> None:
         path = redact_path(path)
-        self.requests[f"{method} {path} {status}"] += 1
+        with self._lock:
+            self.requests[f"{method} {path} {status}"] += 1
         self._line("http", f"{method} {path} -> {status} {millis:7.1f} ms")
 
     def effect(self, kind: str, text: str) -> None:
-        self.effects[kind] += 1
+        with self._lock:
+            self.effects[kind] += 1
         self._line(kind, text)
 
     def note(self, text: str) -> None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import functools
+import threading
 from typing import Any
 
 __all__ = ["aws_client", "dynamodb_table"]
+
+_SESSION_LOCK = threading.Lock()  # a boto3 Session is not thread-safe (its clients are): build one at a time
 
 
 @functools.cache
@@ -20,11 +23,13 @@ def _session_and_config() -> tuple[Any, Any]:
 @functools.cache
 def aws_client(service: str) -> Any:
     session, config = _session_and_config()
-    return session.client(service, config=config)
+    with _SESSION_LOCK:
+        return session.client(service, config=config)
 
 
 @functools.cache
 def dynamodb_table(name: str) -> Any:
     """A DynamoDB Table resource with the same retry and timeout settings as every client."""
     session, config = _session_and_config()
-    return session.resource("dynamodb", config=config).Table(name)
+    with _SESSION_LOCK:
+        return session.resource("dynamodb", config=config).Table(name)

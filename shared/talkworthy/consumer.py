@@ -226,8 +226,11 @@ class SqsConsumer(Generic[S, P]):
             detail = routes[0].model.model_validate(raw)
         except ValidationError as err:
             return outcome.reject("InvalidEvent", f"{detail_type} does not match its model: {err}")
-        logger.set_correlation_id(detail.meta.correlation_id)
-        logger.append_keys(event_key=detail.meta.event_key, detail_type=detail_type)
+        # per record, in this thread's context: concurrent batches sharing one logger (the local
+        # runtime; a handler's own threads) never log another record's keys
+        logger.thread_safe_append_keys(
+            correlation_id=detail.meta.correlation_id, event_key=detail.meta.event_key, detail_type=detail_type
+        )
         self.observability.tracer.put_annotation("correlation_id", detail.meta.correlation_id)
         arrival = Arrival(
             event_id=str(envelope.get("id", "")),
@@ -249,7 +252,7 @@ class SqsConsumer(Generic[S, P]):
             logger.exception("handler failed", extra={"receive_count": arrival.receive_count})
             return outcome.fail(type(err).__name__, str(err))
         finally:
-            logger.remove_keys(["event_key", "detail_type"])
+            logger.thread_safe_remove_keys(["correlation_id", "event_key", "detail_type"])
         return outcome
 
     # ------------------------------------------------------------------ after the batch

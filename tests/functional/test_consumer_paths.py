@@ -8,6 +8,7 @@ a bus that refuses some entries, and a DLQ that cannot be written.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -133,3 +134,38 @@ def test_the_alarmed_metrics_are_emitted_per_context(
     assert {m["Name"] for m in definition["Metrics"]} >= ALARMED_METRICS | {"EventsHandled"}
     # this batch's 1 each (Powertools keeps what earlier, unflushed invocations in this process added)
     assert all(1.0 in batch[name] for name in ("EventsRejected", "EventsFailed", "EventsHandled"))
+
+
+def test_concurrent_batches_of_one_consumer_log_their_own_record_keys(
+    queues: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The local runtime runs up to MaximumConcurrency batches of one function in one process, so
+    they share one Powertools logger: each record's keys must stay with the thread handling it."""
+    both_inside = threading.Barrier(2, timeout=10)
+
+    def crash_together(breach: SlaBreached, ports: None, arrival: Arrival) -> Sequence[Detail]:
+        both_inside.wait()  # the other batch has set its keys by now
+        raise RuntimeError("a bug")
+
+    consumer = SqsConsumer(
+        "concurrent", HandlerMap[None](on(SlaBreached, crash_together)), ConsumerSettings, lambda _: None
+    )
+    consumer._container = lambda: (None, None, InMemoryPublisher(), None)  # type: ignore[method-assign,assignment,return-value]
+
+    def record(key: str) -> dict[str, Any]:
+        body = json.loads(_record(key)["body"])
+        body["detail"]["meta"]["correlation_id"] = f"corr-{key}"
+        return dict(_record(key), body=json.dumps(body))
+
+    answers: dict[str, Any] = {}
+    threads = [
+        threading.Thread(target=lambda k=key: answers.update({k: _run(consumer, queues["work-dlq"], record(k))}))
+        for key in ("a", "b")
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == {k: {"batchItemFailures": [{"itemIdentifier": k}]} for k in ("a", "b")}
+    failures = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"handler failed"' in line]
+    assert sorted((f["event_key"], f["correlation_id"]) for f in failures) == [("a", "corr-a"), ("b", "corr-b")]

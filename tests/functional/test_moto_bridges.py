@@ -174,3 +174,89 @@ def test_queue_attributes_by_name_and_receives_are_unchanged(bridged: boto3.Sess
     assert len(sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]) == 3
     with pytest.raises(sqs.exceptions.ClientError, match="Unknown Attribute"):
         sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Bogus"])
+
+
+def _orders(client: Any) -> None:
+    client.create_table(
+        TableName="orders",
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "S"},
+            {"AttributeName": "status", "AttributeType": "S"},
+        ],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "by-status",
+                "KeySchema": [{"AttributeName": "status", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    for customer in ("c1", "c2", "c3"):
+        for n in (3, 1, 2, 5, 4):
+            client.put_item(
+                TableName="orders",
+                Item={
+                    "pk": {"S": customer},
+                    "sk": {"S": f"order#{n}"},
+                    "status": {"S": "open" if n % 2 else "closed"},
+                },
+            )
+
+
+def _pages(client: Any, **query: Any) -> list[list[str]]:
+    pages, start = [], None
+    while True:
+        page = client.query(TableName="orders", Limit=2, **query, **({"ExclusiveStartKey": start} if start else {}))
+        pages.append([f"{i['pk']['S']}/{i['sk']['S']}" for i in page["Items"]])
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return pages
+
+
+QUERIES: list[dict[str, Any]] = [
+    {"KeyConditionExpression": "pk = :c", "ExpressionAttributeValues": {":c": {"S": "c2"}}},
+    {"KeyConditionExpression": "pk = :c", "ExpressionAttributeValues": {":c": {"S": "c2"}}, "ScanIndexForward": False},
+    {
+        "KeyConditionExpression": "pk = :c AND sk BETWEEN :a AND :b",
+        "FilterExpression": "#s = :open",
+        "ExpressionAttributeNames": {"#s": "status"},
+        "ExpressionAttributeValues": {
+            ":c": {"S": "c3"},
+            ":a": {"S": "order#2"},
+            ":b": {"S": "order#5"},
+            ":open": {"S": "open"},
+        },
+    },
+    {"KeyConditionExpression": "pk = :c", "ExpressionAttributeValues": {":c": {"S": "nobody"}}},
+    {
+        "IndexName": "by-status",
+        "KeyConditionExpression": "#s = :open",
+        "ExpressionAttributeNames": {"#s": "status"},
+        "ExpressionAttributeValues": {":open": {"S": "open"}},
+    },
+]
+
+
+def test_a_base_table_query_reads_its_partition_with_the_same_answers(
+    aws: boto3.Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = aws.client("dynamodb")
+    _orders(client)
+    plain = [_pages(client, **query) for query in QUERIES]
+    assert plain[0] == [["c2/order#1", "c2/order#2"], ["c2/order#3", "c2/order#4"], ["c2/order#5"]]
+    partitions_read: list[int] = []
+    moto_bridges.partition_queries(monkeypatch.setattr)
+    bridged_all_items = moto_table.Table.all_items
+
+    def counting(self: Any) -> list[Any]:
+        items = bridged_all_items(self)
+        partitions_read.append(len(items))
+        return items
+
+    monkeypatch.setattr(moto_table.Table, "all_items", counting)
+    assert [_pages(client, **query) for query in QUERIES] == plain  # pagination, order, filters, the GSI
+    assert max(partitions_read[: len(plain[0])]) == 5  # one customer's orders, not the table's 15
+    assert client.scan(TableName="orders")["Count"] == 15  # outside a query: every item

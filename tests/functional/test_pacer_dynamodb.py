@@ -7,8 +7,8 @@ import threading
 from typing import Any
 
 import pytest
-from moto.dynamodb.models import DynamoDBBackend
 
+from infra.local.moto_server import atomic_dynamodb_items
 from talkworthy.errors import ConfigurationError
 from talkworthy.notify import DynamoDbChannelPacer, PacedChat, PacerBusyError, RecordingChat
 
@@ -19,17 +19,11 @@ T0 = 1_700_000_000.0
 def serial_item_writes(monkeypatch) -> None:
     """DynamoDB applies writes to one item one at a time; moto's check-then-write has no lock.
 
-    Without this, two threads could both pass moto's condition check: a race in the emulator, not
-    in DynamoDB, so it is closed here to test the pacer's own logic under real concurrency.
+    Without the embedded AWS's bridge (``infra.local.moto_server``), two threads could both pass
+    moto's condition check, or be answered with each other's new values: races in the emulator, not
+    in DynamoDB, closed here as in the local mesh to test the pacer's own logic under concurrency.
     """
-    lock = threading.Lock()
-    original = DynamoDBBackend.update_item
-
-    def update_item(self: DynamoDBBackend, *args: Any, **kwargs: Any) -> Any:
-        with lock:
-            return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(DynamoDBBackend, "update_item", update_item)
+    atomic_dynamodb_items(monkeypatch.setattr)
 
 
 @pytest.fixture

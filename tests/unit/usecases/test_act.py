@@ -131,3 +131,23 @@ def test_mark_lead_honours_the_contact_policy_and_says_why() -> None:
     assert vetoed.outcome == "vetoed"  # type: ignore[attr-defined]
     assert "open_case:1" in vetoed.note  # type: ignore[attr-defined]
     assert ports.crm.leads == {}
+
+
+def test_an_unauthorised_email_link_is_refused_by_address_and_changes_nothing() -> None:
+    """E-mail links carry the recipient's address as the actor; the directory knows people by it."""
+    ports = Ports()
+    target = _case(ports)
+
+    def by_email(address: str, action: str) -> ActionTaken:
+        return _taken(action, target).model_copy(
+            update={"actor": Actor(id=address, via="email"), "meta": _meta(f"link:{action}:{address}")}
+        )
+
+    [refused] = act(by_email("casey@acme.example", "claim"), ports, NOW)  # a viewer's mailbox
+    [stranger] = act(by_email("someone@elsewhere.example", "dismiss"), ports, NOW)
+    assert (refused.outcome, stranger.outcome) == ("refused", "refused")  # type: ignore[attr-defined]
+    assert ports.crm.owners == {}
+    assert ports.crm.dismissed == {}
+    [done] = act(by_email("alice@acme.example", "claim"), ports, NOW)
+    assert done.outcome == "done"  # type: ignore[attr-defined]
+    assert ports.crm.owners == {target.id: "care-alice"}
