@@ -23,9 +23,10 @@ WEBHOOK_CONTENT_TYPES: list[str] = []
 
 @app.middleware("http")
 def json_content_type(request: Request, get_response: Callable[[Request], Response]) -> Response:
-    """Every answer is JSON. Say so: an HTTP API sends text/plain when the Lambda names no type."""
+    """Every answer with a body is JSON. Say so: an HTTP API sends text/plain when the Lambda names
+    no type. An empty answer (Slack's ``view_submission``) has no type."""
     response = get_response(request)
-    if not any(name.lower() == "content-type" for name in response.headers):
+    if response.body != "" and not any(name.lower() == "content-type" for name in response.headers):
         response.headers["Content-Type"] = "application/json"
     return response
 

@@ -3,7 +3,8 @@
 verify (raw bytes) → replay window → adapt to canonical events → archive the raw delivery
 (Firehose to S3) → publish once per provider dedupe key (Powertools idempotency on DynamoDB) → answer:
 202 accepted (200 for Slack, whose interactivity contract is a 200 within 3 s), 200 recognised
-duplicate (nothing republished). Every rejection is a 4xx with a
+duplicate (nothing republished); the body says which, unless every item asks for an empty answer
+(Slack's ``view_submission``: an empty 200 closes the modal). Every rejection is a 4xx with a
 JSON reason and publishes nothing; only a failing dependency answers 5xx, so the sender retries.
 """
 
@@ -58,9 +59,12 @@ class HttpRequest:
 
 @dataclass(frozen=True)
 class IngressResponse:
+    """The answer; ``body`` is what is logged and counted, and sent unless ``empty`` (then nothing)."""
+
     status: int
     body: dict[str, Any]
     headers: Mapping[str, str] | None = None
+    empty: bool = False
 
 
 class SecretsProvider(Protocol):
@@ -176,7 +180,8 @@ class Ingress:
             "published": published,
             "ignored": [item.ignored for item in items if item.ignored],
         }
-        return IngressResponse(sender.accepted_status if fresh else 200, body)
+        empty = bool(items) and all(item.empty_answer for item in items)
+        return IngressResponse(sender.accepted_status if fresh else 200, body, empty=empty)
 
     def _verify(self, sender: WebhookSender, delivery: WebhookDelivery, now: float) -> None:
         try:

@@ -194,4 +194,5 @@ def _raw_bytes(raw: str | bytes | None) -> bytes:
 
 def respond(response: IngressResponse) -> dict[str, Any]:
     logger.info("delivery answered", extra={"status": response.status, **response.body})
-    return {"status_code": response.status, "body": response.body, "headers": dict(response.headers or {})}
+    body: dict[str, Any] | str = "" if response.empty else response.body
+    return {"status_code": response.status, "body": body, "headers": dict(response.headers or {})}

@@ -70,12 +70,15 @@ class Inbound:
     """One deduplicable item of a delivery and the events it becomes.
 
     ``details`` may be empty: the item is recognised and explicitly ignored (``ignored`` says why),
-    which still answers 2xx so the sender does not retry it.
+    which still answers 2xx so the sender does not retry it. ``empty_answer``: the sender's contract
+    wants the 2xx with an empty body (Slack reads any body of a ``view_submission`` answer as a
+    ``response_action``; only an empty one closes the modal).
     """
 
     dedupe_key: str
     details: Sequence[Detail]
     ignored: str | None = None
+    empty_answer: bool = False
 
 
 class WebhookSender(Protocol):

@@ -125,7 +125,8 @@ class SlackActionsSender:
             return [_confirmation(validate(ViewSubmission, payload, "payload"), delivery)]
         if kind.type != "block_actions":
             key = dedupe_key(kind.type, kind.trigger_id or hashlib.sha256(delivery.body).hexdigest()[:32])
-            return [Inbound(key, [], ignored=f"payload type {kind.type} is not routed")]
+            ignored = f"payload type {kind.type} is not routed"
+            return [Inbound(key, [], ignored=ignored, empty_answer=kind.type == "view_submission")]
         click = validate(BlockActions, payload, "payload")
         anchor = click.container.message_ts or click.container.view_id
         if not anchor:
@@ -218,4 +219,4 @@ def _confirmation(submitted: ViewSubmission, delivery: WebhookDelivery) -> Inbou
             response_url=response_url,
             message_ref=message_ref,
         )
-    return Inbound(key, [taken])
+    return Inbound(key, [taken], empty_answer=True)  # an empty 200 closes the modal

@@ -323,8 +323,10 @@ class SlackSink:
                 return 404, {}, {"ok": False, "error": "message_not_found"}
             return 200, {}, outbox.click(message, data, self.response_url(message["channel"], message["ts"]))
         if method == "POST" and route == "/outbox/submit" and view is not None:
-            self._close_view(view["id"])  # an empty 200 closes a Slack modal
-            return 200, {}, outbox.submit({k: v for k, v in view.items() if k != "closed"}, data)
+            answer = outbox.submit({k: v for k, v in view.items() if k != "closed"}, data)
+            if answer["status"] == 200 and answer["body"] == "":  # as Slack: only an empty 200 closes it
+                self._close_view(view["id"])
+            return 200, {}, answer
         if method == "POST" and route == "/outbox/close" and view is not None:
             self._close_view(view["id"])
             return 200, {}, {"ok": True}

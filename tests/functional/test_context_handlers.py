@@ -24,6 +24,8 @@ from talkworthy import clients, composition
 from talkworthy.catalog import CATALOG, CaseOpened, Detail
 from talkworthy.consumer import HandlerMap, SqsConsumer, on
 from talkworthy.contexts.cases import CasesPorts, start_timer
+from talkworthy.crm.dynamodb import DynamoDbCrm
+from talkworthy.crm.port import CaseRequest
 from talkworthy.publishing import EventBridgePublisher
 from talkworthy.settings import CasesSettings, use_environment
 
@@ -276,6 +278,81 @@ def test_customers_builds_a_baseline_once_per_event_and_a_deviation_asks_the_own
     ]
     assert [t["customer_id"] for t in tasks] == ["c-1001"]
     assert not _drain(aws, mesh.queues["CustomersDLQ"])
+
+
+def _opened_case(aws: boto3.Session, stack: ProvisionedStack, key: str) -> tuple[str, DynamoDbCrm]:
+    """A case in the built-in CRM as route opens it, and its Case.Opened handled: the SLA timer runs."""
+    crm = DynamoDbCrm(aws.resource("dynamodb").Table(stack.attr("CrmTable")))
+    request = CaseRequest(
+        idempotency_key=key, subject="Parcel two weeks late", description="where is it", origin_channel="twitter"
+    )
+    case_id = crm.open_case(request).case_id
+    opened = _sample("Case.Opened", case={"system": "dynamodb", "record_id": case_id}, sla_due="2099-01-01T00:00:00Z")
+    opened = opened.model_copy(update={"meta": opened.meta.model_copy(update={"event_key": key})})
+    _publish(aws, stack, opened)
+    assert _invoke(stack, "CasesFunction", _records(aws, stack, "CasesQueue")) == {"batchItemFailures": []}
+    _drain(aws, stack.queues["Observer"])
+    return case_id, crm
+
+
+def _timers(aws: boto3.Session, stack: ProvisionedStack) -> list[str]:
+    found = aws.client("scheduler").list_schedules(GroupName=stack.attr("SlaScheduleGroup"))["Schedules"]
+    return [s["Name"] for s in found]
+
+
+def _claim(case_id: str, actor: dict[str, str], key: str) -> Detail:
+    click = _sample("Action.Taken", actor=actor, target={"kind": "case", "id": case_id, "system": "dynamodb"})
+    return click.model_copy(update={"meta": click.meta.model_copy(update={"event_key": key})})
+
+
+def test_a_care_agent_claims_a_case_the_owner_is_set_and_the_sla_stops(
+    aws: boto3.Session, mesh: ProvisionedStack
+) -> None:
+    case_id, crm = _opened_case(aws, mesh, "evt-claim>case")
+    assert len(_timers(aws, mesh)) == 1
+    alice = {"id": "U0ALICE01", "name": "alice", "via": "slack"}  # a care agent in people.yaml
+
+    _publish(aws, mesh, _claim(case_id, alice, "slack:claim-1"))
+    records = _records(aws, mesh, "CasesQueue")
+    assert _invoke(mesh, "CasesFunction", [*records, dict(records[0], messageId="again")]) == {
+        "batchItemFailures": []
+    }  # Slack's retry of the same click, in the same batch
+
+    assert (crm.record("case", case_id) or {})["owner"] == "care-alice"
+    assert _timers(aws, mesh) == []
+    done = [json.loads(m["Body"]) for m in _drain(aws, mesh.queues["Observer"])]
+    completed = [d["detail"] for d in done if d["detail-type"] == "Action.Completed"]
+    assert [(d["action"], d["outcome"], d["note"]) for d in completed] == [
+        ("claim", "done", "Claimed by Alice Moreau (owner in dynamodb: care-alice)")
+    ] * 2
+    assert len({d["meta"]["event_key"] for d in completed}) == 1  # one key: notify updates the message once
+    assert completed[0]["message_ref"] == "C0SOCIAL:1719936116.634509"
+    assert not _drain(aws, mesh.queues["CasesDLQ"])
+
+
+def test_a_claim_by_someone_not_allowed_is_refused_and_changes_nothing(
+    aws: boto3.Session, mesh: ProvisionedStack
+) -> None:
+    case_id, crm = _opened_case(aws, mesh, "evt-refuse>case")
+    before = crm.record("case", case_id)
+    timers = _timers(aws, mesh)
+    casey = {"id": "U0CASEY01", "name": "casey", "via": "slack"}  # a viewer in people.yaml
+    stranger = {"id": "U0NOBODY1", "name": "nobody", "via": "slack"}  # not in people.yaml
+
+    _publish(aws, mesh, _claim(case_id, casey, "slack:claim-casey"), _claim(case_id, stranger, "slack:claim-nobody"))
+    _drain(aws, mesh.queues["Observer"])  # the clicks themselves
+    assert _invoke(mesh, "CasesFunction", _records(aws, mesh, "CasesQueue")) == {"batchItemFailures": []}
+
+    done = [json.loads(m["Body"]) for m in _drain(aws, mesh.queues["Observer"])]
+    assert sorted(d["detail-type"] for d in done) == ["Action.Completed", "Action.Completed"]
+    outcomes = sorted((d["detail"]["actor"]["id"], d["detail"]["outcome"]) for d in done)
+    assert outcomes == [("U0CASEY01", "refused"), ("U0NOBODY1", "refused")]
+    assert all("#talkworthy-help" in d["detail"]["note"] for d in done)  # who to ask instead
+    assert crm.record("case", case_id) == before
+    assert _timers(aws, mesh) == timers
+    assert not _drain(aws, mesh.queues["CasesDLQ"])
+
+
 def _idea(idea_id: str, title: str, name: str, email: str) -> Detail:
     return _sample(
         "Idea.Submitted",

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from talkworthy.crm.dynamodb import DynamoDbCrm
-from talkworthy.crm.port import CaseRequest, Contact, LeadRequest
+from talkworthy.crm.port import CaseRequest, Contact, LeadRequest, RecordNotFoundError
 from talkworthy.errors import InvalidInputError
 
 
@@ -121,3 +121,63 @@ def test_a_lead_and_a_case_with_the_same_key_do_not_collide(crm: DynamoDbCrm) ->
 
     assert case.created
     assert lead.created
+
+
+def test_claim_and_escalate_set_the_owner_and_priority(crm: DynamoDbCrm) -> None:
+    case = crm.open_case(_case("evt-1"))
+    lead = crm.flag_lead(LeadRequest(idempotency_key="evt-2", handle="@ada", platform="twitter"))
+
+    crm.assign_owner("case", case.case_id, "agent-7")
+    crm.assign_owner("case", case.case_id, "agent-7")  # a redelivery
+    crm.assign_owner("lead", lead.lead_id, "sales-3")
+    crm.set_priority(case.case_id, "urgent")
+
+    stored = crm.record("case", case.case_id)
+    assert stored is not None
+    assert (stored["owner"], stored["priority"], stored["status"]) == ("agent-7", "urgent", "open")
+    assert {"owned_at", "priority_at"} <= stored.keys()
+    assert (crm.record("lead", lead.lead_id) or {})["owner"] == "sales-3"
+    assert [r.case_id for r in crm.open_cases_for(None, "ada@example.com")] == [case.case_id]
+
+
+def test_a_dismissed_case_leaves_the_open_cases_once(crm: DynamoDbCrm) -> None:
+    case = crm.open_case(_case("evt-1"))
+    other = crm.open_case(_case("evt-2"))
+
+    crm.dismiss("case", case.case_id, "not actionable (dismissed by Ada)")
+    first = crm.record("case", case.case_id)
+    crm.dismiss("case", case.case_id, "not actionable (dismissed by Ada)")  # a redelivery
+
+    stored = crm.record("case", case.case_id)
+    assert stored is not None
+    assert first is not None
+    assert (stored["status"], stored["dismissed_reason"]) == ("closed", "not actionable (dismissed by Ada)")
+    assert stored["closed_at"] == first["closed_at"]
+    assert "gsi1pk" not in stored
+    assert [r.case_id for r in crm.open_cases_for(None, "ada@example.com")] == [other.case_id]
+
+
+def test_a_dismissed_lead_is_disqualified(crm: DynamoDbCrm) -> None:
+    lead = crm.flag_lead(LeadRequest(idempotency_key="evt-2", email="grace@example.com", platform="linkedin"))
+
+    crm.dismiss("lead", lead.lead_id, "not actionable")
+
+    stored = crm.record("lead", lead.lead_id)
+    assert stored is not None
+    assert (stored["status"], stored["dismissed_reason"]) == ("disqualified", "not actionable")
+
+
+def test_acting_on_an_unknown_record_is_record_not_found_and_writes_nothing(crm: DynamoDbCrm, crm_table: Any) -> None:
+    case = crm.open_case(_case("evt-1"))
+    before = crm_table.scan()["Items"]
+
+    with pytest.raises(RecordNotFoundError, match="no case TW-NOPE"):
+        crm.assign_owner("case", "TW-NOPE", "agent-7")
+    with pytest.raises(RecordNotFoundError, match="no case TW-NOPE"):
+        crm.set_priority("TW-NOPE", "urgent")
+    with pytest.raises(RecordNotFoundError, match="no lead LD-NOPE"):
+        crm.dismiss("lead", "LD-NOPE", "not actionable")
+    with pytest.raises(RecordNotFoundError, match=f"no lead {case.case_id}"):
+        crm.dismiss("lead", case.case_id, "a case id is not a lead")
+
+    assert crm_table.scan()["Items"] == before

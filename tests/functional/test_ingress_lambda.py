@@ -7,8 +7,10 @@ import base64
 import json
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import parse_qs, urlencode
 
 import boto3
 import pytest
@@ -21,7 +23,9 @@ from infra.local.provision import ProvisionedStack, provision
 from infra.local.runtime import LocalFunction
 from infra.samples import WebhookSample, load_webhook_samples, signed_request
 from talkworthy import clients
+from talkworthy.catalog.actions import Target
 from talkworthy.errors import RetryableError
+from talkworthy.notify.modal import CHOICE_ACTION, CHOICE_BLOCK, link_contact_view
 
 DEV = json.loads(DEV_SECRETS.read_text())
 API_ID = "a1b2c3d4e5"
@@ -229,3 +233,59 @@ def test_firehose_errors_are_retryable(aws: boto3.Session) -> None:
     )
     with pytest.raises(RetryableError, match="ResourceNotFoundException"):
         FirehoseRawArchive(aws.client("firehose"), "no-such-stream").store(delivery)
+
+
+def _link_contact_submission() -> WebhookSample:
+    """Sam submits the Link to contact modal notify opened, having chosen a Salesforce contact."""
+    sample = _sample("slack", "view_submission")
+    payload = json.loads(parse_qs(sample.body.decode())["payload"][0])
+    target = Target(kind="case", system="dynamodb", id="TW-1")
+    view = link_contact_view(target, "p-1", "@ada", [], message_ref="C0CARE:1.2", response_url=None)
+    chosen = {"type": "radio_buttons", "selected_option": {"value": "salesforce/0035e000001AbcD"}}
+    payload["view"] |= {
+        "callback_id": view["callback_id"],
+        "private_metadata": view["private_metadata"],
+        "state": {"values": {CHOICE_BLOCK: {CHOICE_ACTION: chosen}}},
+    }
+    body = urlencode({"payload": json.dumps(payload, separators=(",", ":"))}).encode()
+    return replace(sample, name="view_submission_link_contact", body=body)
+
+
+def _cases_queue(aws: boto3.Session, stack: ProvisionedStack) -> list[dict[str, Any]]:
+    messages = aws.client("sqs").receive_message(QueueUrl=stack.queues["CasesQueue"], MaxNumberOfMessages=10)
+    return [json.loads(m["Body"]) for m in messages.get("Messages", [])]
+
+
+def test_a_modal_submission_is_answered_with_an_empty_200_and_published_once(
+    aws: boto3.Session, stack: ProvisionedStack, ingress: LocalFunction
+) -> None:
+    """Slack reads any body of a view_submission answer as a response_action: only an empty one closes it."""
+    sample = _link_contact_submission()
+
+    first = ingress.invoke(_webhook_event(sample, request_id="req-view-1"))
+    again = ingress.invoke(_webhook_event(sample, request_id="req-view-2"))  # a double submit, or Slack's retry
+
+    assert [(r["statusCode"], r["body"]) for r in (first, again)] == [(200, ""), (200, "")]
+    assert "Content-Type" not in first["headers"]
+    [taken] = _cases_queue(aws, stack)
+    assert taken["detail-type"] == "Action.Taken"
+    assert (taken["detail"]["action"], taken["detail"]["argument"]) == (
+        "confirm_link",
+        "p-1|crm:salesforce/0035e000001AbcD",
+    )
+    assert {r["correlation_id"] for r in _archived(aws, stack)} == {"req-view-1", "req-view-2"}  # both kept as received
+
+
+def test_every_modal_submission_is_empty_and_every_other_answer_json(
+    aws: boto3.Session, stack: ProvisionedStack, ingress: LocalFunction
+) -> None:
+    ignored = ingress.invoke(_webhook_event(_sample("slack", "view_submission"), request_id="req-view-3"))
+    assert (ignored["statusCode"], ignored["body"]) == (200, "")  # a modal the mesh does not route still closes
+
+    status, click = _answer(ingress.invoke(_webhook_event(_sample("slack", "block_actions_claim"), request_id="r4")))
+    assert (status, click["status"], click["published"]) == (200, "accepted", 1)
+
+    forged = _webhook_event(_link_contact_submission(), request_id="req-view-5")
+    forged["headers"]["x-slack-signature"] = "v0=" + "0" * 64
+    status, rejected = _answer(ingress.invoke(forged))
+    assert (status, rejected["status"]) == (401, "rejected")  # a refusal still says why

@@ -201,6 +201,7 @@ class DynamoDbCrm:
         if req.contact is not None:
             item["contact_id"] = req.contact.contact_id
         call(self._table.put_item, Item=item)
+
     def assign_owner(self, kind: RecordKind, record_id: str, owner: str) -> None:
         self._set(kind, record_id, "SET #o = :o, owned_at = :now", {"#o": "owner"}, {":o": owner})
 
@@ -208,8 +209,11 @@ class DynamoDbCrm:
         self._set("case", case_id, "SET priority = :p, priority_at = :now", {}, {":p": priority})
 
     def dismiss(self, kind: RecordKind, record_id: str, reason: str) -> None:
-        """A case is closed (and leaves the open-cases index), a lead disqualified; the reason is kept."""
-        expression = "SET #status = :s, dismissed_reason = :r, closed_at = :now"
+        """A case is closed (and leaves the open-cases index), a lead disqualified; the reason is kept.
+
+        ``closed_at`` keeps the first dismissal's time, so a redelivery changes nothing.
+        """
+        expression = "SET #status = :s, dismissed_reason = :r, closed_at = if_not_exists(closed_at, :now)"
         if kind == "case":
             expression += " REMOVE gsi1pk, gsi1sk"
         status = "closed" if kind == "case" else "disqualified"

@@ -160,9 +160,13 @@ class HubSpotCrmAdapter(NoRetentionTasks):
         self._patch("case", case_id, {"hs_ticket_priority": _PRIORITY[priority]})
 
     def dismiss(self, kind: RecordKind, record_id: str, reason: str) -> None:
-        """A ticket moves to the pipeline's closed stage; a lead contact becomes ``UNQUALIFIED``."""
+        """A ticket moves to the pipeline's closed stage; a lead contact becomes ``UNQUALIFIED``.
+
+        The reason is not written to HubSpot: ``hs_resolution`` is an enumeration whose options each
+        portal configures, so free text would be refused (400); ``Action.Completed`` carries it.
+        """
         if kind == "case":
-            self._patch("case", record_id, {"hs_pipeline_stage": self._closed_stage, "hs_resolution": reason[:255]})
+            self._patch("case", record_id, {"hs_pipeline_stage": self._closed_stage})
         else:
             self._patch("lead", record_id, {"hs_lead_status": "UNQUALIFIED"})
 

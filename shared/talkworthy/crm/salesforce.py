@@ -154,17 +154,25 @@ class SalesforceCrmAdapter(NoRetentionTasks):
         self._update("case", case_id, {"Priority": _PRIORITY[priority]})
 
     def dismiss(self, kind: RecordKind, record_id: str, reason: str) -> None:
-        """A case is closed with ``Reason`` = the reason; a lead gets the standard unqualified status."""
-        if kind == "case":
-            self._update("case", record_id, {"Status": "Closed", "Reason": reason[:255]})
-        else:
+        """A lead gets the standard unqualified status; a case is closed with the reason as an
+        internal comment, once.
+
+        ``Comments`` (Internal Comments) adds a CaseComment on every write, so a case that is
+        already closed (``IsClosed``) is left alone and a redelivery adds no second comment.
+        (``Reason`` is not used: it is the picklist of why the case was opened.)
+        """
+        if kind == "lead":
             self._update("lead", record_id, {"Status": "Closed - Not Converted"})
+            return
+        found = self._api("GET", _record_path("case", record_id), params={"fields": "IsClosed"}, expect=(404,))
+        if found.status_code == 404:
+            raise RecordNotFoundError(f"no Salesforce Case {record_id}")
+        if not found.json().get("IsClosed"):
+            self._update("case", record_id, {"Status": "Closed", "Comments": f"Dismissed: {reason}"[:4000]})
 
     def _update(self, kind: RecordKind, record_id: str, fields: dict[str, Any]) -> None:
-        sobject = "Case" if kind == "case" else "Lead"
-        path = f"/sobjects/{sobject}/{quote(record_id, safe='')}"
-        if self._api("PATCH", path, json=fields, expect=(404,)).status_code == 404:
-            raise RecordNotFoundError(f"no Salesforce {sobject} {record_id}")
+        if self._api("PATCH", _record_path(kind, record_id), json=fields, expect=(404,)).status_code == 404:
+            raise RecordNotFoundError(f"no Salesforce {'Case' if kind == 'case' else 'Lead'} {record_id}")
 
     # -- REST -----------------------------------------------------------------------------------
 
@@ -229,3 +237,7 @@ class SalesforceCrmAdapter(NoRetentionTasks):
 
     def _record_url(self, sobject: str, record_id: str) -> str:
         return f"{self._base}/lightning/r/{sobject}/{record_id}/view"
+
+
+def _record_path(kind: RecordKind, record_id: str) -> str:
+    return f"/sobjects/{'Case' if kind == 'case' else 'Lead'}/{quote(record_id, safe='')}"

@@ -118,7 +118,17 @@ class ZendeskCrmAdapter(NoRetentionTasks):
         self._update(case_id, {"priority": priority})
 
     def dismiss(self, kind: RecordKind, record_id: str, reason: str) -> None:
-        """Solved, with a private note saying why and the ``not_actionable`` tag."""
+        """Solved, with a private note saying why and the ``not_actionable`` tag, once.
+
+        A ticket already solved or closed is left alone: a redelivery adds no second note, and
+        Zendesk refuses any update of a closed ticket (422).
+        """
+        path = f"/api/v2/tickets/{quote(record_id, safe='')}"
+        found = self._call("GET", path, expect=(404,))
+        if found.status_code == 404:
+            raise RecordNotFoundError(f"no Zendesk ticket {record_id}")
+        if found.json()["ticket"].get("status") in ("solved", "closed"):
+            return
         note = {"body": f"Dismissed from Talkworthy: {reason}", "public": False}
         self._update(record_id, {"status": "solved", "comment": note, "additional_tags": [DISMISSED_TAG]})
 

@@ -75,6 +75,7 @@ def test_view_submission_is_ignored(hooks):
 
     assert item.details == []
     assert item.ignored == "payload type view_submission is not routed"
+    assert item.empty_answer  # an empty 200 closes the modal in Slack
     assert item.dedupe_key == "view_submission:8087120011873.6021178445.0c2e4a6b8d1f3e5a7c9b0d2f4e6a8c1b"
 
 
