@@ -219,9 +219,10 @@ def run(count: int, concurrency: int, warmup: int, drain_timeout: float, probe: 
             }
         messages = mesh.sink.messages()[slack_before:]
         per_channel = Counter(str(m["channel"]) for m in messages)
-        duplicates = sum(n - 1 for n in mesh.bus_copies.values() if n > 1)
+        bus_duplicates = sum(n - 1 for n in mesh.bus_copies.values() if n > 1)
         posts = Counter((m["channel"], json.dumps(m.get("blocks"), sort_keys=True)) for m in messages)
-        duplicates += sum(n - 1 for n in posts.values() if n > 1)  # the same message about the same mention
+        post_duplicates = sum(n - 1 for n in posts.values() if n > 1)  # the same message about the same mention
+        twice = [key for key, n in mesh.bus_copies.items() if n > 1][:5]
         return {
             "mentions": count,
             "concurrency": concurrency,
@@ -248,7 +249,10 @@ def run(count: int, concurrency: int, warmup: int, drain_timeout: float, probe: 
             "peak_rss_mb_mesh": _peak_rss_mb(os.getpid()),
             "peak_rss_mb_embedded_aws": _peak_rss_mb(moto_pid),
             "dlq_depths": mesh.dlq_depths(),
-            "duplicate_effects": duplicates,
+            "duplicate_effects": bus_duplicates + post_duplicates,
+            "duplicate_bus_events": bus_duplicates,
+            "duplicate_slack_posts": post_duplicates,
+            "duplicate_bus_event_keys_sample": twice,
             "slack_messages": len(messages),
             "slack_rate_limited_answers": mesh.sink.rate_limited_count - limited_before,
             "slack_pacing_limit_per_channel_per_s": 1.0,

@@ -186,6 +186,7 @@ class LocalMesh:
                 self._moto.kill()
                 self._moto.wait()
             self._moto = None
+        self._cold_start()  # its containers end with it: no client cached here outlives this moto
         for key, value in self._saved_env.items():
             if value is None:
                 os.environ.pop(key, None)
