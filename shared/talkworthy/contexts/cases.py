@@ -3,8 +3,8 @@
 ``Case.Opened`` starts the case's one-shot SLA schedule; ``Ticket.Closed`` cancels it;
 ``Sla.Breached`` asks the escalation channel to act. ``Action.Taken`` on a case, mention or lead
 is performed here (``usecases/act.py``: claim and dismiss also stop the SLA timer), and so are
-the identity confirm/undo offered on those messages; decisions on ideas are recorded and
-acknowledged here until the ideas context exists. Idempotent under redelivery: a timer is
+the identity confirm/undo offered on those messages (decisions on ideas belong to the ideas
+context, retention answers to customers). Idempotent under redelivery: a timer is
 created under a name derived from the case (a second create is refused by Scheduler),
 cancelling a missing timer is a no-op, every action sets a state or writes once per key, and
 the events returned carry keys derived from the one handled, so notify acts on them once.
