@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from infra.cli.dlq import depth, parked
@@ -39,23 +40,29 @@ def snapshot(target: Target) -> dict[str, Any]:
     }
 
 
-def last_deliveries(target: Target, newest: int = 200) -> dict[str, str]:
-    """When each sender last delivered, from the newest raw-archive objects (keys sort by time)."""
+def last_deliveries(target: Target, newest: int = 200, days: int = 7) -> dict[str, str]:
+    """When each sender last delivered, from the newest raw-archive objects.
+
+    Objects sit under ``raw/YYYY/MM/DD/HH/`` (UTC), so only the last ``days`` days' prefixes are
+    listed, newest day first, until ``newest`` objects are found: the listing does not grow with
+    the archive's 90 days.
+    """
     bucket = target.resources.get("RawDeliveriesBucket")
     if not bucket:
         return {}
     s3 = target.client("s3")
-    keys = [
-        item["Key"]
-        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix="raw/")
-        for item in page.get("Contents", [])
-    ]
+    today = datetime.now(UTC)
+    keys: list[str] = []
+    for back in range(days):
+        prefix = f"raw/{today - timedelta(days=back):%Y/%m/%d}/"
+        pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+        keys += sorted((item["Key"] for page in pages for item in page.get("Contents", [])), reverse=True)
+        if len(keys) >= newest:
+            break
     found: dict[str, str] = {}
-    for key in sorted(keys, reverse=True)[:newest]:
+    for key in keys[:newest]:
         body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
         if key.endswith(".gz"):
-            import gzip
-
             body = gzip.decompress(body)
         for line in body.decode().splitlines():
             if not line.strip():
