@@ -67,25 +67,26 @@ class InMemoryCrm:
         wanted = email.strip().lower()
         return next((c for c in self.contacts.values() if (c.email or "").lower() == wanted), None)
 
+    def _once(self, by_key: dict[str, str], key: str, kind: str) -> tuple[str, bool]:
+        """The record id for an idempotency key: the first one made for it, or a new one."""
+        if key in by_key:
+            return by_key[key], False
+        by_key[key] = f"{kind}-{next(self._ids)}"
+        return by_key[key], True
+
     def open_case(self, req: CaseRequest) -> CaseRef:
         self._record("open_case", req)
-        existing = self._case_by_key.get(req.idempotency_key)
-        if existing is not None:
-            return CaseRef(system=self.system, case_id=existing, created=False)
-        case_id = f"case-{next(self._ids)}"
-        self._case_by_key[req.idempotency_key] = case_id
-        self.cases[case_id] = req
-        return CaseRef(system=self.system, case_id=case_id, created=True)
+        case_id, created = self._once(self._case_by_key, req.idempotency_key, "case")
+        if created:
+            self.cases[case_id] = req
+        return CaseRef(system=self.system, case_id=case_id, created=created)
 
     def flag_lead(self, req: LeadRequest) -> LeadRef:
         self._record("flag_lead", req)
-        existing = self._lead_by_key.get(req.idempotency_key)
-        if existing is not None:
-            return LeadRef(system=self.system, lead_id=existing, created=False)
-        lead_id = f"lead-{next(self._ids)}"
-        self._lead_by_key[req.idempotency_key] = lead_id
-        self.leads[lead_id] = req
-        return LeadRef(system=self.system, lead_id=lead_id, created=True)
+        lead_id, created = self._once(self._lead_by_key, req.idempotency_key, "lead")
+        if created:
+            self.leads[lead_id] = req
+        return LeadRef(system=self.system, lead_id=lead_id, created=created)
 
     def open_cases_for(self, contact_id: str | None, email: str | None) -> list[CaseRef]:
         self._record("open_cases_for", (contact_id, email))
@@ -101,13 +102,10 @@ class InMemoryCrm:
 
     def create_task(self, req: TaskRequest) -> TaskRef:
         self._record("create_task", req)
-        existing = self._task_by_key.get(req.idempotency_key)
-        if existing is not None:
-            return TaskRef(system=self.system, task_id=existing, created=False)
-        task_id = f"task-{next(self._ids)}"
-        self._task_by_key[req.idempotency_key] = task_id
-        self.tasks[task_id] = req
-        return TaskRef(system=self.system, task_id=task_id, created=True)
+        task_id, created = self._once(self._task_by_key, req.idempotency_key, "task")
+        if created:
+            self.tasks[task_id] = req
+        return TaskRef(system=self.system, task_id=task_id, created=created)
 
     def complete_task(self, task_id: str) -> None:
         self._record("complete_task", task_id)
