@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from talkworthy.catalog.actions import ActionCompleted, ActionRequested, ActionTaken, Actor, Target
     from talkworthy.catalog.base import Detail, EventMeta, Provenance, Score, utc_now
     from talkworthy.catalog.behavior import BehaviorObserved, DeviationDetected, DeviationReason, Expectation
-    from talkworthy.catalog.cases import CaseOpened, LeadFlagged, RecordRef, SlaBreached, TicketClosed
+    from talkworthy.catalog.cases import CaseOpened, LeadFlagged, LoopClosed, RecordRef, SlaBreached, TicketClosed
     from talkworthy.catalog.ideas import IdeaStatusChanged, IdeaSubmitted, IdeaVoted, Person
     from talkworthy.catalog.mention import (
         Author,
@@ -49,6 +49,7 @@ __all__ = [
     "Influence",
     "Intent",
     "LeadFlagged",
+    "LoopClosed",
     "Mention",
     "MentionEnriched",
     "MentionReceived",
@@ -67,7 +68,7 @@ _MODULES = {
     "actions": ("ActionCompleted", "ActionRequested", "ActionTaken", "Actor", "Target"),
     "base": ("Detail", "EventMeta", "Provenance", "Score", "utc_now"),
     "behavior": ("BehaviorObserved", "DeviationDetected", "DeviationReason", "Expectation"),
-    "cases": ("CaseOpened", "LeadFlagged", "RecordRef", "SlaBreached", "TicketClosed"),
+    "cases": ("CaseOpened", "LeadFlagged", "LoopClosed", "RecordRef", "SlaBreached", "TicketClosed"),
     "ideas": ("IdeaStatusChanged", "IdeaSubmitted", "IdeaVoted", "Person"),
     "mention": (
         "Author",
@@ -89,6 +90,7 @@ _DETAIL_TYPES = (
     ("cases", "LeadFlagged"),
     ("cases", "TicketClosed"),
     ("cases", "SlaBreached"),
+    ("cases", "LoopClosed"),
     ("ideas", "IdeaSubmitted"),
     ("ideas", "IdeaStatusChanged"),
     ("ideas", "IdeaVoted"),

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from talkworthy.catalog.base import Detail, _Model
 
-__all__ = ["CaseOpened", "LeadFlagged", "Priority", "RecordRef", "SlaBreached", "TicketClosed"]
+__all__ = ["CaseOpened", "LeadFlagged", "LoopClosed", "Priority", "RecordRef", "SlaBreached", "TicketClosed"]
 
 Priority = Literal["low", "normal", "high", "urgent"]
 
@@ -61,3 +61,22 @@ class SlaBreached(Detail):
     rule: str
     due: datetime
     elapsed_seconds: int = Field(ge=0)
+
+
+class LoopClosed(Detail):
+    """The customer behind a closed case has been told, where they came from (or why not).
+
+    Emitted once per case by the close-the-loop use case, whichever system reported the closure
+    first; ``told`` is false when the contact policy suppressed the reply (``suppressed`` says why).
+    """
+
+    DETAIL_TYPE = "Loop.Closed"
+    case: RecordRef = Field(description="the case as it was opened (its system of record and id)")
+    ticket: RecordRef | None = Field(default=None, description="the closing system's record")
+    profile_id: str | None = None
+    told: bool
+    channel: str | None = Field(default=None, description="where the customer was told: discourse, x, email")
+    reply_url: str | None = None
+    suppressed: str | None = Field(default=None, description="why the customer was not told")
+    survey_due: datetime | None = None
+    closed_at: datetime
