@@ -13,6 +13,13 @@ counts as caught by an alert at or after 30 days before onset (social signals pr
 defections); lead time is the days from that alert to when the defection is visible to the
 30-day rule (its first alert after onset; the holdout's end if it never fires there, so that
 lead is a lower bound).
+
+Over a 180-day holdout the rule eventually sees most slowdowns too (the generated slowdown stops
+after eight ever longer gaps, and the last gap crosses 30 days), so recall over the whole holdout
+says little about them. ``recall_within_30d_of_onset`` and ``..._60d_...`` count only defectors
+caught at most 30 or 60 days after onset, while a retention touch can still change the outcome,
+and ``median_lead_days_by_kind`` splits the lead by kind (spend decay's lead is a lower bound:
+the rule rarely sees it at all).
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ __all__ = ["Alerts", "evaluate", "hiatus_alerts", "talkworthy_alerts"]
 EPOCH = 1_735_689_600  # 2025-01-01T00:00:00Z: day 0 of the population
 HOUR = 3600
 HIATUS_DAYS = 30
+HORIZONS = (30, 60)  # days after onset: "caught while the customer can still be won back"
 
 
 @dataclass
@@ -122,6 +130,8 @@ def _table(
     flagged: dict[str, Alerts], population: Iterable[Customer], params: PopulationParams, reference: dict[str, float]
 ) -> dict[str, Any]:
     caught: dict[str, list[float]] = {kind: [] for kind in DEFECTIONS}
+    early = {h: dict.fromkeys(DEFECTIONS, 0) for h in HORIZONS}
+    leads_by_kind: dict[str, list[float]] = {kind: [] for kind in DEFECTIONS}
     totals = dict.fromkeys(DEFECTIONS, 0)
     tp = fp = 0
     leads, after_onset = [], []
@@ -135,6 +145,9 @@ def _table(
         if customer.defection and hit is not None:
             tp += 1
             caught[customer.defection].append(hit)
+            for h in HORIZONS:
+                early[h][customer.defection] += hit <= (customer.onset or 0.0) + h
+            leads_by_kind[customer.defection].append(reference[customer.customer_id] - hit)
             leads.append(reference[customer.customer_id] - hit)
             after_onset.append(hit - (customer.onset or 0.0))
         else:
@@ -145,8 +158,17 @@ def _table(
         "precision": round(tp / flagged_count, 3) if flagged_count else 0.0,
         "recall": {kind: round(len(caught[kind]) / totals[kind], 3) if totals[kind] else 0.0 for kind in DEFECTIONS},
         "recall_all": round(tp / max(sum(totals.values()), 1), 3),
+        **{
+            f"recall_within_{h}d_of_onset": {
+                kind: round(early[h][kind] / totals[kind], 3) if totals[kind] else 0.0 for kind in DEFECTIONS
+            }
+            for h in HORIZONS
+        },
         "median_lead_days": round(statistics.median(leads), 1) if leads else 0.0,
         "median_days_after_onset": round(statistics.median(after_onset), 1) if after_onset else 0.0,
+        "median_lead_days_by_kind": {
+            kind: round(statistics.median(values), 1) if values else 0.0 for kind, values in leads_by_kind.items()
+        },
     }
 
 
