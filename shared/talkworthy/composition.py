@@ -17,6 +17,7 @@ from talkworthy.clients import aws_client, dynamodb_table
 from talkworthy.errors import ConfigurationError
 
 if TYPE_CHECKING:
+    from talkworthy.community.activity_store import ActivityStore
     from talkworthy.crm.port import CrmPort
     from talkworthy.customers.pressure import ContactPressure
     from talkworthy.customers.store import BaselineStore
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from talkworthy.subjects import SubjectStore
 
 __all__ = [
+    "activity_store",
     "baseline_store",
     "canny_api",
     "chat",
@@ -278,6 +280,8 @@ def owner_channels(owner_channels_json: str) -> dict[str, str]:
     if not isinstance(channels, dict) or not all(isinstance(v, str) for v in channels.values()):
         raise ConfigurationError('OWNER_CHANNELS_JSON must be an object {"<owner>": "<Slack channel id>"}')
     return {str(owner): channel for owner, channel in channels.items()}
+
+
 def idea_store(table: str) -> IdeaStore:
     from talkworthy.ideas.store_dynamodb import DynamoDbIdeaStore
 
@@ -301,3 +305,11 @@ def canny_api(config: IdeasSettings) -> CannyApi | None:
 
     key = aws_client("secretsmanager").get_secret_value(SecretId=config.canny_secret_arn)["SecretString"]
     return CannyApi(key, base_url=config.canny_api_url)
+
+
+@functools.cache
+def activity_store(table: str) -> ActivityStore:
+    """Community activity's weekly aggregates (the health index) on the mesh table."""
+    from talkworthy.community.activity_store import DynamoDbActivityStore
+
+    return DynamoDbActivityStore(dynamodb_table(table))

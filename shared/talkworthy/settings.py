@@ -23,6 +23,7 @@ from talkworthy.errors import ConfigurationError
 
 __all__ = [
     "CasesSettings",
+    "CommunitySettings",
     "ConsumerSettings",
     "CrmSettings",
     "CustomersSettings",
@@ -127,6 +128,12 @@ class CustomersSettings(ConsumerSettings, CrmSettings):
 class DeviationScanSettings(Settings):
     event_bus_name: str
     mesh_table: str
+
+
+class CommunitySettings(ConsumerSettings):
+    """The community context's consumer (activity into weekly health aggregates)."""
+
+
 class IdeasSettings(ConsumerSettings):
     product_channel: str  # Slack channel id where the product owner decides on ideas
     people_parameter: str = ""  # SSM parameter overriding the packaged people directory (who may decide)
