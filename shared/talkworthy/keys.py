@@ -29,6 +29,7 @@ sent Slack message      ``MESSAGE#<channel:ts>``    ``MESSAGE``             noti
 message of a target     ``MESSAGE#<target>``        ``TARGET``              notify.messages
 used action link        ``LINKUSE#<token digest>``  ``LINKUSE``             chalicelib.action_links
 community (health)      ``HEALTHCOMMUNITY#<id>``    ``COMMUNITY``           community.activity_store
+posted weekly digest    ``HEALTHCOMMUNITY#<id>``    ``DIGEST#<date>``       community.digests
 community week totals   ``HEALTHWEEK#<id>#<date>``  ``TOTALS``              community.activity_store
 community week topic    ``HEALTHWEEK#<id>#<date>``  ``TOPIC#<topic>``       community.activity_store
 community day traffic   ``HEALTHWEEK#<id>#<date>``  ``TRAFFIC#<day>``       community.activity_store

@@ -23,6 +23,8 @@ from talkworthy.errors import ConfigurationError
 
 __all__ = [
     "CasesSettings",
+    "CommunityDigestSettings",
+    "CommunityReportsSettings",
     "CommunitySettings",
     "ConsumerSettings",
     "CrmSettings",
@@ -132,6 +134,17 @@ class DeviationScanSettings(Settings):
 
 class CommunitySettings(ConsumerSettings):
     """The community context's consumer (activity into weekly health aggregates)."""
+
+
+class CommunityReportsSettings(Settings):
+    mesh_table: str
+    communities_json: str = "[]"  # CommunityConfig list, see talkworthy.community.config
+    discourse_secret_arn: str = ""  # Secrets Manager: {"<community_id>": "<admin API key>"}
+
+
+class CommunityDigestSettings(SlackSettings):
+    mesh_table: str
+    communities_json: str = "[]"
 
 
 class IdeasSettings(ConsumerSettings):

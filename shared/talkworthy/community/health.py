@@ -50,6 +50,7 @@ class CommunityEvent:
 class WeekFactors:
     values: dict[str, float]
     first_reply_hours_median: float | None
+    reply_coverage: float = 0.0  # share of the week's new topics answered by someone else within a day
 
 
 def week_factors(events: Iterable[CommunityEvent]) -> WeekFactors:
@@ -95,6 +96,7 @@ def week_factors(events: Iterable[CommunityEvent]) -> WeekFactors:
             "responsiveness": coverage * speed,
         },
         median_hours,
+        coverage,
     )
 
 

@@ -7,17 +7,18 @@ that one activity always sets the same way; see ``community/activity_store.py``)
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from talkworthy.community.health import WINDOW, HealthScore, score_weeks, week_factors
+from talkworthy.community.health import WINDOW, HealthScore, WeekFactors, score_weeks, week_factors
 
 if TYPE_CHECKING:
     from talkworthy.catalog import Detail
     from talkworthy.catalog.community_activity import CommunityActivity
     from talkworthy.community.activity_store import ActivityStore
 
-__all__ = ["record_activity", "weekly_scores"]
+__all__ = ["ScoredWeek", "record_activity", "weekly_scores"]
 
 
 def record_activity(activity: CommunityActivity, store: ActivityStore) -> Sequence[Detail]:
@@ -25,9 +26,14 @@ def record_activity(activity: CommunityActivity, store: ActivityStore) -> Sequen
     return []
 
 
-def weekly_scores(
-    store: ActivityStore, community_id: str, last_week: date, window: int = WINDOW
-) -> list[tuple[date, HealthScore]]:
+@dataclass(frozen=True)
+class ScoredWeek:
+    week_start: date  # its Monday
+    factors: WeekFactors
+    score: HealthScore
+
+
+def weekly_scores(store: ActivityStore, community_id: str, last_week: date, window: int = WINDOW) -> list[ScoredWeek]:
     """The index of ``last_week`` (a Monday) and of up to ``window`` weeks before it, oldest first.
 
     Each week is scored against its own trailing ``window`` weeks, so ``2 * window + 1`` weeks are
@@ -37,4 +43,5 @@ def weekly_scores(
     factors = [week_factors(store.week(community_id, week).events()) for week in weeks]
     first = next((i for i, f in enumerate(factors) if any(f.values.values())), len(factors) - 1)
     scores = score_weeks(factors[first:], window)
-    return list(zip(weeks[first:], scores, strict=True))[-(window + 1) :]
+    scored = [ScoredWeek(*each) for each in zip(weeks[first:], factors[first:], scores, strict=True)]
+    return scored[-(window + 1) :]
