@@ -57,7 +57,7 @@ def _history(store: DynamoDbActivityStore, last_week: date) -> dict[date, int]:
                     meta=meta,
                     community_id=LOCAL_COMMUNITY,
                     platform="discourse",
-                    kind=event.kind,  # type: ignore[arg-type]
+                    kind=event.kind,
                     actor=event.user,
                     topic_id=event.topic or None,
                     post_id=f"{event.topic}:{event.at}" if event.kind == "post_created" else None,
