@@ -67,19 +67,21 @@ class WeekAggregate:
     topics: dict[str, TopicWeek] = field(default_factory=dict)
 
     def events(self) -> list[CommunityEvent]:
-        """The week as the health index reads it (time order)."""
+        """The week as the health index reads it (time order; a topic opens before its replies at the same time)."""
         start = _epoch(self.week_start)
-        events = [CommunityEvent("user_created", start, user) for user in sorted(self.members)]
-        events += [CommunityEvent("like", start, like.split("|")[-1]) for like in sorted(self.likes)]
-        events += [CommunityEvent("page_views", start, value=views) for views in self.traffic.values()]
+        rows: list[tuple[float, int, str, str, str, int]] = [
+            (start, 1, "user_created", user, "", 1) for user in self.members
+        ]
+        rows += [(start, 1, "like", like.rsplit("|", 1)[-1], "", 1) for like in self.likes]
+        rows += [(start, 1, "page_views", "", "", views) for views in self.traffic.values()]
         for topic_id, topic in self.topics.items():
             if topic.opened_at is not None and topic.author is not None:
-                events.append(CommunityEvent("topic_created", topic.opened_at, topic.author, topic_id))
+                rows.append((topic.opened_at, 0, "topic_created", topic.author, topic_id, 1))
             for post in topic.posts:
                 _, at, actor = post.split("|", 2)
-                events.append(CommunityEvent("post_created", float(at), actor, topic_id))
-        # a topic opens before its replies at the same second, as the forum numbers them
-        return sorted(events, key=lambda e: (e.at, e.kind != "topic_created"))
+                rows.append((float(at), 1, "post_created", actor, topic_id, 1))
+        rows.sort()
+        return [CommunityEvent(kind, at, user, topic, False, value) for at, _, kind, user, topic, value in rows]
 
     def apply(self, activity: CommunityActivity) -> None:
         """Add one activity (the in-memory twin of the DynamoDB writes; idempotent the same way)."""
