@@ -40,7 +40,7 @@ def _activity(kind: str, at: float, user: str, topic: str, n: int) -> CommunityA
         ),
         community_id=COMMUNITY,
         platform="discourse",
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         actor=user,
         topic_id=topic if kind != "user_created" else None,
         post_id=f"p{n}" if kind in ("post_created", "like") else None,
