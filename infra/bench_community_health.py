@@ -74,7 +74,6 @@ def record_cost(sample: int = 20_000) -> dict[str, Any]:
     return {
         "sample": sample,
         "record_cpu_us": round(per * 1e6, 1),
-        "seconds_per_1m_activities": round(per * 1e6, 1),
         "dynamodb_writes_per_activity": 1,  # one UpdateItem (set member or value); staff and bots none
     }
 
