@@ -122,6 +122,7 @@ def community_figures() -> dict[str, Any]:
 
 def main() -> int:
     from infra.bench_actions import action_costs
+    from infra.bench_community_health import health_figures
     from infra.bench_customers import customers_costs
     from infra.bench_flows import ingress_costs, mention_costs
     from infra.bench_ideas import idea_costs
@@ -133,6 +134,7 @@ def main() -> int:
     results["mention"] = mention_costs(per_call_seconds)
     results["ideas"] = idea_costs()
     results["community"] = community_figures()
+    results["community"] |= health_figures()  # the health path: activity, stored weeks, digest chart
     results["intent"] = intent_figures(per_call_seconds)
     results["actions"] = action_costs()
     results["customers"] = customers_costs(per_call_seconds)

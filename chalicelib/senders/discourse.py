@@ -1,8 +1,10 @@
-"""Discourse webhooks: a new public post becomes ``Mention.Received``; everything else is ignored.
+"""Discourse webhooks: a new public post becomes ``Mention.Received``; members, topics, replies and
+likes also become ``Community.Activity`` (``discourse_community.py``); everything else is ignored.
 
-Routing is by the ``X-Discourse-Event`` header. ``topic_created`` is ignored on purpose: a topic's
+Routing is by the ``X-Discourse-Event`` header. ``topic_created`` is no mention on purpose: a topic's
 first post arrives as its own ``post_created`` (post_number 1), so mapping both would report it
-twice. Private messages, posts by the ``system``/``discobot`` users (or any negative user id),
+twice (for the community it is the other way round: the topic counts, its first post does not).
+Private messages, posts by the ``system``/``discobot`` users (or any negative user id),
 whispers and small actions (post_type other than 1) and deleted posts are ignored with a reason.
 Dedupe key: ``<event>:<post.id or topic.id>:<updated_at>`` (``X-Discourse-Event-Id`` changes on
 every redelivery, so it is only a fallback for bodies without an object id, such as ``ping``).
@@ -31,8 +33,16 @@ from chalicelib.senders._common import (
     validate,
 )
 from chalicelib.senders.base import Inbound, SenderSecrets, UnusableBodyError, WebhookDelivery
+from chalicelib.senders.discourse_community import (
+    COMMUNITY_EVENTS,
+    activity_of_post,
+    like_activity,
+    like_key,
+    topic_activity,
+    user_activity,
+)
 from chalicelib.signatures import verify_discourse
-from talkworthy.catalog import Author, Engagement, Mention, MentionReceived
+from talkworthy.catalog import Author, CommunityActivity, Engagement, Mention, MentionReceived
 
 __all__ = ["DiscoursePost", "DiscourseSender"]
 
@@ -59,6 +69,9 @@ class DiscoursePost(VendorModel):
     topic_title: str | None = None
     topic_archetype: str = "regular"
     trust_level: StrictInt | None = Field(default=None, ge=0, le=_MAX_TRUST_LEVEL)
+    admin: StrictBool = False
+    moderator: StrictBool = False
+    staff: StrictBool = False
     deleted_at: IsoTime | None = None
     hidden: StrictBool = False
 
@@ -82,18 +95,32 @@ class DiscourseSender:
         if not event:
             raise UnusableBodyError("the X-Discourse-Event header is missing")
         body = json_object(delivery)
+        if event in COMMUNITY_EVENTS:
+            return [_community_item(delivery, event, body)]
         if event != "post_created":
-            reason = {
-                "ping": "ping",
-                "topic_created": "topic_created is not routed: the first post arrives as post_created",
-            }.get(event, f"event {event} is not routed")
+            reason = "ping" if event == "ping" else f"event {event} is not routed"
             return [Inbound(_other_key(delivery, event, body), [], ignored=reason)]
         post = validate(DiscoursePost, body.get("post"), "post")
         key = dedupe_key(event, post.id, post.updated_at.isoformat())
         skipped = _why_ignored(post)
-        if skipped:
+        if skipped:  # not community activity either (activity_of_post leaves out the same posts)
             return [Inbound(key, [], ignored=skipped)]
-        return [Inbound(key, [_mention(delivery, key, post)])]
+        activity = activity_of_post(delivery, key, post)
+        return [Inbound(key, [_mention(delivery, key, post), *([activity] if activity else [])])]
+
+
+def _community_item(delivery: WebhookDelivery, event: str, body: dict[str, Any]) -> Inbound:
+    """A member, topic or like: community activity only, or ignored with the reason."""
+    found: CommunityActivity | str
+    if event == "post_liked":
+        key, like = like_key(body)
+        found = like_activity(delivery, key, like)
+    else:
+        key = _other_key(delivery, event, body)
+        found = (topic_activity if event == "topic_created" else user_activity)(delivery, key, body)
+    if isinstance(found, str):
+        return Inbound(key, [], ignored=found)
+    return Inbound(key, [found])
 
 
 def _why_ignored(post: DiscoursePost) -> str | None:

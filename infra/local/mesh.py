@@ -35,12 +35,22 @@ from infra.local.template import REPO_ROOT
 from infra.local.trace import Trace
 from talkworthy.settings import use_environment
 
-__all__ = ["DEFAULT_CONCURRENCY", "DEV_SECRETS", "HANDLER_LOG", "LocalMesh", "MeshConfig"]
+__all__ = [
+    "DEFAULT_CONCURRENCY",
+    "DEV_SECRETS",
+    "HANDLER_LOG",
+    "LOCAL_COMMUNITY",
+    "LOCAL_COMMUNITY_CHANNEL",
+    "LocalMesh",
+    "MeshConfig",
+]
 
 DEV_SECRETS = Path(__file__).with_name("dev-secrets.json")
 HANDLER_LOG = REPO_ROOT / ".talkworthy" / "logs" / "mesh.log"
 _REGION = "us-east-1"
 _ACCOUNT = "123456789012"
+LOCAL_COMMUNITY = "community.acme.example"  # the demo forum's host, as its webhooks name it
+LOCAL_COMMUNITY_CHANNEL = "C0COMMUNITY"  # where its weekly health digest goes
 DEFAULT_CONCURRENCY = 5  # batches at once per source without ScalingConfig (Lambda starts with five pollers)
 
 
@@ -266,8 +276,22 @@ class LocalMesh:
             "ActionLinkKey": self.secrets["action_link_key"],
             "SlackApiUrl": f"{self.sink.url}/api/",
             "LogLevel": self.config.log_level,
+            **self._community_parameters(),
             **self.config.extra_parameters,
         }
+
+    def _community_parameters(self) -> dict[str, str]:
+        """The demo community, its admin reports served by the sink's Discourse stand-in."""
+        keys = self.secrets.get("discourse_api_keys", {})
+        for key in keys.values():
+            self.sink.discourse.allow_key(key)
+        community = {
+            "community_id": LOCAL_COMMUNITY,
+            "name": "Acme Community",
+            "base_url": f"{self.sink.url}/discourse",
+            "digest_channel": LOCAL_COMMUNITY_CHANNEL,
+        }
+        return {"CommunitiesJson": json.dumps([community]), "DiscourseApiKeysJson": json.dumps(keys)}
 
     def _prepare_functions(self) -> None:
         """Each function runs with its own environment (``LocalFunction.invoke``); what every function

@@ -183,6 +183,7 @@ main{max-width:60rem;margin:0 auto;padding:1rem}
 .message,.email{border-top:1px solid #eee;padding:.6rem 0}
 .ephemeral{background:#f4f8fd}.only-you{font-size:.75rem;color:#616061}
 .meta{font-size:.85rem;color:#616061}.edited-mark{font-size:.75rem}
+.file img{max-width:100%;border:1px solid #ddd;border-radius:4px}.file figcaption{font-size:.8rem;color:#616061}
 .fields{display:grid;grid-template-columns:1fr 1fr;gap:.3rem 1rem;margin:.4rem 0}
 .field,.text{font-size:.92rem}.context{font-size:.8rem;color:#616061;margin:.3rem 0}
 .actions{display:flex;gap:.4rem;flex-wrap:wrap;margin:.4rem 0}

@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import quote
 
 __all__ = ["render_email", "render_message", "render_view"]
 
@@ -93,9 +94,20 @@ def _block(block: Mapping[str, Any]) -> str:
     return f'<div class="unknown">[{html.escape(str(kind))} block]</div>'
 
 
+def _file(shared: Mapping[str, Any]) -> str:
+    """A shared file: an image is shown (from the sink's ``/files/...``), anything else is a link."""
+    path = f"/files/{quote(str(shared['id']))}/{quote(str(shared['name']))}"
+    title = html.escape(str(shared.get("title") or shared["name"]))
+    if str(shared.get("mimetype", "")).startswith("image/"):
+        alt = _attr(shared.get("alt_txt") or shared.get("title") or shared["name"])
+        return f'<figure class="file"><img src="{path}" alt="{alt}"><figcaption>{title}</figcaption></figure>'
+    return f'<div class="file"><a href="{path}">{title}</a></div>'
+
+
 def render_message(message: Mapping[str, Any]) -> str:
     blocks: Sequence[Mapping[str, Any]] = message.get("blocks") or []
     body = "".join(_block(b) for b in blocks) or f'<div class="text">{_mrkdwn(str(message.get("text", "")))}</div>'
+    body += "".join(_file(f) for f in message.get("files") or [])
     classes = (
         "message" + (" ephemeral" if message.get("ephemeral") else "") + (" edited" if message.get("updated") else "")
     )

@@ -34,12 +34,14 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from infra.local.discourse_sink import DiscourseReportsSink
 from infra.local.outbox import Outbox
+from infra.local.slack_files import SlackFiles
 
 __all__ = ["RESPONSE_URL_TTL", "RESPONSE_URL_USES", "SlackSink", "block_errors"]
 
@@ -139,6 +141,8 @@ class SlackSink:
         self._thread: threading.Thread | None = None
         self._last_ts = 0
         self.outbox: Outbox | None = None
+        self.files: SlackFiles | None = None  # files.getUploadURLExternal and friends, once started
+        self.discourse = DiscourseReportsSink()  # Discourse's admin reports API under /discourse
         self.reset()
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -152,6 +156,7 @@ class SlackSink:
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="slack-sink", daemon=True
         )
         self._thread.start()
+        self.files = SlackFiles(self.url)
         return self
 
     def stop(self) -> None:
@@ -212,8 +217,22 @@ class SlackSink:
         return f"{self.url}/response/{key}"
 
     # -- the API -----------------------------------------------------------------------------
-    def handle(self, method: str, path: str, content_type: str, authorization: str, body: bytes) -> _Reply:
+    def handle(
+        self,
+        method: str,
+        path: str,
+        content_type: str,
+        authorization: str,
+        body: bytes,
+        headers: Mapping[str, str] | None = None,
+    ) -> _Reply:
         route = urlsplit(path).path
+        if route.startswith("/discourse/"):
+            return self.discourse.handle(method, path, headers or {})
+        if self.files is not None and method == "GET" and route.startswith("/files/"):
+            return self.files.serve(route)
+        if self.files is not None and method == "POST" and route.startswith("/upload/v1/"):
+            return self.files.upload(route.removeprefix("/upload/v1/"), body)
         if method == "GET" and route == "/_sink/messages":
             return 200, {}, self.messages()
         if method == "GET" and route == "/_sink/views":
@@ -240,6 +259,8 @@ class SlackSink:
             return 200, {}, {"ok": False, "error": "invalid_auth"}
         if name == "views.open":
             return self._views_open(params)
+        if name.startswith("files.") and self.files is not None:
+            return self._files_api(name, params)
         if name not in ("chat.postMessage", "chat.update"):
             return 200, {}, {"ok": False, "error": "unknown_method"}
         channel, text, blocks = str(params.get("channel", "")), params.get("text"), params.get("blocks")
@@ -284,6 +305,24 @@ class SlackSink:
                 )
             message = self._store(channel, text, blocks, via="api")
             return 200, {}, {"ok": True, "channel": channel, "ts": message["ts"], "message": _public(message)}
+
+    def _files_api(self, name: str, params: dict[str, Any]) -> _Reply:
+        assert self.files is not None
+        if name == "files.getUploadURLExternal":
+            return self.files.get_upload_url(params)
+        if name != "files.completeUploadExternal":
+            return 200, {}, {"ok": False, "error": "unknown_method"}
+        channel = str(params.get("channel_id") or "")
+        if channel and (
+            not _CHANNEL_ID.fullmatch(channel) or (self._channels is not None and channel not in self._channels)
+        ):
+            return 200, {}, {"ok": False, "error": "channel_not_found"}
+        reply, described = self.files.complete(params)
+        if channel and described:
+            with self._lock:
+                message = self._store(channel, params.get("initial_comment"), None, via="files")
+                message["files"] = described
+        return reply
 
     def _views_open(self, params: dict[str, Any]) -> _Reply:
         trigger, view = str(params.get("trigger_id", "")), params.get("view")
@@ -410,6 +449,7 @@ def _public(message: dict[str, Any]) -> dict[str, Any]:
         "ts": message["ts"],
         "text": message["text"],
         "blocks": message["blocks"],
+        **({"files": message["files"]} if message.get("files") else {}),
     }
 
 
@@ -442,8 +482,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.headers.get("Content-Type", ""),
             self.headers.get("Authorization", ""),
             body,
+            {name.lower(): value for name, value in self.headers.items()},
         )
-        if isinstance(payload, str):  # an outbox page
+        if isinstance(payload, bytes):  # an uploaded file (its type is in the headers)
+            data, content_type = payload, headers.pop("Content-Type", "application/octet-stream")
+        elif isinstance(payload, str):  # an outbox page, or the upload's plain answer
             data, content_type = payload.encode(), "text/html; charset=utf-8"
         else:
             data, content_type = json.dumps(payload).encode(), "application/json; charset=utf-8"

@@ -17,6 +17,11 @@ from talkworthy.clients import aws_client, dynamodb_table
 from talkworthy.errors import ConfigurationError
 
 if TYPE_CHECKING:
+    from talkworthy.community.activity_store import ActivityStore
+    from talkworthy.community.config import CommunityConfig
+    from talkworthy.community.digests import DigestLedger
+    from talkworthy.community.discourse_reports import DiscourseReports
+    from talkworthy.community.slack_upload import ImagePoster
     from talkworthy.crm.port import CrmPort
     from talkworthy.customers.pressure import ContactPressure
     from talkworthy.customers.store import BaselineStore
@@ -40,23 +45,35 @@ if TYPE_CHECKING:
     from talkworthy.publishing import EventPublisher
     from talkworthy.routing.source import RulesSource
     from talkworthy.scheduling import SlaScheduler
-    from talkworthy.settings import CasesSettings, CrmSettings, IdeasSettings, NotifySettings, SlackSettings
+    from talkworthy.settings import (
+        CasesSettings,
+        CommunityReportsSettings,
+        CrmSettings,
+        IdeasSettings,
+        NotifySettings,
+        SlackSettings,
+    )
     from talkworthy.subjects import SubjectStore
 
 __all__ = [
+    "activity_store",
     "baseline_store",
     "canny_api",
     "chat",
+    "communities",
     "contact_pressure",
     "corrections",
     "crm",
     "cursor_store",
+    "digest_ledger",
+    "discourse_reports",
     "email",
     "feed_fetch",
     "feeds",
     "idea_deduper",
     "idea_store",
     "identity_graph",
+    "image_poster",
     "intent_classifier",
     "link_signer",
     "mention_api",
@@ -278,6 +295,8 @@ def owner_channels(owner_channels_json: str) -> dict[str, str]:
     if not isinstance(channels, dict) or not all(isinstance(v, str) for v in channels.values()):
         raise ConfigurationError('OWNER_CHANNELS_JSON must be an object {"<owner>": "<Slack channel id>"}')
     return {str(owner): channel for owner, channel in channels.items()}
+
+
 def idea_store(table: str) -> IdeaStore:
     from talkworthy.ideas.store_dynamodb import DynamoDbIdeaStore
 
@@ -301,3 +320,53 @@ def canny_api(config: IdeasSettings) -> CannyApi | None:
 
     key = aws_client("secretsmanager").get_secret_value(SecretId=config.canny_secret_arn)["SecretString"]
     return CannyApi(key, base_url=config.canny_api_url)
+
+
+@functools.cache
+def activity_store(table: str) -> ActivityStore:
+    """Community activity's weekly aggregates (the health index) on the mesh table."""
+    from talkworthy.community.activity_store import DynamoDbActivityStore
+
+    return DynamoDbActivityStore(dynamodb_table(table))
+
+
+def communities(communities_json: str) -> list[CommunityConfig]:
+    from talkworthy.community.config import parse_communities
+
+    return parse_communities(communities_json)
+
+
+@functools.cache
+def _discourse_api_keys(secret_arn: str) -> dict[str, str]:
+    if not secret_arn:
+        raise ConfigurationError("DISCOURSE_SECRET_ARN is not set: the admin reports need an API key")
+    keys = json.loads(aws_client("secretsmanager").get_secret_value(SecretId=secret_arn)["SecretString"] or "{}")
+    if not isinstance(keys, dict):
+        raise ConfigurationError("the Discourse API keys secret must be a JSON object {community_id: key}")
+    return {str(k): str(v) for k, v in keys.items()}
+
+
+def discourse_reports(config: CommunityReportsSettings, community: CommunityConfig) -> DiscourseReports:
+    """The community's admin reports API with its key from Secrets Manager (read once per container)."""
+    from talkworthy.community.discourse_reports import DiscourseReports
+
+    key = _discourse_api_keys(config.discourse_secret_arn).get(community.community_id)
+    if not key:
+        raise ConfigurationError(f"no Discourse API key for {community.community_id} in the secret")
+    return DiscourseReports(community.api_base, key, community.api_username)
+
+
+@functools.cache
+def digest_ledger(table: str) -> DigestLedger:
+    from talkworthy.community.digests import DynamoDbDigestLedger
+
+    return DynamoDbDigestLedger(dynamodb_table(table))
+
+
+def image_poster(config: SlackSettings) -> ImagePoster:
+    """Slack's files API (``files_upload_v2``) with the bot token."""
+    from slack_sdk import WebClient
+
+    from talkworthy.community.slack_upload import SlackImagePoster
+
+    return SlackImagePoster(WebClient(token=config.slack_bot_token, base_url=config.slack_api_url))

@@ -28,6 +28,11 @@ intent correction       ``CORRECTION#<key>``        ``CORRECTION``          enri
 sent Slack message      ``MESSAGE#<channel:ts>``    ``MESSAGE``             notify.messages
 message of a target     ``MESSAGE#<target>``        ``TARGET``              notify.messages
 used action link        ``LINKUSE#<token digest>``  ``LINKUSE``             chalicelib.action_links
+community (health)      ``HEALTHCOMMUNITY#<id>``    ``COMMUNITY``           community.activity_store
+posted weekly digest    ``HEALTHCOMMUNITY#<id>``    ``DIGEST#<date>``       community.digests
+community week totals   ``HEALTHWEEK#<id>#<date>``  ``TOTALS``              community.activity_store
+community week topic    ``HEALTHWEEK#<id>#<date>``  ``TOPIC#<topic>``       community.activity_store
+community day traffic   ``HEALTHWEEK#<id>#<date>``  ``TRAFFIC#<day>``       community.activity_store
 ======================  ==========================  ======================  =========================
 
 ``<target>`` is ``<kind>:<system>:<id>`` (:func:`target_key`). ``gsi1``: every correction carries
@@ -46,6 +51,7 @@ __all__ = [
     "CANDIDATE",
     "CORRECTIONS_GSI",
     "DUE_SHARDS",
+    "HEALTH_COMMUNITIES_GSI",
     "PROFILE_SK",
     "REJECTED",
     "SUPPRESSED",
@@ -58,6 +64,8 @@ __all__ = [
     "customer",
     "customer_email",
     "due_gsi",
+    "health_community",
+    "health_week_pk",
     "idea",
     "idea_band",
     "idea_notice",
@@ -97,6 +105,8 @@ SUPPRESSED = "SUPPRESSED#"
 def ledger_pk(person: str) -> str:
     """One person's contact ledger: sent messages sort by time (``<iso at>#<event key>``)."""
     return f"{LEDGER}{person}"
+
+
 CUSTOMER = "CUSTOMER#"
 CUSTOMER_EMAIL = "CUSTOMEREMAIL#"
 DUE = "DUE#"
@@ -172,6 +182,8 @@ def touches_pk(customer_id: str) -> str:
 
 def touch(customer_id: str, at: str, key: str) -> Key:
     return {"pk": touches_pk(customer_id), "sk": f"TOUCH#{at}#{key}"}
+
+
 def idea(ref: str) -> Key:
     return {"pk": f"{IDEA}{ref}", "sk": "IDEA"}
 
@@ -187,6 +199,8 @@ def idea_band(bucket_key: str) -> Key:
 
 def idea_signature(ref: str) -> Key:
     return {"pk": f"{IDEA_SIGNATURE}{ref}", "sk": "SIG"}
+
+
 def target_key(kind: str, system: str | None, record_id: str) -> str:
     return f"{kind}:{system or ''}:{record_id}"
 
@@ -209,3 +223,15 @@ def message_of_target(target: str) -> Key:
 
 def link_use(digest: str) -> Key:
     return {"pk": f"LINKUSE#{digest}", "sk": "LINKUSE"}
+
+
+HEALTH_COMMUNITIES_GSI = "HEALTHCOMMUNITIES"  # gsi1pk of every community item: the digest lists them
+
+
+def health_community(community_id: str) -> Key:
+    return {"pk": f"HEALTHCOMMUNITY#{community_id}", "sk": "COMMUNITY"}
+
+
+def health_week_pk(community_id: str, week_start: str) -> str:
+    """One community's week (``week_start``: its Monday, ISO date): totals, one item per topic, traffic per day."""
+    return f"HEALTHWEEK#{community_id}#{week_start}"

@@ -23,6 +23,9 @@ from talkworthy.errors import ConfigurationError
 
 __all__ = [
     "CasesSettings",
+    "CommunityDigestSettings",
+    "CommunityReportsSettings",
+    "CommunitySettings",
     "ConsumerSettings",
     "CrmSettings",
     "CustomersSettings",
@@ -127,6 +130,23 @@ class CustomersSettings(ConsumerSettings, CrmSettings):
 class DeviationScanSettings(Settings):
     event_bus_name: str
     mesh_table: str
+
+
+class CommunitySettings(ConsumerSettings):
+    """The community context's consumer (activity into weekly health aggregates)."""
+
+
+class CommunityReportsSettings(Settings):
+    mesh_table: str
+    communities_json: str = "[]"  # CommunityConfig list, see talkworthy.community.config
+    discourse_secret_arn: str = ""  # Secrets Manager: {"<community_id>": "<admin API key>"}
+
+
+class CommunityDigestSettings(SlackSettings):
+    mesh_table: str
+    communities_json: str = "[]"
+
+
 class IdeasSettings(ConsumerSettings):
     product_channel: str  # Slack channel id where the product owner decides on ideas
     people_parameter: str = ""  # SSM parameter overriding the packaged people directory (who may decide)

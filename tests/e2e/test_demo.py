@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import requests
+
 from infra.demo import run_demo
 from infra.local.mesh import LocalMesh
 from talkworthy.catalog import RecordRef
@@ -55,3 +57,13 @@ def test_demo_scenarios_produce_every_expected_effect(mesh: LocalMesh) -> None:
     # praise is logged only: nobody is notified about Mo
     assert not any("Mo Diaz" in m.get("text", "") for m in mesh.sink.messages())
     assert mesh.published["Idea.Submitted"] >= 1
+
+    # the community manager's Monday digest: the score in words, and the chart shown in the outbox
+    digest = next(m for m in mesh.sink.messages() if m["channel"] == "C0COMMUNITY")
+    assert "community health" in digest["text"]
+    [chart] = digest["files"]
+    page = requests.get(f"{mesh.sink.url}/outbox", timeout=10).text
+    assert f'<img src="/files/{chart["id"]}/{chart["name"]}"' in page
+    image = requests.get(f"{mesh.sink.url}/files/{chart['id']}/{chart['name']}", timeout=10)
+    assert image.headers["Content-Type"] == "image/png"
+    assert image.content.startswith(b"\x89PNG")

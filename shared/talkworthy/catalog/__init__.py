@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from talkworthy.catalog.base import Detail, EventMeta, Provenance, Score, utc_now
     from talkworthy.catalog.behavior import BehaviorObserved, DeviationDetected, DeviationReason, Expectation
     from talkworthy.catalog.cases import CaseOpened, LeadFlagged, LoopClosed, RecordRef, SlaBreached, TicketClosed
+    from talkworthy.catalog.community_activity import CommunityActivity
     from talkworthy.catalog.ideas import IdeaStatusChanged, IdeaSubmitted, IdeaVoted, Person
     from talkworthy.catalog.mention import (
         Author,
@@ -36,6 +37,7 @@ __all__ = [
     "Author",
     "BehaviorObserved",
     "CaseOpened",
+    "CommunityActivity",
     "Detail",
     "DeviationDetected",
     "DeviationReason",
@@ -69,6 +71,7 @@ _MODULES = {
     "base": ("Detail", "EventMeta", "Provenance", "Score", "utc_now"),
     "behavior": ("BehaviorObserved", "DeviationDetected", "DeviationReason", "Expectation"),
     "cases": ("CaseOpened", "LeadFlagged", "LoopClosed", "RecordRef", "SlaBreached", "TicketClosed"),
+    "community_activity": ("CommunityActivity",),
     "ideas": ("IdeaStatusChanged", "IdeaSubmitted", "IdeaVoted", "Person"),
     "mention": (
         "Author",
@@ -99,6 +102,7 @@ _DETAIL_TYPES = (
     ("actions", "ActionRequested"),
     ("actions", "ActionTaken"),
     ("actions", "ActionCompleted"),
+    ("community_activity", "CommunityActivity"),
 )
 
 

@@ -15,7 +15,7 @@ def test_public_reply_becomes_a_mention(hooks):
     [item] = hooks.run(hooks.signed(hooks.sample("discourse", "post_created")))
 
     assert item.dedupe_key == "post_created:18734:2025-11-18T10:41:27.512000+00:00"
-    [detail] = item.details
+    detail, _activity = item.details
     assert isinstance(detail, MentionReceived)
     assert detail.meta.event_key == "discourse:post_created:18734:2025-11-18T10:41:27.512000+00:00"
     mention = detail.mention
@@ -38,14 +38,17 @@ def test_public_reply_becomes_a_mention(hooks):
     ("name", "reason"),
     [
         ("ping", "ping"),
-        ("topic_created", "topic_created is not routed: the first post arrives as post_created"),
         ("post_created_private_message", "post is in a private message"),
         ("post_created_by_system", "post is by the system user system"),
-        ("user_created", "event user_created is not routed"),
+        ("post_edited", "event post_edited is not routed"),
     ],
 )
 def test_ignored_deliveries_say_why(hooks, name, reason):
-    [item] = hooks.run(hooks.signed(hooks.sample("discourse", name)))
+    if name == "post_edited":
+        sample = hooks.sample("discourse", "post_created")
+        [item] = SENDER.adapt(hooks.delivery("discourse", sample.body, sample.headers | {"X-Discourse-Event": name}))
+    else:
+        [item] = hooks.run(hooks.signed(hooks.sample("discourse", name)))
 
     assert item.details == []
     assert item.ignored == reason
