@@ -1,9 +1,9 @@
 """The ideas context's use cases: an idea heard, voted, decided, merged, and its people told.
 
 Idempotent under redelivery: an idea is created if absent (a redelivered submission finds it and
-returns the same events, with keys derived from its own); adding to the dedupe bands is a set
-union; a vote adds a person once; a decision publishes ``Idea.StatusChanged`` with a key derived
-from the click's; a status notice is claimed per idea, status and person with the status event's
+returns the same events, with keys derived from its own); indexing it again for dedupe changes
+nothing (``DynamoDbTermStore``); a vote adds a person once; a decision publishes
+``Idea.StatusChanged`` with a key derived from the click's; a status notice is claimed per idea, status and person with the status event's
 key, so a retried event publishes the notices it claimed and a second report of the same status
 (Canny's webhook after our write-back, a redelivery) tells nobody twice. Every save is optimistic
 (versioned) and re-read on a lost race.
@@ -143,8 +143,7 @@ def submit(event: IdeaSubmitted, deps: IdeaDeps) -> list[Detail]:
 
     _update(deps, create)
     idea = deps.store.get(ref) or Idea(ref=ref, title=title)
-    candidates = _live_candidates(deps, deps.deduper.candidates(ref, title, text))
-    deps.deduper.add(ref, title, text)
+    candidates = _live_candidates(deps, deps.deduper.check_in(ref, title, text))
     out: list[Detail] = [_ask_product_owner(event, idea, candidates, deps.product_channel)]
     if who.email:
         out.append(_acknowledge(event, idea, who.email))
