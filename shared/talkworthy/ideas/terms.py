@@ -137,7 +137,7 @@ class TermStore(Protocol):
 
     def add(self, ref: str, keys: Sequence[str], entry: Mapping[str, Any], known: Mapping[str, Term]) -> None:
         """Index ``ref`` under ``keys``; ``known`` is what a read just found (which terms are capped).
-        Adding the same ref again leaves the lists as they were (counts of capped terms may grow)."""
+        Adding the same ref again changes nothing (a store says how)."""
         ...
 
 
