@@ -28,7 +28,7 @@ __all__ = ["FUZZY", "RERANK", "STRONG_MATCH", "Candidate", "Deduper", "close_ter
 
 STRONG_MATCH = 0.51  # python -m infra.calibrate_ideas (precision >= 0.85 on the calibration split)
 MIN_CANDIDATE = 0.2
-RERANK = 30
+RERANK = 20
 POOL = 150
 FUZZY = 0.8
 
@@ -129,26 +129,26 @@ def _entry(title: str, text: str) -> dict[str, Any]:
 
 def _best(entries: Mapping[str, Mapping[str, Any]], mine: Mapping[str, float]) -> dict[str, Mapping[str, Any]]:
     """The ``RERANK`` entries sharing the most of ``mine``'s weight, exactly (the soft match is dearer)."""
-    shared = {ref: sum(mine.get(key, 0.0) for key in entry["terms"]) for ref, entry in entries.items()}
+    shared = {ref: sum(mine[key] for key in mine.keys() & entry["terms"]) for ref, entry in entries.items()}
     return {ref: entries[ref] for ref in sorted(shared, key=lambda r: (-shared[r], r))[:RERANK]}
 
 
 def _pool(ref: str, known: dict[str, Term], total: int) -> list[str]:
     """The ``POOL`` ideas sharing the most IDF of rare terms with the new one; when fewer than
     ``RERANK`` share one, the oldest ideas of its common terms fill in."""
-    rare: dict[str, float] = {}
-    common: dict[str, float] = {}
-    for key, term in known.items():
-        if key == TOTAL:
-            continue
-        into = common if term.capped else rare
-        weight = idf(term.count, total)
-        for other in term.refs:
-            into[other] = into.get(other, 0.0) + weight
-    rare.pop(ref, None)
-    common.pop(ref, None)
-    best = sorted(rare, key=lambda r: (-rare[r], r))[:POOL]
+    terms = [(key, term) for key, term in known.items() if key != TOTAL]
+    best = _most_shared(ref, [(term, idf(term.count, total)) for _, term in terms if not term.capped], POOL)
     if len(best) < RERANK:
+        common = _most_shared(ref, [(term, idf(term.count, total)) for _, term in terms if term.capped], RERANK)
         chosen = set(best)
-        best += [r for r in sorted(common, key=lambda r: (-common[r], r)) if r not in chosen][: RERANK - len(best)]
+        best += [r for r in common if r not in chosen][: RERANK - len(best)]
     return best
+
+
+def _most_shared(ref: str, weighted: list[tuple[Term, float]], limit: int) -> list[str]:
+    score: dict[str, float] = {}
+    for term, weight in weighted:
+        for other in term.refs:
+            score[other] = score.get(other, 0.0) + weight
+    score.pop(ref, None)
+    return sorted(score, key=lambda r: (-score[r], r))[:limit]

@@ -133,7 +133,7 @@ def test_terms_are_words_letter_bags_and_adjacent_pairs_without_stop_words() -> 
 
 
 def test_calibration_picks_the_lowest_threshold_meeting_the_precision_target() -> None:
-    right = [Outcome(0.001, f"k{n}", [f"k{n}"], 0.6 + n / 100) for n in range(9)]
-    wrong = [Outcome(0.001, None, ["k1"], 0.55), Outcome(0.001, None, ["k2"], 0.4)]
+    right = [Outcome(0.001, 0.001, f"k{n}", [f"k{n}"], 0.6 + n / 100) for n in range(9)]
+    wrong = [Outcome(0.001, 0.001, None, ["k1"], 0.55), Outcome(0.001, 0.001, None, ["k2"], 0.4)]
     # at 0.41 the one wrong proposal left among ten is 10%: precision 0.9 meets the 0.85 target
     assert calibrate({1000: right + wrong}) == 0.41
