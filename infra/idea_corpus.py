@@ -241,5 +241,5 @@ def generate(known: int, queries: int = 200, seed: int = 7) -> Corpus:
     for n in range(queries - queries // 2):
         target = rng.randrange(known)
         duplicates.append((IdeaText(f"bench:dup{n}", *_paraphrase(rng, parts[target])), ideas[target].ref))
-    novel = [IdeaText(f"bench:new{n}", *_render(p)) for n, p in enumerate(parts[known:])]
+    novel = [IdeaText(f"bench:new{n}", *_paraphrase(rng, p)) for n, p in enumerate(parts[known:])]
     return Corpus(ideas, duplicates, novel)

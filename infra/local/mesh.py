@@ -25,6 +25,7 @@ from typing import Any, TextIO
 import boto3
 import requests
 
+from infra.local.canny_standin import CANNY_PREFIX, CannyStandIn
 from infra.local.handler_logs import HandlerLogs
 from infra.local.outbox import Outbox, Person
 from infra.local.provision import ProvisionedStack, provision
@@ -96,6 +97,10 @@ class LocalMesh:
         self._ingress: Any = None
         self._ingress_thread: threading.Thread | None = None
         self.sink = SlackSink(host=self.config.host, port=0)
+        # Canny signs its webhooks with the team's API key: the one key serves both, as on Canny
+        self.canny = CannyStandIn(self.canny_api_key)
+        self.canny.load_samples([REPO_ROOT / "events" / "webhooks", REPO_ROOT / "events" / "demo" / "webhooks"])
+        self.sink.canny = self.canny
         self.stack: ProvisionedStack
         self.functions: dict[str, LocalFunction] = {}
         self.moto_url = ""
@@ -159,6 +164,7 @@ class LocalMesh:
             self._write_endpoints()
             self.trace.note(f"embedded AWS  {self.moto_url}")
             self.trace.note(f"Slack sink    {self.sink.url}")
+            self.trace.note(f"Canny API     {self.sink.url}{CANNY_PREFIX}  (board: {self.sink.url}/_canny/posts)")
             self.trace.note(f"ingress       {self.ingress_url}")
             if self.config.handler_log:
                 self.trace.note(f"handler logs  {self.config.handler_log}")
@@ -266,6 +272,10 @@ class LocalMesh:
             time.sleep(0.1)
         raise RuntimeError("moto_server did not start within 30 s")
 
+    @property
+    def canny_api_key(self) -> str:
+        return str(self.secrets["webhooks"]["canny"]["signing"][0])
+
     def _parameters(self) -> dict[str, str]:
         self._ingress_port = self.config.ingress_port or _free_port(self.config.host)
         return {
@@ -275,6 +285,9 @@ class LocalMesh:
             "SlackBotToken": self.secrets["slack_bot_token"],
             "ActionLinkKey": self.secrets["action_link_key"],
             "SlackApiUrl": f"{self.sink.url}/api/",
+            "CannyApiKey": self.canny_api_key,  # every Canny delivery is checked against the stand-in
+            "CannyApiUrl": f"{self.sink.url}{CANNY_PREFIX.rstrip('/')}",
+            "CannyChangerId": "local-canny-admin",
             "LogLevel": self.config.log_level,
             **self._community_parameters(),
             **self.config.extra_parameters,

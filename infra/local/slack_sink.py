@@ -18,6 +18,8 @@
   within a minute; real Slack allows 3 s), else ``expired_trigger_id``.
 - ``GET /_sink/messages`` lists everything stored, with each message's earlier versions in
   ``history``; ``GET /_sink/views`` the modals opened; ``POST /_sink/reset`` forgets everything.
+- ``/canny/api/v1/...``: Canny's API, once :attr:`SlackSink.canny` holds a stand-in
+  (``infra/local/canny_standin.py``); ``GET /_canny/posts`` shows its board.
 - ``/outbox``: the page people click (``infra/local/outbox.py``), once :meth:`SlackSink.connect_outbox`
   told the sink where the ingress is.
 
@@ -40,6 +42,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from infra.local.discourse_sink import DiscourseReportsSink
+from infra.local.canny_standin import CANNY_PREFIX, CannyStandIn
 from infra.local.outbox import Outbox
 from infra.local.slack_files import SlackFiles
 
@@ -143,6 +146,7 @@ class SlackSink:
         self.outbox: Outbox | None = None
         self.files: SlackFiles | None = None  # files.getUploadURLExternal and friends, once started
         self.discourse = DiscourseReportsSink()  # Discourse's admin reports API under /discourse
+        self.canny: CannyStandIn | None = None  # Canny's API under /canny/api/v1/ once set
         self.reset()
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -246,6 +250,10 @@ class SlackSink:
             return self._respond(route.removeprefix("/response/"), _params(content_type, body))
         if method == "POST" and route.startswith("/api/"):
             return self._api(route.removeprefix("/api/"), content_type, authorization, body)
+        if self.canny is not None and method == "POST" and route.startswith(CANNY_PREFIX):
+            return self.canny.handle(route.removeprefix(CANNY_PREFIX), body)
+        if self.canny is not None and method == "GET" and route == "/_canny/posts":
+            return 200, {}, self.canny.board()
         return 404, {}, {"ok": False, "error": "not_found"}
 
     def _api(self, name: str, content_type: str, authorization: str, body: bytes) -> _Reply:

@@ -306,9 +306,9 @@ def idea_store(table: str) -> IdeaStore:
 @functools.cache
 def idea_deduper(table: str) -> Deduper:
     from talkworthy.ideas.dedupe import Deduper
-    from talkworthy.ideas.store_dynamodb import DynamoDbBandStore
+    from talkworthy.ideas.store_dynamodb import DynamoDbTermStore
 
-    return Deduper(DynamoDbBandStore(dynamodb_table(table)))
+    return Deduper(DynamoDbTermStore(dynamodb_table(table)))
 
 
 @functools.cache

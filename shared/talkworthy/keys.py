@@ -21,8 +21,8 @@ customer by e-mail      ``CUSTOMEREMAIL#<e-mail>``  ``CUSTOMER``            cust
 retention touch         ``TOUCHES#<customer_id>``   ``TOUCH#<at>#<key>``    customers.pressure
 idea                    ``IDEA#<system>:<id>``      ``IDEA``                ideas.store_dynamodb
 idea notice claim       ``IDEANOTICE#<ref>#<st>``   ``<person key>``        ideas.store_dynamodb
-dedupe band bucket      ``IDEABAND#<band>:<hash>``  ``BAND``                ideas.store_dynamodb
-dedupe signature        ``IDEASIG#<ref>``           ``SIG``                 ideas.store_dynamodb
+dedupe term             ``IDEATERM#<term>``         ``TERM``                ideas.store_dynamodb
+dedupe entry            ``IDEAENTRY#<ref>``         ``ENTRY``               ideas.store_dynamodb
 action subject          ``SUBJECT#<target>``        ``SUBJECT``             subjects
 intent correction       ``CORRECTION#<key>``        ``CORRECTION``          enrichment.corrections
 sent Slack message      ``MESSAGE#<channel:ts>``    ``MESSAGE``             notify.messages
@@ -67,9 +67,9 @@ __all__ = [
     "health_community",
     "health_week_pk",
     "idea",
-    "idea_band",
+    "idea_entry",
     "idea_notice",
-    "idea_signature",
+    "idea_term",
     "identity",
     "interaction",
     "ledger_pk",
@@ -114,8 +114,8 @@ TOUCHES = "TOUCHES#"
 DUE_SHARDS = 8
 IDEA = "IDEA#"
 IDEA_NOTICE = "IDEANOTICE#"
-IDEA_BAND = "IDEABAND#"
-IDEA_SIGNATURE = "IDEASIG#"
+IDEA_TERM = "IDEATERM#"
+IDEA_ENTRY = "IDEAENTRY#"
 CORRECTIONS_GSI = "CORRECTIONS"
 
 
@@ -193,12 +193,12 @@ def idea_notice(ref: str, status: str, person: str) -> Key:
     return {"pk": f"{IDEA_NOTICE}{ref}#{status}", "sk": person}
 
 
-def idea_band(bucket_key: str) -> Key:
-    return {"pk": f"{IDEA_BAND}{bucket_key}", "sk": "BAND"}
+def idea_term(term: str) -> Key:
+    return {"pk": f"{IDEA_TERM}{term}", "sk": "TERM"}
 
 
-def idea_signature(ref: str) -> Key:
-    return {"pk": f"{IDEA_SIGNATURE}{ref}", "sk": "SIG"}
+def idea_entry(ref: str) -> Key:
+    return {"pk": f"{IDEA_ENTRY}{ref}", "sk": "ENTRY"}
 
 
 def target_key(kind: str, system: str | None, record_id: str) -> str:

@@ -150,7 +150,7 @@ class CommunityDigestSettings(SlackSettings):
 class IdeasSettings(ConsumerSettings):
     product_channel: str  # Slack channel id where the product owner decides on ideas
     people_parameter: str = ""  # SSM parameter overriding the packaged people directory (who may decide)
-    canny_secret_arn: str = ""  # Secrets Manager: Canny's API key (empty: Canny deliveries cannot be checked)
+    canny_secret_arn: str = ""  # Secrets Manager: Canny's API key (empty: Canny deliveries are refused)
     canny_api_url: str = "https://canny.io/api/v1"
     canny_changer_id: str = ""  # the Canny admin recorded as changing a post's status
 

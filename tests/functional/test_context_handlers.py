@@ -372,7 +372,7 @@ def _requests(aws: boto3.Session, stack: ProvisionedStack) -> list[dict[str, Any
 
 
 def test_ideas_proposes_a_merge_then_tells_each_person_once(aws: boto3.Session, mesh: ProvisionedStack) -> None:
-    """Ideas, bands and notice claims on the mesh table as the template declares it."""
+    """Ideas, dedupe terms and notice claims on the mesh table as the template declares it."""
     _publish(aws, mesh, _idea("x:1", "Add dark mode to the mobile app", "Ana", "ana@example.com"))
     assert _invoke(mesh, "IdeasFunction", _records(aws, mesh, "IdeasQueue")) == {"batchItemFailures": []}
     _drain(aws, mesh.queues["Observer"])

@@ -18,8 +18,8 @@ def test_each_kind_has_its_own_partition_prefix() -> None:
         "touches": keys.touch("p1", "2026-01-01T00:00:00Z", "k")["pk"],
         "idea": keys.idea("canny:p1")["pk"],
         "idea_notice": keys.idea_notice("canny:p1", "planned", "profile:p1")["pk"],
-        "idea_band": keys.idea_band("0:ab")["pk"],
-        "idea_signature": keys.idea_signature("canny:p1")["pk"],
+        "idea_term": keys.idea_term("w:dark")["pk"],
+        "idea_entry": keys.idea_entry("canny:p1")["pk"],
     }
     prefixes = {kind: pk.partition("#")[0] for kind, pk in partitions.items()}
     assert len(set(prefixes.values())) == len(prefixes), prefixes

@@ -1,204 +1,36 @@
-"""Near-duplicate ideas: MinHash LSH for candidates, re-ranked with rapidfuzz.
+"""Near-duplicate ideas: candidates from an index of rare terms, re-ranked by soft TF-IDF.
 
-Cost per new idea does not grow with the number of known ideas: an idea's text becomes a set of
-features (word bigrams and character 4-grams of the normalised title and text), its MinHash
-signature (``NUM_PERM`` values) is cut into ``BANDS`` bands of ``ROWS`` values, and each band is
-hashed into one bucket key. Ideas sharing a bucket in any band are candidates: a lookup reads
-``BANDS`` buckets (one ``BatchGetItem`` on DynamoDB), whatever the corpus size. Candidates are then
-re-ranked by rapidfuzz's ``token_set_ratio`` of the titles (weight 0.8) blended with the estimated
-Jaccard similarity of the stored signatures (0.2); a score at or above ``STRONG_MATCH`` is proposed as a merge.
+What a lookup costs does not grow with the number of known ideas. It reads the new idea's terms
+(:mod:`talkworthy.ideas.terms`: at most 100 entries, one ``BatchGetItem``), each listing at most
+``POSTING_CAP`` ideas. Candidates are the ideas sharing an uncapped (rare) term, ranked by the summed
+IDF of the terms they share; only when those are fewer than ``RERANK`` do the oldest ideas of the
+capped (common) terms fill in. The best ``RERANK`` are re-ranked by soft TF-IDF over their words
+(Cohen, Ravikumar & Fienberg, 2003): the cosine of the two IDF-weighted word sets, where a word
+with no equal in the other idea counts with the most similar word there when rapidfuzz's ``ratio``
+is at least ``FUZZY`` (a typo). So the words common in this product's ideas ("app", "add",
+"dashboard") count little and a rare one (a module's name) much; IDF is that of the live corpus.
 
-The MinHash is datasketch's ``MinHash(scheme="legacy")`` computed with numpy alone (the same
-permutations from the same seed, the same 32-bit SHA-1 feature hash; a test holds the two equal):
-importing datasketch costs about 0.45 s at a cold start because it loads scipy, numpy about
-0.13 s, and numpy is imported on the first idea, not with the handler (``docs/design-notes.md``).
+A similarity at or above ``STRONG_MATCH`` is proposed to the product owner as a merge. It is
+calibrated, not guessed: ``python -m infra.calibrate_ideas`` picks it on a calibration split of the
+generated corpus (its own seed), and ``make bench`` measures it on the evaluation split.
 """
 
 from __future__ import annotations
 
-import hashlib
-import itertools
-import re
-import struct
-import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any
 
-if TYPE_CHECKING:
-    import numpy as np
+from talkworthy.ideas.terms import TOTAL, Term, TermStore, idf, index_terms
 
-__all__ = [
-    "BANDS",
-    "NUM_PERM",
-    "ROWS",
-    "STRONG_MATCH",
-    "BandStore",
-    "Candidate",
-    "Deduper",
-    "MemoryBandStore",
-    "Signature",
-    "features",
-    "signature",
-]
+__all__ = ["FUZZY", "RERANK", "STRONG_MATCH", "Candidate", "Deduper", "close_terms", "similarity"]
 
-NUM_PERM = 128
-BANDS = 32
-ROWS = NUM_PERM // BANDS
-SEED = 1
-STRONG_MATCH = 0.8
-MIN_CANDIDATE = 0.35
-_MERSENNE = (1 << 61) - 1
-_MAX_HASH = (1 << 32) - 1
-_WORD = re.compile(r"[a-z0-9]+")
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "but",
-        "by",
-        "can",
-        "could",
-        "do",
-        "for",
-        "from",
-        "have",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "me",
-        "my",
-        "of",
-        "on",
-        "or",
-        "our",
-        "please",
-        "so",
-        "that",
-        "the",
-        "their",
-        "there",
-        "this",
-        "to",
-        "us",
-        "was",
-        "we",
-        "were",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
-    ]
-)
-
-Signature = tuple[int, ...]
-
-
-def normalise(text: str) -> list[str]:
-    """Lower-case ASCII words without stop words (accents folded)."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return [word for word in _WORD.findall(folded) if word not in _STOP]
-
-
-def features(title: str, text: str = "") -> set[str]:
-    """Word bigrams and character 4-grams of the title and the first 500 characters of the text."""
-    words = normalise(f"{title} {text[:500]}")
-    found = {f"w:{a} {b}" for a, b in itertools.pairwise(words)} | {f"w:{w}" for w in words}
-    joined = " ".join(words)
-    found |= {f"c:{joined[i : i + 4]}" for i in range(max(1, len(joined) - 3))}
-    return found
-
-
-@cache
-def _permutations() -> tuple[np.ndarray, np.ndarray]:
-    import numpy as np
-
-    gen = np.random.RandomState(SEED)  # datasketch's generator and draw order, for identical signatures
-    pairs = [
-        (gen.randint(1, _MERSENNE, dtype=np.uint64), gen.randint(0, _MERSENNE, dtype=np.uint64))
-        for _ in range(NUM_PERM)
-    ]
-    a, b = np.array(pairs, dtype=np.uint64).T
-    return a, b
-
-
-def _hash32(feature: str) -> int:
-    return int(struct.unpack("<I", hashlib.sha1(feature.encode(), usedforsecurity=False).digest()[:4])[0])
-
-
-def signature(found: Iterable[str]) -> Signature:
-    """The MinHash of a feature set: ``NUM_PERM`` 32-bit values."""
-    import numpy as np
-
-    a, b = _permutations()
-    hashes = np.array([_hash32(f) for f in found] or [0], dtype=np.uint64).reshape(-1, 1)
-    values = np.bitwise_and((hashes * a + b) % np.uint64(_MERSENNE), np.uint64(_MAX_HASH)).min(axis=0)
-    return tuple(int(v) for v in values)
-
-
-def bucket_keys(sig: Signature) -> list[str]:
-    """One key per band: ``<band>:<16 hex digits of the band's values>``."""
-    keys = []
-    for band in range(BANDS):
-        chunk = struct.pack(f"<{ROWS}I", *sig[band * ROWS : (band + 1) * ROWS])
-        keys.append(f"{band}:{hashlib.blake2b(chunk, digest_size=8).hexdigest()}")
-    return keys
-
-
-def estimated_jaccard(a: Signature, b: Signature) -> float:
-    return sum(1 for x, y in zip(a, b, strict=True) if x == y) / NUM_PERM
-
-
-class BandStore(Protocol):
-    """LSH buckets shared by every container: band bucket key → idea refs; idea ref → its entry."""
-
-    def members(self, bucket_keys: Sequence[str]) -> set[str]: ...
-
-    def entries(self, refs: Sequence[str]) -> dict[str, Mapping[str, Any]]:
-        """Each ref's stored ``{"title": ..., "sig": [...]}`` (absent refs left out)."""
-        ...
-
-    def add(self, ref: str, bucket_keys: Sequence[str], entry: Mapping[str, Any]) -> None:
-        """Idempotent: adding the same ref again leaves the same state."""
-        ...
-
-    def remove(self, ref: str, bucket_keys: Sequence[str]) -> None: ...
-
-
-class MemoryBandStore:
-    def __init__(self) -> None:
-        self.buckets: dict[str, set[str]] = {}
-        self.signatures: dict[str, Mapping[str, Any]] = {}
-
-    def members(self, bucket_keys: Sequence[str]) -> set[str]:
-        found: set[str] = set()
-        for key in bucket_keys:
-            found |= self.buckets.get(key, set())
-        return found
-
-    def entries(self, refs: Sequence[str]) -> dict[str, Mapping[str, Any]]:
-        return {ref: self.signatures[ref] for ref in refs if ref in self.signatures}
-
-    def add(self, ref: str, bucket_keys: Sequence[str], entry: Mapping[str, Any]) -> None:
-        self.signatures[ref] = entry
-        for key in bucket_keys:
-            self.buckets.setdefault(key, set()).add(ref)
-
-    def remove(self, ref: str, bucket_keys: Sequence[str]) -> None:
-        self.signatures.pop(ref, None)
-        for key in bucket_keys:
-            self.buckets.get(key, set()).discard(ref)
+STRONG_MATCH = 0.51  # python -m infra.calibrate_ideas (precision >= 0.85 on the calibration split)
+MIN_CANDIDATE = 0.2
+RERANK = 20
+POOL = 150
+FUZZY = 0.8
 
 
 @dataclass(frozen=True)
@@ -212,37 +44,111 @@ class Candidate:
         return self.similarity >= STRONG_MATCH
 
 
+def similarity(mine: Mapping[str, float], theirs: Mapping[str, float], close: Mapping[str, dict[str, float]]) -> float:
+    """Soft TF-IDF of two term → IDF maps: their cosine, where a term of ``mine`` that ``theirs``
+    lacks counts with its closest term there (``close``: term → {similar term: ratio}, see :func:`close_terms`)."""
+    if not mine or not theirs:
+        return 0.0
+    dot = 0.0
+    for term, weight in mine.items():
+        if term in theirs:
+            dot += weight * theirs[term]
+        elif near := [ratio * theirs[other] for other, ratio in close.get(term, {}).items() if other in theirs]:
+            dot += weight * max(near)
+    norms = math.sqrt(sum(w * w for w in mine.values()) * sum(w * w for w in theirs.values()))
+    return min(1.0, dot / norms)
+
+
+def close_terms(mine: Iterable[str], vocabulary: Iterable[str]) -> dict[str, dict[str, float]]:
+    """Each of ``mine``'s terms → the other terms of its kind (word, pair) whose rapidfuzz ``ratio``
+    is at least ``FUZZY``: one pass over the candidates' vocabulary, not one per candidate."""
+    from rapidfuzz import fuzz, process
+
+    by_kind: dict[str, list[str]] = {}
+    for term in set(vocabulary):
+        by_kind.setdefault(term[:2], []).append(term)
+    out = {}
+    for term in mine:
+        choices = by_kind.get(term[:2], [])
+        found = process.extract(term, choices, scorer=fuzz.ratio, score_cutoff=FUZZY * 100, limit=None)
+        if near := {other: score / 100 for other, score, _ in found if other != term}:
+            out[term] = near
+    return out
+
+
 class Deduper:
-    def __init__(self, bands: BandStore, *, max_candidates: int = 50) -> None:
-        self.bands = bands
-        self.max_candidates = max_candidates
+    def __init__(self, store: TermStore) -> None:
+        self.store = store
+
+    def check_in(self, ref: str, title: str, text: str = "", limit: int = 5) -> list[Candidate]:
+        """The known ideas most like this one, best first (never ``ref`` itself); then ``ref`` is known too.
+        One read serves both: the lookup's term entries say which terms are capped."""
+        keys = index_terms(title, text)
+        known = self.store.terms([TOTAL, *keys])
+        candidates = self._rank(ref, _entry(title, text), known, limit)
+        self.store.add(ref, keys, _entry(title, text), known)
+        return candidates
 
     def candidates(self, ref: str, title: str, text: str = "", limit: int = 5) -> list[Candidate]:
-        """The known ideas most like this one, best first (never ``ref`` itself)."""
-        from rapidfuzz import fuzz
+        known = self.store.terms([TOTAL, *index_terms(title, text)])
+        return self._rank(ref, _entry(title, text), known, limit)
 
-        sig = signature(features(title, text))
-        refs = sorted(self.bands.members(bucket_keys(sig)) - {ref})
-        if not refs:
+    def add(self, ref: str, title: str, text: str = "") -> None:
+        keys = index_terms(title, text)
+        self.store.add(ref, keys, _entry(title, text), self.store.terms(keys))
+
+    def _rank(self, ref: str, new: Mapping[str, Any], known: dict[str, Term], limit: int) -> list[Candidate]:
+        total = known[TOTAL].count if TOTAL in known else 0
+        pool = _pool(ref, known, total)
+        if not pool:
             return []
-        entries = self.bands.entries(refs[: self.max_candidates * 4])
+        counts = {key: term.count for key, term in known.items()}
+
+        def weighted(entry: Mapping[str, Any]) -> dict[str, float]:
+            return {key: idf(counts.get(key, 0), total) for key in entry["terms"]}
+
+        mine = weighted(new)
+        entries = _best(self.store.entries(pool), mine)
+        unseen = sorted({key for e in entries.values() for key in e["terms"]} - counts.keys())
+        counts |= {key: term.count for key, term in self.store.terms(unseen).items()}
+        theirs = {other: weighted(entry) for other, entry in entries.items()}
+        close = close_terms(mine, (key for weights in theirs.values() for key in weights if key not in mine))
         scored = []
-        for other, entry in entries.items():
-            jaccard = estimated_jaccard(sig, tuple(int(v) for v in entry["sig"]))
-            fuzzy = fuzz.token_set_ratio(title, str(entry["title"]), processor=_process) / 100
-            score = round(0.2 * jaccard + 0.8 * fuzzy, 3)
+        for other, weights in theirs.items():
+            score = round(similarity(mine, weights, close), 3)
             if score >= MIN_CANDIDATE:
-                scored.append(Candidate(other, str(entry["title"]), score))
+                scored.append(Candidate(other, str(entries[other]["title"]), score))
         scored.sort(key=lambda c: (-c.similarity, c.ref))
         return scored[:limit]
 
-    def add(self, ref: str, title: str, text: str = "") -> None:
-        sig = signature(features(title, text))
-        self.bands.add(ref, bucket_keys(sig), {"title": title[:300], "sig": list(sig)})
 
-    def remove(self, ref: str, title: str, text: str = "") -> None:
-        self.bands.remove(ref, bucket_keys(signature(features(title, text))))
+def _entry(title: str, text: str) -> dict[str, Any]:
+    """What the re-rank reads of an idea: its title, and the words and pairs of its title and text."""
+    return {"title": title[:300], "terms": [key for key in index_terms(title, text) if not key.startswith("b:")]}
 
 
-def _process(text: str) -> str:
-    return " ".join(normalise(text))
+def _best(entries: Mapping[str, Mapping[str, Any]], mine: Mapping[str, float]) -> dict[str, Mapping[str, Any]]:
+    """The ``RERANK`` entries sharing the most of ``mine``'s weight, exactly (the soft match is dearer)."""
+    shared = {ref: sum(mine[key] for key in mine.keys() & entry["terms"]) for ref, entry in entries.items()}
+    return {ref: entries[ref] for ref in sorted(shared, key=lambda r: (-shared[r], r))[:RERANK]}
+
+
+def _pool(ref: str, known: dict[str, Term], total: int) -> list[str]:
+    """The ``POOL`` ideas sharing the most IDF of rare terms with the new one; when fewer than
+    ``RERANK`` share one, the oldest ideas of its common terms fill in."""
+    terms = [(key, term) for key, term in known.items() if key != TOTAL]
+    best = _most_shared(ref, [(term, idf(term.count, total)) for _, term in terms if not term.capped], POOL)
+    if len(best) < RERANK:
+        common = _most_shared(ref, [(term, idf(term.count, total)) for _, term in terms if term.capped], RERANK)
+        chosen = set(best)
+        best += [r for r in common if r not in chosen][: RERANK - len(best)]
+    return best
+
+
+def _most_shared(ref: str, weighted: list[tuple[Term, float]], limit: int) -> list[str]:
+    score: dict[str, float] = {}
+    for term, weight in weighted:
+        for other in term.refs:
+            score[other] = score.get(other, 0.0) + weight
+    score.pop(ref, None)
+    return sorted(score, key=lambda r: (-score[r], r))[:limit]

@@ -2,22 +2,22 @@
 
 An idea is one item (``IDEA#<ref>``) holding the idea as JSON plus its ``version``; a save is one
 ``TransactWriteItems`` conditional on every version read. A notice claim is a conditional put per
-idea, status and person. A band bucket is one item (``IDEABAND#<band>:<hash>``) whose string set
-``refs`` grows with ``ADD`` (idempotent); each idea's signature is an item ``IDEASIG#<ref>`` read
-with the buckets' members in one ``BatchGetItem`` per 100.
+idea, status and person. A dedupe term is one item (``IDEATERM#<term>``) counting its ideas (``n``)
+and listing the rare ones' refs (a string set grown with ``ADD``); each indexed idea's title and
+terms are an item ``IDEAENTRY#<ref>``; both are read with ``BatchGetItem``, 100 keys a call.
 """
 
 from __future__ import annotations
 
-import struct
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from talkworthy import keys
 from talkworthy.dynamo import Table, batch_get, call, conditional, put, transact
 from talkworthy.ideas.model import Idea
+from talkworthy.ideas.terms import POSTING_CAP, TOTAL, Term
 
-__all__ = ["DynamoDbBandStore", "DynamoDbIdeaStore"]
+__all__ = ["DynamoDbIdeaStore", "DynamoDbTermStore"]
 
 
 class DynamoDbIdeaStore:
@@ -65,42 +65,66 @@ class DynamoDbIdeaStore:
         )
 
 
-class DynamoDbBandStore:
+class DynamoDbTermStore:
+    """The dedupe index (:mod:`talkworthy.ideas.terms`) on the mesh table.
+
+    Idempotent under redelivery: the entry is put only if absent, and only the call that created it
+    counts the idea in ``TOTAL`` and in the capped terms; a rare term lists the ref in a string set,
+    conditionally on its not being listed yet, so a second add changes nothing. (A retry after a
+    crash between the two may leave a capped term's count one short: IDF barely notices.)"""
+
     def __init__(self, table: Table) -> None:
         self.table = table
 
-    def members(self, bucket_keys: Sequence[str]) -> set[str]:
-        found: set[str] = set()
-        for item in batch_get(self.table, [keys.idea_band(k) for k in bucket_keys], consistent=False):
-            found |= set(item.get("refs", ()))
-        return found
+    def terms(self, keys_: Sequence[str]) -> dict[str, Term]:
+        out: dict[str, Term] = {}
+        for start in range(0, len(keys_), 100):
+            chunk = [keys.idea_term(key) for key in keys_[start : start + 100]]
+            for item in batch_get(self.table, chunk, consistent=False):
+                term = str(item["pk"]).removeprefix(keys.IDEA_TERM)
+                out[term] = Term(int(item.get("n", 0)), frozenset(item.get("refs", ())))
+        return out
 
     def entries(self, refs: Sequence[str]) -> dict[str, Mapping[str, Any]]:
         out: dict[str, Mapping[str, Any]] = {}
         for start in range(0, len(refs), 100):
-            chunk = [keys.idea_signature(ref) for ref in refs[start : start + 100]]
+            chunk = [keys.idea_entry(ref) for ref in refs[start : start + 100]]
             for item in batch_get(self.table, chunk, consistent=False):
-                raw = bytes(item["sig"])
-                out[str(item["ref"])] = {"title": item["title"], "sig": struct.unpack(f"<{len(raw) // 4}I", raw)}
+                out[str(item["ref"])] = {
+                    "title": str(item["title"]),
+                    "terms": [str(t) for t in item["terms"]],
+                }
         return out
 
-    def add(self, ref: str, bucket_keys: Sequence[str], entry: Mapping[str, Any]) -> None:
-        sig = struct.pack(f"<{len(entry['sig'])}I", *entry["sig"])
-        call(self.table.put_item, Item={**keys.idea_signature(ref), "ref": ref, "title": entry["title"], "sig": sig})
-        for key in bucket_keys:
-            call(
+    def add(self, ref: str, keys_: Sequence[str], entry: Mapping[str, Any], known: Mapping[str, Term]) -> None:
+        created = conditional(
+            self.table.put_item,
+            Item={
+                **keys.idea_entry(ref),
+                "ref": ref,
+                "title": entry["title"],
+                "terms": list(entry["terms"]),
+            },
+            ConditionExpression="attribute_not_exists(pk)",
+        )
+        for key in [TOTAL, *keys_]:
+            term = known.get(key)
+            if key == TOTAL or (term is not None and term.capped):
+                if created:  # only the count grows
+                    self._count(key, "")
+                continue
+            listed = conditional(
                 self.table.update_item,
-                Key=keys.idea_band(key),
-                UpdateExpression="ADD refs :r",
-                ExpressionAttributeValues={":r": {ref}},
+                Key=keys.idea_term(key),
+                UpdateExpression="ADD n :one, refs :refs",
+                ConditionExpression="attribute_not_exists(refs) OR (NOT contains(refs, :ref) AND size(refs) < :cap)",
+                ExpressionAttributeValues={":one": 1, ":refs": {ref}, ":ref": ref, ":cap": POSTING_CAP},
             )
+            if not listed:  # listed already (a redelivery), or the list just filled up
+                self._count(key, "NOT contains(refs, :ref)", ref)
 
-    def remove(self, ref: str, bucket_keys: Sequence[str]) -> None:
-        for key in bucket_keys:
-            call(
-                self.table.update_item,
-                Key=keys.idea_band(key),
-                UpdateExpression="DELETE refs :r",
-                ExpressionAttributeValues={":r": {ref}},
-            )
-        call(self.table.delete_item, Key=keys.idea_signature(ref))
+    def _count(self, key: str, condition: str, ref: str = "") -> None:
+        params: dict[str, Any] = {"ExpressionAttributeValues": {":one": 1}}
+        if condition:
+            params = {"ConditionExpression": condition, "ExpressionAttributeValues": {":one": 1, ":ref": ref}}
+        conditional(self.table.update_item, Key=keys.idea_term(key), UpdateExpression="ADD n :one", **params)

@@ -1,12 +1,12 @@
 """The ideas context's use cases: an idea heard, voted, decided, merged, and its people told.
 
 Idempotent under redelivery: an idea is created if absent (a redelivered submission finds it and
-returns the same events, with keys derived from its own); adding to the dedupe bands is a set
-union; a vote adds a person once; a decision publishes ``Idea.StatusChanged`` with a key derived
-from the click's; a status notice is claimed per idea, status and person with the status event's
-key, so a retried event publishes the notices it claimed and a second report of the same status
-(Canny's webhook after our write-back, a redelivery) tells nobody twice. Every save is optimistic
-(versioned) and re-read on a lost race.
+returns the same events, with keys derived from its own); indexing it again for dedupe changes
+nothing (``DynamoDbTermStore``); a vote adds a person once; a decision publishes
+``Idea.StatusChanged`` with a key derived from the click's; a status notice is claimed per idea,
+status and person with the status event's key, so a retried event publishes the notices it claimed
+and a second report of the same status (Canny's webhook after our write-back, a redelivery) tells
+nobody twice. Every save is optimistic (versioned) and re-read on a lost race.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from talkworthy.catalog import (
     Person,
     Target,
 )
-from talkworthy.errors import InvalidInputError, RetryableError
+from talkworthy.errors import InvalidInputError, PermanentError, RetryableError
 from talkworthy.ideas.canny import CannyApi, CannyPost
 from talkworthy.ideas.dedupe import Candidate, Deduper
 from talkworthy.ideas.model import HistoryEntry, Idea, Member, idea_ref, merge, unmerge
@@ -68,15 +68,23 @@ def member(person: Person, idea_system: str, idea_id: str, identities: IdentityG
 
 
 # ---------------------------------------------------------------------------------------- Canny
+def _canny(deps: IdeaDeps) -> CannyApi:
+    """Canny's API; without a key a Canny delivery cannot be checked, so it is refused (parked in the
+    DLQ with this reason, to be redriven once the key is set: ``docs/design-notes.md``)."""
+    api = deps.canny()
+    if api is None:
+        raise PermanentError(
+            "Canny delivery refused: no CannyApiKey is configured, so its body (signed only by a nonce) "
+            "cannot be checked against Canny; set CannyApiKey and redrive the ideas DLQ"
+        )
+    return api
+
+
 def _canny_post(
     deps: IdeaDeps, idea_id: str, title: str | None, status: str | None, text: str | None = None
-) -> CannyPost | None:
+) -> CannyPost:
     """Canny's post, which must say what the delivery said (its signature covers only a nonce)."""
-    api = deps.canny()
-    if api is None:  # no API key (local runs): the body is taken as it came, and this is logged
-        _log.warning("Canny API not configured: acting on the webhook body unchecked", extra={"post": idea_id})
-        return None
-    post = api.retrieve_post(idea_id)
+    post = _canny(deps).retrieve_post(idea_id)
     if post is None:
         raise InvalidInputError(f"Canny has no post {idea_id}: the delivery names an object that does not exist")
     differs = [
@@ -89,6 +97,7 @@ def _canny_post(
         if claimed is not None and claimed.strip() != actual.strip()
     ]
     if differs:
+        _log.warning("Canny delivery differs from Canny", extra={"post": idea_id, "fields": differs})
         raise InvalidInputError(f"the delivery differs from Canny's post {idea_id} in {', '.join(differs)}")
     return post
 
@@ -127,10 +136,9 @@ def _stamp(deps: IdeaDeps) -> str:
 def submit(event: IdeaSubmitted, deps: IdeaDeps) -> list[Detail]:
     ref = idea_ref(event.idea_system, event.idea_id)
     title, text, status, url = event.title, event.text, event.status, event.url
-    if event.idea_system == "canny":
-        post = _canny_post(deps, event.idea_id, event.title, event.status, event.text)
-        if post is not None:
-            title, text, status, url = post.title, post.details, post.status, post.url or url
+    if event.idea_system == "canny":  # its status may have moved on since: Canny's is the one kept
+        post = _canny_post(deps, event.idea_id, event.title, None, event.text)
+        title, text, status, url = post.title, post.details, post.status, post.url or url
     who = member(event.submitter, event.idea_system, event.idea_id, deps.identities)
 
     def create() -> list[Idea]:
@@ -143,8 +151,7 @@ def submit(event: IdeaSubmitted, deps: IdeaDeps) -> list[Detail]:
 
     _update(deps, create)
     idea = deps.store.get(ref) or Idea(ref=ref, title=title)
-    candidates = _live_candidates(deps, deps.deduper.candidates(ref, title, text))
-    deps.deduper.add(ref, title, text)
+    candidates = _live_candidates(deps, deps.deduper.check_in(ref, title, text))
     out: list[Detail] = [_ask_product_owner(event, idea, candidates, deps.product_channel)]
     if who.email:
         out.append(_acknowledge(event, idea, who.email))
@@ -205,9 +212,8 @@ def _acknowledge(event: IdeaSubmitted, idea: Idea, email: str) -> ActionRequeste
 def vote(event: IdeaVoted, deps: IdeaDeps) -> list[Detail]:
     ref = idea_ref(event.idea_system, event.idea_id)
     voter = event.voter
-    api = deps.canny() if event.idea_system == "canny" else None
-    if api is not None:
-        votes = api.votes(event.idea_id)
+    if event.idea_system == "canny":
+        votes = _canny(deps).votes(event.idea_id)
         confirmed = next((v for v in votes if v.voter.id == voter.system_user_id), None)
         if confirmed is None:
             raise InvalidInputError(f"Canny lists no vote by {voter.system_user_id} on post {event.idea_id}")

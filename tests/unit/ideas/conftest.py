@@ -10,8 +10,9 @@ import pytest
 
 from talkworthy.http import HttpClient, RetryPolicy
 from talkworthy.ideas.canny import CannyApi
-from talkworthy.ideas.dedupe import Deduper, MemoryBandStore
+from talkworthy.ideas.dedupe import Deduper
 from talkworthy.ideas.store import MemoryIdeaStore
+from talkworthy.ideas.terms import MemoryTermStore
 from talkworthy.identity.graph_memory import InMemoryIdentityGraph
 from talkworthy.usecases.ideas import IdeaDeps
 from tests.unit.crm.vendor_server import Recorded, Reply, VendorServer
@@ -99,7 +100,7 @@ def canny_api(vendor: VendorServer) -> CannyApi:
 def deps(canny_api: CannyApi) -> IdeaDeps:
     return IdeaDeps(
         store=MemoryIdeaStore(),
-        deduper=Deduper(MemoryBandStore()),
+        deduper=Deduper(MemoryTermStore()),
         identities=InMemoryIdentityGraph(),
         canny=lambda: canny_api,
         product_channel="C0PRODUCT",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 import pytest
@@ -18,7 +19,7 @@ from talkworthy.catalog import (
     Target,
 )
 from talkworthy.catalog.mention import Author
-from talkworthy.errors import InvalidInputError
+from talkworthy.errors import InvalidInputError, PermanentError
 from talkworthy.usecases.ideas import IdeaDeps, decide, status_changed, submit, vote
 from tests.unit.crm.vendor_server import VendorServer
 from tests.unit.ideas.conftest import FakeCanny
@@ -104,6 +105,24 @@ def test_a_tampered_canny_body_is_rejected(canny: FakeCanny, deps: IdeaDeps) -> 
     with pytest.raises(InvalidInputError, match="no vote by u-mallory"):
         vote(forged_vote, deps)
     assert deps.store.get("canny:p1") is None
+
+
+def test_a_canny_post_whose_status_moved_on_is_kept_with_cannys_status(canny: FakeCanny, deps: IdeaDeps) -> None:
+    canny.post("p1", "Add dark mode", status="planned", email="ana@example.com")
+    submit(_submitted("canny", "p1", "Add dark mode", Person(email="ana@example.com")), deps)  # says "open"
+    assert deps.store.get("canny:p1").status == "planned"  # type: ignore[union-attr]
+
+
+def test_without_a_canny_api_key_canny_deliveries_are_refused(canny: FakeCanny, deps: IdeaDeps) -> None:
+    unchecked = dataclasses.replace(deps, canny=lambda: None)
+    canny.post("p1", "Add dark mode", email="ana@example.com")
+    with pytest.raises(PermanentError, match="no CannyApiKey is configured"):
+        submit(_submitted("canny", "p1", "Add dark mode", Person(email="ana@example.com")), unchecked)
+    with pytest.raises(PermanentError, match="no CannyApiKey is configured"):
+        vote(IdeaVoted(meta=_meta("v"), idea_system="canny", idea_id="p1", voter=Person(system_user_id="u")), unchecked)
+    assert deps.store.get("canny:p1") is None
+    submit(_submitted("mention", "x:1", "Add dark mode", Person(handle="bo")), unchecked)  # others are not Canny's
+    assert deps.store.get("mention:x:1") is not None
 
 
 def test_merge_accept_notifies_everyone_once_and_writes_back_to_canny(
