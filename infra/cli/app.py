@@ -15,6 +15,7 @@ from rich.table import Table
 
 from infra.cli.cmd_replay import HELP as REPLAY_HELP
 from infra.cli.cmd_replay import replay
+from infra.cli.cmd_rules import rules_app
 from infra.cli.dlq import matching, parked, redrive
 from infra.cli.options import AsJson, Profile, Region, Stack, console
 from infra.cli.options import target as _target
@@ -31,6 +32,7 @@ dlq_app = typer.Typer(
     help="Events a context parked: list them, show one, move them back after a fix.", no_args_is_help=True
 )
 app.add_typer(dlq_app, name="dlq")
+app.add_typer(rules_app, name="rules")
 app.command("replay", help=REPLAY_HELP)(replay)
 
 

@@ -109,9 +109,11 @@ def _raw(
         table.add_row(sender, detail_type, str(count))
     console.print(table)
     for correlation_id, why in plan.skipped:
-        console.print(f"[yellow]skipped[/yellow] {correlation_id}: {why}")
+        console.print(f"[yellow]skipped[/yellow] {correlation_id}: {why}", soft_wrap=True)
     verb = f"would replay {len(plan.events)}" if dry_run else f"replayed {published}"
-    console.print(f"{verb} event(s) as {name}" + ("" if name.endswith("-notify") else " (nobody is notified)"))
+    console.print(
+        f"{verb} event(s) as {name}" + ("" if name.endswith("-notify") else " (nobody is notified)"), soft_wrap=True
+    )
 
 
 def _bus(

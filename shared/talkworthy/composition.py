@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from talkworthy.pollers.cursor import CursorStore
     from talkworthy.pollers.poll import MentionSource
     from talkworthy.publishing import EventPublisher
+    from talkworthy.routing.journal import RoutingJournal
     from talkworthy.routing.source import RulesSource
     from talkworthy.scheduling import SlaScheduler
     from talkworthy.settings import CasesSettings, CrmSettings, IdeasSettings, NotifySettings, SlackSettings
@@ -168,6 +169,13 @@ def sent_messages(table: str) -> SentMessages:
 
 
 @functools.cache
+def routing_journal(table: str) -> RoutingJournal:
+    from talkworthy.routing.journal import DynamoDbRoutingJournal
+
+    return DynamoDbRoutingJournal(dynamodb_table(table))
+
+
+@functools.cache
 def subjects(table: str) -> SubjectStore:
     from talkworthy.subjects import DynamoDbSubjects
 
@@ -278,6 +286,8 @@ def owner_channels(owner_channels_json: str) -> dict[str, str]:
     if not isinstance(channels, dict) or not all(isinstance(v, str) for v in channels.values()):
         raise ConfigurationError('OWNER_CHANNELS_JSON must be an object {"<owner>": "<Slack channel id>"}')
     return {str(owner): channel for owner, channel in channels.items()}
+
+
 def idea_store(table: str) -> IdeaStore:
     from talkworthy.ideas.store_dynamodb import DynamoDbIdeaStore
 

@@ -28,6 +28,7 @@ intent correction       ``CORRECTION#<key>``        ``CORRECTION``          enri
 sent Slack message      ``MESSAGE#<channel:ts>``    ``MESSAGE``             notify.messages
 message of a target     ``MESSAGE#<target>``        ``TARGET``              notify.messages
 used action link        ``LINKUSE#<token digest>``  ``LINKUSE``             chalicelib.action_links
+routed mention          ``ROUTED#<day>#<shard>``    ``<event_key>``         routing.journal
 ======================  ==========================  ======================  =========================
 
 ``<target>`` is ``<kind>:<system>:<id>`` (:func:`target_key`). ``gsi1``: every correction carries
@@ -48,6 +49,7 @@ __all__ = [
     "DUE_SHARDS",
     "PROFILE_SK",
     "REJECTED",
+    "ROUTED_SHARDS",
     "SUPPRESSED",
     "THREAD",
     "Key",
@@ -72,6 +74,8 @@ __all__ = [
     "profile",
     "profile_pk",
     "rejected",
+    "routed",
+    "routed_pk",
     "subject",
     "target_key",
     "thread",
@@ -97,6 +101,8 @@ SUPPRESSED = "SUPPRESSED#"
 def ledger_pk(person: str) -> str:
     """One person's contact ledger: sent messages sort by time (``<iso at>#<event key>``)."""
     return f"{LEDGER}{person}"
+
+
 CUSTOMER = "CUSTOMER#"
 CUSTOMER_EMAIL = "CUSTOMEREMAIL#"
 DUE = "DUE#"
@@ -172,6 +178,8 @@ def touches_pk(customer_id: str) -> str:
 
 def touch(customer_id: str, at: str, key: str) -> Key:
     return {"pk": touches_pk(customer_id), "sk": f"TOUCH#{at}#{key}"}
+
+
 def idea(ref: str) -> Key:
     return {"pk": f"{IDEA}{ref}", "sk": "IDEA"}
 
@@ -187,6 +195,23 @@ def idea_band(bucket_key: str) -> Key:
 
 def idea_signature(ref: str) -> Key:
     return {"pk": f"{IDEA_SIGNATURE}{ref}", "sk": "SIG"}
+
+
+ROUTED = "ROUTED#"
+ROUTED_SHARDS = 4
+
+
+def routed_pk(day: str, shard: int) -> str:
+    """One of a UTC day's :data:`ROUTED_SHARDS` partitions of routed mentions (``day`` is YYYY-MM-DD)."""
+    return f"{ROUTED}{day}#{shard}"
+
+
+def routed(day: str, event_key: str) -> Key:
+    """A routed mention: its day's partition, sharded by event key so a crisis does not heat one key."""
+    shard = int(hashlib.sha256(event_key.encode()).hexdigest()[:8], 16) % ROUTED_SHARDS
+    return {"pk": routed_pk(day, shard), "sk": event_key}
+
+
 def target_key(kind: str, system: str | None, record_id: str) -> str:
     return f"{kind}:{system or ''}:{record_id}"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -100,3 +101,56 @@ def test_replay_with_notify_tells_people_and_a_bus_replay_follows_the_archive(cl
     assert bus["state"] == "COMPLETED"
     assert cli_mesh.wait_idle(timeout=60)
     assert "is neither" in _run("replay", "--from", "yesterday", code=2)
+
+
+RULES = Path(__file__).resolve().parents[2] / "shared" / "talkworthy" / "routing" / "default_rules.yaml"
+
+
+def test_rules_check_names_each_problem_with_its_line(tmp_path: Path) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_text(RULES.read_text())
+    assert "valid, 11 rules: intent-triage, key-account-complaint" in _run("rules", "check", str(good))
+    bad = tmp_path / "bad.yaml"
+    text = RULES.read_text().replace("    sla: PT1H\n", "    sla: one hour\n", 1)
+    text = text.replace("action: file_idea", "action: file_it")
+    bad.write_text(text)
+    lines = text.splitlines()
+    output = _run("rules", "check", str(bad), code=1)
+    assert "2 problem(s)" in output
+    sla_line = lines.index("    sla: one hour") + 1
+    assert f"bad.yaml:{sla_line}: rule 'key-account-complaint' (rules[1]): sla:" in output
+    assert "sla: one hour" in output  # the line itself, for context
+    assert f"bad.yaml:{lines.index('    action: file_it') + 1}: rule 'product-idea'" in output
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("version: 1\nrules:\n  - name: [unclosed\n")
+    assert "broken.yaml:" in _run("rules", "check", str(broken), code=1)
+
+
+def test_rules_backtest_diffs_a_candidate_against_what_the_live_rules_decided(
+    cli_mesh: LocalMesh, tmp_path: Path
+) -> None:
+    _run("send", "events/webhooks/standard/mention_created_complaint.json")
+    _run("send", "events/webhooks/standard/mention_created_pricing_question.json")
+    assert cli_mesh.wait_idle(timeout=60)
+    same = tmp_path / "same.yaml"
+    same.write_text(RULES.read_text())
+    unchanged = json.loads(_run("rules", "backtest", str(same), "--since", "1d", "--json"))
+    assert unchanged["mentions"] >= 2
+    assert unchanged["changed"] == 0  # the live rules, decided again, decide the same
+    live = {action: counts["live"] for action, counts in unchanged["actions"].items()}
+    assert live.get("open_case", 0) >= 1
+
+    softer = tmp_path / "softer.yaml"  # support requests from anyone but key accounts only notify care
+    softer.write_text(
+        RULES.read_text().replace(
+            "match: {intent: [support_request]}\n    action: open_case",
+            "match: {intent: [support_request]}\n    action: notify",
+        )
+    )
+    diff = json.loads(_run("rules", "backtest", str(softer), "--since", "1d", "--json"))
+    assert diff["actions"]["open_case"]["candidate"] == diff["actions"]["open_case"]["live"] - 1
+    assert diff["actions"]["notify"]["candidate"] == diff["actions"].get("notify", {}).get("live", 0) + 1
+    (change,) = diff["changes"]
+    assert change["live"] == {"action": "open_case", "rule": "support-request", "suppressed": []}
+    assert change["candidate"]["action"] == "notify"
+    assert "open_case" in _run("rules", "backtest", str(softer), "--since", "1d")  # the table a person reads
