@@ -13,6 +13,8 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
+from infra.cli.cmd_profile import HELP as PROFILE_HELP
+from infra.cli.cmd_profile import profile
 from infra.cli.cmd_replay import HELP as REPLAY_HELP
 from infra.cli.cmd_replay import replay
 from infra.cli.cmd_rules import rules_app
@@ -33,6 +35,7 @@ dlq_app = typer.Typer(
 )
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(rules_app, name="rules")
+app.command("profile", help=PROFILE_HELP)(profile)
 app.command("replay", help=REPLAY_HELP)(replay)
 
 

@@ -154,3 +154,21 @@ def test_rules_backtest_diffs_a_candidate_against_what_the_live_rules_decided(
     assert change["live"] == {"action": "open_case", "rule": "support-request", "suppressed": []}
     assert change["candidate"]["action"] == "notify"
     assert "open_case" in _run("rules", "backtest", str(softer), "--since", "1d")  # the table a person reads
+
+
+def test_profile_shows_one_person_across_identity_routing_crm_and_customers(cli_mesh: LocalMesh) -> None:
+    for sample in ("mention_created_complaint", "behavior_order"):
+        _run("send", f"events/webhooks/standard/{sample}.json")
+    assert cli_mesh.wait_idle(timeout=60)
+    found = json.loads(_run("profile", "dana@globex.example", "--json"))
+    assert found["profile"]["handles"] == ["twitter/danawhit"]
+    email_link = next(link for link in found["profile"]["links"] if link["kind"] == "email")
+    assert email_link["evidence"] == ["supplied with handle:twitter/danawhit"]
+    (mention,) = found["mentions"]
+    assert mention["decided"].startswith("open_case")
+    assert [case["status"] for case in found["cases"]] == ["open"]
+    assert found["customer"]["orders"] >= 1
+    assert found["customer"]["deviations"]  # one order, long ago: past the trip wire
+    assert json.loads(_run("profile", "@danawhit", "--json"))["profile"] == found["profile"]
+    assert "timeline" in _run("profile", "twitter/danawhit")  # the view a person reads
+    assert "no such person" in _run("profile", "nobody@example.org", code=1)
