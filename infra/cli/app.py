@@ -13,6 +13,8 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
+from infra.cli.cmd_cost import HELP as COST_HELP
+from infra.cli.cmd_cost import cost
 from infra.cli.cmd_profile import HELP as PROFILE_HELP
 from infra.cli.cmd_profile import profile
 from infra.cli.cmd_replay import HELP as REPLAY_HELP
@@ -36,6 +38,7 @@ dlq_app = typer.Typer(
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(rules_app, name="rules")
 app.command("profile", help=PROFILE_HELP)(profile)
+app.command("cost", help=COST_HELP)(cost)
 app.command("replay", help=REPLAY_HELP)(replay)
 
 

@@ -172,3 +172,55 @@ def test_profile_shows_one_person_across_identity_routing_crm_and_customers(cli_
     assert json.loads(_run("profile", "@danawhit", "--json"))["profile"] == found["profile"]
     assert "timeline" in _run("profile", "twitter/danawhit")  # the view a person reads
     assert "no such person" in _run("profile", "nobody@example.org", code=1)
+
+
+def _bench_file(tmp_path: Path) -> Path:
+    """Unit costs in make bench's layout (USD per 1 M, by service): the input the command prices with."""
+    results = {
+        "mention": {"cost_per_1m_usd_first": {"eventbridge": 3.0, "lambda_compute": 7.0}},
+        "actions": {"cost_per_1m_actions_usd": {"eventbridge": 2.0, "dynamodb": 2.0}},
+        "customers": {"cost_per_1m_behaviour_events_usd": {"dynamodb": 1.5}},
+        "ideas": {"cost_per_1m_usd": {"dynamodb": 20.0}},
+    }
+    path = tmp_path / "bench-results.json"
+    path.write_text(json.dumps(results))
+    return path
+
+
+def test_cost_prices_the_mix_the_mesh_carried_or_the_metrics_count(cli_mesh: LocalMesh, tmp_path: Path) -> None:
+    for sample in ("mention_created_complaint", "mention_created_pricing_question", "behavior_order"):
+        _run("send", f"events/webhooks/standard/{sample}.json")
+    assert cli_mesh.wait_idle(timeout=60)
+    bench = str(_bench_file(tmp_path))
+    found = json.loads(_run("cost", "--since", "1h", "--bench", bench, "--mix", "ideas=1000000", "--json"))
+    flows = found["flows"]
+    assert flows["mentions"]["count"] >= 2  # each accepted mention delivery in the archive (replays add none)
+    assert flows["behaviour"]["count"] >= 1
+    assert flows["ideas"] == {"count": 1000000, "usd_per_1m": 20.0, "usd_window": 20.0, "usd_per_30_days": 14400.0}
+    mentions = flows["mentions"]["count"]
+    assert flows["mentions"]["usd_window"] == round(mentions * 10.0 / 1e6, 4)
+    assert found["usd_per_30_days_by_service"]["eventbridge"] == round(
+        (mentions * 3.0 + flows["clicks"]["count"] * 2.0) / 1e6 * 720, 4
+    )
+
+    cloudwatch = cli_mesh.session.client("cloudwatch")
+    for source, outcome, value in (
+        ("slack", "accepted:200", 3),
+        ("standard", "accepted:202", 5),
+        ("zendesk", "rejected:401", 9),
+    ):
+        cloudwatch.put_metric_data(
+            Namespace="Talkworthy",
+            MetricData=[
+                {
+                    "MetricName": "Deliveries",
+                    "Dimensions": [{"Name": "source", "Value": source}, {"Name": "outcome", "Value": outcome}],
+                    "Value": value,
+                    "Unit": "Count",
+                }
+            ],
+        )
+    metered = json.loads(_run("cost", "--counts", "metrics", "--since", "1h", "--bench", bench, "--json"))["flows"]
+    assert (metered["clicks"]["count"], metered["mentions"]["count"], metered["ideas"]["count"]) == (3, 5, 0)
+    assert "total" in _run("cost", "--bench", bench)  # the table a person reads
+    assert "run `make bench`" in _run("cost", "--bench", str(tmp_path / "none.json"), code=2)
