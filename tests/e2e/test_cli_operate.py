@@ -224,3 +224,15 @@ def test_cost_prices_the_mix_the_mesh_carried_or_the_metrics_count(cli_mesh: Loc
     assert (metered["clicks"]["count"], metered["mentions"]["count"], metered["ideas"]["count"]) == (3, 5, 0)
     assert "total" in _run("cost", "--bench", bench)  # the table a person reads
     assert "run `make bench`" in _run("cost", "--bench", str(tmp_path / "none.json"), code=2)
+
+
+def test_status_lists_the_alarms_in_alarm(cli_mesh: LocalMesh) -> None:
+    assert cli_mesh.wait_idle(timeout=60)  # the scheduled poller's first run prints while it runs
+    cloudwatch = cli_mesh.session.client("cloudwatch")
+    alarms = [alarm["AlarmName"] for alarm in cloudwatch.describe_alarms()["MetricAlarms"]]
+    assert alarms  # the template's alarms, provisioned
+    assert json.loads(_run("status", "--json"))["alarms_in_alarm"] == []
+    cloudwatch.set_alarm_state(AlarmName=alarms[0], StateValue="ALARM", StateReason="a test breach")
+    assert json.loads(_run("status", "--json"))["alarms_in_alarm"] == [alarms[0]]
+    assert alarms[0] in _run("status").replace("\n", "")
+    cloudwatch.set_alarm_state(AlarmName=alarms[0], StateValue="OK", StateReason="recovered")
