@@ -1,4 +1,4 @@
-"""`talkworthy` - look at a Talkworthy stack, fix what is stuck, and send it test deliveries.
+"""`talkworthy` - look at a Talkworthy stack, fix what is stuck, replay, try routing rules, and send test deliveries.
 
 Every command works on the local mesh that `make run` started (found through .talkworthy/mesh.json)
 or, with --stack, on a deployed stack (your AWS profile and region).
@@ -36,10 +36,6 @@ dlq_app = typer.Typer(
     help="Events a context parked: list them, show one, move them back after a fix.", no_args_is_help=True
 )
 app.add_typer(dlq_app, name="dlq")
-app.add_typer(rules_app, name="rules")
-app.command("profile", help=PROFILE_HELP)(profile)
-app.command("cost", help=COST_HELP)(cost)
-app.command("replay", help=REPLAY_HELP)(replay)
 
 
 def _age(seconds: float | None) -> str:
@@ -203,6 +199,12 @@ def send(
     print(answer.status_code, answer.text)
     if not answer.ok:
         raise typer.Exit(1)
+
+
+app.command("replay", help=REPLAY_HELP, short_help="Send a window's events again, marked as a replay.")(replay)
+app.add_typer(rules_app, name="rules")
+app.command("profile", help=PROFILE_HELP, short_help="One person: identity, mentions, cases, leads, baseline.")(profile)
+app.command("cost", help=COST_HELP, short_help="The modelled AWS bill for the mix the stack carries.")(cost)
 
 
 def main() -> None:
