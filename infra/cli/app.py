@@ -1,4 +1,4 @@
-"""`talkworthy` - look at a Talkworthy stack, fix what is stuck, and send it test deliveries.
+"""`talkworthy` - look at a Talkworthy stack, fix what is stuck, replay, try routing rules, and send test deliveries.
 
 Every command works on the local mesh that `make run` started (found through .talkworthy/mesh.json)
 or, with --stack, on a deployed stack (your AWS profile and region).
@@ -10,17 +10,24 @@ import json
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from infra.cli.cmd_cost import HELP as COST_HELP
+from infra.cli.cmd_cost import cost
+from infra.cli.cmd_profile import HELP as PROFILE_HELP
+from infra.cli.cmd_profile import profile
+from infra.cli.cmd_replay import HELP as REPLAY_HELP
+from infra.cli.cmd_replay import replay
+from infra.cli.cmd_rules import rules_app
 from infra.cli.dlq import matching, parked, redrive
+from infra.cli.options import AsJson, Profile, Region, Stack, console
+from infra.cli.options import target as _target
 from infra.cli.status import snapshot
-from infra.cli.target import Target, find_target
 
 app = typer.Typer(
     name="talkworthy",
-    help="Operate a Talkworthy mesh: status, dead-letter queues, test deliveries.",
+    help="Operate a Talkworthy mesh: status, dead-letter queues, replays, routing rules, people, cost, test sends.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
@@ -29,20 +36,6 @@ dlq_app = typer.Typer(
     help="Events a context parked: list them, show one, move them back after a fix.", no_args_is_help=True
 )
 app.add_typer(dlq_app, name="dlq")
-console = Console()
-
-Stack = Annotated[str | None, typer.Option("--stack", help="A deployed stack's name (default: the local mesh).")]
-Region = Annotated[str | None, typer.Option("--region", help="AWS region of --stack.")]
-Profile = Annotated[str | None, typer.Option("--profile", help="AWS profile for --stack.")]
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
-
-
-def _target(stack: str | None, region: str | None, profile: str | None) -> Target:
-    try:
-        return find_target(stack, region, profile)
-    except FileNotFoundError as err:
-        console.print(f"[red]{err}[/red]")
-        raise typer.Exit(2) from err
 
 
 def _age(seconds: float | None) -> str:
@@ -206,6 +199,12 @@ def send(
     print(answer.status_code, answer.text)
     if not answer.ok:
         raise typer.Exit(1)
+
+
+app.command("replay", help=REPLAY_HELP, short_help="Send a window's events again, marked as a replay.")(replay)
+app.add_typer(rules_app, name="rules")
+app.command("profile", help=PROFILE_HELP, short_help="One person: identity, mentions, cases, leads, baseline.")(profile)
+app.command("cost", help=COST_HELP, short_help="The modelled AWS bill for the mix the stack carries.")(cost)
 
 
 def main() -> None:

@@ -59,6 +59,10 @@ class Target:
     def client(self, service: str) -> Any:
         return self.session.client(service, endpoint_url=self.endpoint_url)
 
+    def table(self, logical_id: str) -> Any:
+        """A DynamoDB table resource of the stack (``MeshTable``, ``CrmTable``, ...)."""
+        return self.session.resource("dynamodb", endpoint_url=self.endpoint_url).Table(self.resources[logical_id])
+
     def context(self, name: str) -> Context:
         for context in contexts_from_template():
             if context.name == name:

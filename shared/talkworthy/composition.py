@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from talkworthy.pollers.cursor import CursorStore
     from talkworthy.pollers.poll import MentionSource
     from talkworthy.publishing import EventPublisher
+    from talkworthy.routing.journal import RoutingJournal
     from talkworthy.routing.source import RulesSource
     from talkworthy.scheduling import SlaScheduler
     from talkworthy.settings import (
@@ -182,6 +183,13 @@ def sent_messages(table: str) -> SentMessages:
     from talkworthy.notify.messages import DynamoDbSentMessages
 
     return DynamoDbSentMessages(dynamodb_table(table))
+
+
+@functools.cache
+def routing_journal(table: str) -> RoutingJournal:
+    from talkworthy.routing.journal import DynamoDbRoutingJournal
+
+    return DynamoDbRoutingJournal(dynamodb_table(table))
 
 
 @functools.cache

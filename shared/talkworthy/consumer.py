@@ -39,12 +39,13 @@ from talkworthy.observability import Observability
 from talkworthy.publishing import EventPublisher, check_size
 from talkworthy.settings import ConsumerSettings
 
-__all__ = ["Arrival", "HandlerMap", "Route", "SqsConsumer", "on", "queue_url"]
+__all__ = ["REPLAY_NOTIFY_SUFFIX", "Arrival", "HandlerMap", "Route", "SqsConsumer", "on", "queue_url"]
 
 D = TypeVar("D", bound=Detail)
 P = TypeVar("P")
 S = TypeVar("S", bound=ConsumerSettings)
 
+REPLAY_NOTIFY_SUFFIX = "-notify"  # a replay whose name ends so tells people again
 MAX_VISIBILITY = 12 * 3600  # SQS's limit for a visibility timeout
 _MAX_REASON = 1000
 
@@ -61,6 +62,11 @@ class Arrival:
     @property
     def is_replay(self) -> bool:
         return self.replay_name is not None
+
+    @property
+    def replay_notifies(self) -> bool:
+        """The operator asked for people to be told again (``talkworthy replay --notify``)."""
+        return self.replay_name is not None and self.replay_name.endswith(REPLAY_NOTIFY_SUFFIX)
 
 
 UseCase = Callable[[Any, P, Arrival], Sequence[Detail]]
@@ -110,6 +116,12 @@ class HandlerMap(Generic[P]):
     def branches(self) -> set[tuple[str, str]]:
         """(detail-type, detail pattern as canonical JSON): what the context's rule must route here."""
         return {(route.model.DETAIL_TYPE, canonical(route.where)) for route in self.routes}
+
+
+def _replayed(event: Detail, name: str) -> Detail:
+    if event.meta.replay:
+        return event
+    return event.model_copy(update={"meta": event.meta.model_copy(update={"replay": name[:64]})})
 
 
 def canonical(pattern: Mapping[str, Any]) -> str:
@@ -234,13 +246,17 @@ class SqsConsumer(Generic[S, P]):
         self.observability.tracer.put_annotation("correlation_id", detail.meta.correlation_id)
         arrival = Arrival(
             event_id=str(envelope.get("id", "")),
-            replay_name=envelope.get("replay-name"),
+            # an archive replay names itself in the envelope; a replay from the raw archive (and
+            # every event a replayed event leads to) carries the name in its meta
+            replay_name=envelope.get("replay-name") or detail.meta.replay,
             receive_count=int(record.get("attributes", {}).get("ApproximateReceiveCount") or 1),
             lambda_context=context,
         )
         try:
             for route in routes:
                 outcome.events.extend(route.use_case(detail, ports, arrival))
+            if arrival.replay_name:  # what a replayed event leads to is part of the replay
+                outcome.events = [_replayed(event, arrival.replay_name) for event in outcome.events]
             for published in outcome.events:
                 check_size(published)
         except (InvalidInputError, PermanentError) as err:

@@ -33,6 +33,7 @@ posted weekly digest    ``HEALTHCOMMUNITY#<id>``    ``DIGEST#<date>``       comm
 community week totals   ``HEALTHWEEK#<id>#<date>``  ``TOTALS``              community.activity_store
 community week topic    ``HEALTHWEEK#<id>#<date>``  ``TOPIC#<topic>``       community.activity_store
 community day traffic   ``HEALTHWEEK#<id>#<date>``  ``TRAFFIC#<day>``       community.activity_store
+routed mention          ``ROUTED#<day>#<shard>``    ``<event_key>``         routing.journal
 ======================  ==========================  ======================  =========================
 
 ``<target>`` is ``<kind>:<system>:<id>`` (:func:`target_key`). ``gsi1``: every correction carries
@@ -54,6 +55,7 @@ __all__ = [
     "HEALTH_COMMUNITIES_GSI",
     "PROFILE_SK",
     "REJECTED",
+    "ROUTED_SHARDS",
     "SUPPRESSED",
     "THREAD",
     "Key",
@@ -80,6 +82,8 @@ __all__ = [
     "profile",
     "profile_pk",
     "rejected",
+    "routed",
+    "routed_pk",
     "subject",
     "target_key",
     "thread",
@@ -199,6 +203,21 @@ def idea_term(term: str) -> Key:
 
 def idea_entry(ref: str) -> Key:
     return {"pk": f"{IDEA_ENTRY}{ref}", "sk": "ENTRY"}
+
+
+ROUTED = "ROUTED#"
+ROUTED_SHARDS = 4
+
+
+def routed_pk(day: str, shard: int) -> str:
+    """One of a UTC day's :data:`ROUTED_SHARDS` partitions of routed mentions (``day`` is YYYY-MM-DD)."""
+    return f"{ROUTED}{day}#{shard}"
+
+
+def routed(day: str, event_key: str) -> Key:
+    """A routed mention: its day's partition, sharded by event key so a crisis does not heat one key."""
+    shard = int(hashlib.sha256(event_key.encode()).hexdigest()[:8], 16) % ROUTED_SHARDS
+    return {"pk": routed_pk(day, shard), "sk": event_key}
 
 
 def target_key(kind: str, system: str | None, record_id: str) -> str:

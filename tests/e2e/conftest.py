@@ -20,6 +20,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="module")
+def cli_mesh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalMesh]:
+    """A mesh the operator CLI finds (through TALKWORTHY_MESH_FILE), one per test module."""
+    endpoints = tmp_path_factory.mktemp("mesh") / "mesh.json"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TALKWORTHY_MESH_FILE", str(endpoints))
+        with LocalMesh(MeshConfig(ingress_port=0, trace_stream=None, endpoints_file=endpoints)) as mesh:
+            yield mesh
+    assert not endpoints.exists()  # a stopped mesh is not advertised
+
+
+@pytest.fixture(scope="module")
 def mesh() -> Iterator[LocalMesh]:
     with LocalMesh(MeshConfig(ingress_port=0, trace_stream=None)) as running:
         yield running

@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from infra.cli.app import app
-from infra.local.mesh import LocalMesh, MeshConfig
+from infra.local.mesh import LocalMesh
 
 DETAILS = Path(__file__).resolve().parents[2] / "events" / "details"
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def cli_mesh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalMesh]:
-    endpoints = tmp_path_factory.mktemp("mesh") / "mesh.json"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TALKWORTHY_MESH_FILE", str(endpoints))
-        with LocalMesh(MeshConfig(ingress_port=0, trace_stream=None, endpoints_file=endpoints)) as mesh:
-            yield mesh
-    assert not endpoints.exists()  # a stopped mesh is not advertised
 
 
 def _run(*args: str) -> str:

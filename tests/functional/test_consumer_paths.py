@@ -169,3 +169,25 @@ def test_concurrent_batches_of_one_consumer_log_their_own_record_keys(
     assert answers == {k: {"batchItemFailures": [{"itemIdentifier": k}]} for k in ("a", "b")}
     failures = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"handler failed"' in line]
     assert sorted((f["event_key"], f["correlation_id"]) for f in failures) == [("a", "corr-a"), ("b", "corr-b")]
+
+
+def test_what_a_replayed_event_leads_to_is_marked_as_the_same_replay(queues: dict[str, str]) -> None:
+    published = InMemoryPublisher()
+    archive = json.loads(_record("ok-1")["body"]) | {"replay-name": "talkworthy-replay-1"}  # EventBridge's own mark
+    marked = _record("ok-2")
+    body = json.loads(marked["body"])
+    body["detail"]["meta"]["replay"] = "talkworthy-replay-2-notify"  # a replay from the raw archive
+    _run(
+        _consumer(published),
+        queues["work-dlq"],
+        dict(_record("ok-1"), body=json.dumps(archive)),
+        dict(marked, body=json.dumps(body)),
+        _record("ok-3"),
+    )
+    assert [(d.meta.event_key, d.meta.replay) for d in published.published] == [
+        ("ok-1>echo", "talkworthy-replay-1"),
+        ("ok-2>echo", "talkworthy-replay-2-notify"),
+        ("ok-3>echo", None),
+    ]
+    assert Arrival("e", "talkworthy-replay-2-notify", 1).replay_notifies
+    assert not Arrival("e", "talkworthy-replay-1", 1).replay_notifies

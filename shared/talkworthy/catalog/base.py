@@ -35,6 +35,10 @@ class EventMeta(_Model):
     version: str = "1"
     occurred_at: datetime
     tenant: str | None = None
+    # Set on every event of an operator's replay and on what it causes (the consumer stamps the
+    # events a replayed event leads to): the replay's name.
+    # A name ending in ``-notify`` was started with ``--notify``: people are told again.
+    replay: str | None = Field(default=None, max_length=64, pattern=r"^[.\-_A-Za-z0-9]+$")
 
     def derive(self, producer: str, step: str, occurred_at: datetime | None = None) -> EventMeta:
         """Metadata for an event caused by this one: same correlation id, a key stable per step."""

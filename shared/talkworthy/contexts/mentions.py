@@ -2,7 +2,8 @@
 
 Idempotent under redelivery: enrichment's writes (profile, thread) are conditional on natural
 keys and return what the first delivery wrote; routing opens cases and flags leads through the
-CRM port keyed by the mention's event key; the events published carry keys derived from it.
+CRM port keyed by the mention's event key, and journals its decision keyed by it too; the events
+published carry keys derived from it.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from talkworthy.enrichment.sentiment import SentimentAnalyzer
     from talkworthy.identity.port import IdentityGraph
     from talkworthy.identity.threads import ThreadStore
+    from talkworthy.routing.journal import RoutingJournal
     from talkworthy.routing.source import RulesSource
     from talkworthy.subjects import SubjectStore
 
@@ -59,6 +61,10 @@ class MentionsPorts:
         return c.intent_classifier(self.config.intent_classifier, self.config.mesh_table)
 
     @cached_property
+    def journal(self) -> RoutingJournal:
+        return c.routing_journal(self.config.mesh_table)
+
+    @cached_property
     def rules(self) -> RulesSource:
         return c.rules_source(self.config.rules_parameter)
 
@@ -84,6 +90,7 @@ def route(event: MentionEnriched, ports: MentionsPorts, arrival: Arrival) -> Seq
         identities=ports.identities,
         subjects=ports.subjects,
         now=utc_now(),
+        journal=ports.journal,
     )
     return events
 

@@ -2,8 +2,10 @@
 
 A Slack message is kept (``notify/messages.py``) so an action on it can update it later.
 
-Sent at most once per event key; a replayed event (EventBridge archive replay) notifies nobody
-unless replays are allowed, so recovering events never floods people with old news.
+Sent at most once per event key; a replayed event (an archive replay, or ``talkworthy replay``
+from the raw archive, and whatever it leads to) notifies nobody unless replays are allowed
+(``notify_on_replay``) or the operator asked (``talkworthy replay --notify``), so recovering
+events never floods people with old news.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ def send_notification(
     notify_on_replay: bool = False,
 ) -> str | None:
     """Return the Slack message ref or e-mail id, or None when nothing was sent."""
-    if arrival.is_replay and not notify_on_replay:
+    if arrival.is_replay and not (notify_on_replay or arrival.replay_notifies):
         return None
 
     def send() -> dict[str, str]:

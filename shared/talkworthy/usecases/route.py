@@ -25,6 +25,7 @@ from talkworthy.catalog.actions import ActionName
 from talkworthy.crm.port import CaseRequest, Contact, CrmPort, LeadRequest
 from talkworthy.identity import IdentityGraph
 from talkworthy.routing import ContactContext, Decision, RulesDocument
+from talkworthy.routing.journal import RoutedMention, RoutingJournal
 from talkworthy.subjects import Subject, SubjectStore
 
 __all__ = ["PRODUCER", "route_mention"]
@@ -41,14 +42,18 @@ def route_mention(
     identities: IdentityGraph,
     subjects: SubjectStore,
     now: datetime,
+    journal: RoutingJournal | None = None,
 ) -> tuple[Decision, list[Detail]]:
     mention = event.mention
     decision = rules.decide(event)
+    context = None
     if decision.is_sales:  # the contact policy only ever vetoes sales outreach; only then is it worth a read
         profile = identities.get_profile(event.identity.profile_id)
         open_cases = crm.open_cases_for(event.identity.crm_contact_id, mention.author.email)
         context = ContactContext(open_cases=len(open_cases), last_support_at=profile.last_support_at, now=now)
         decision = rules.contact_policy.apply(decision, context)
+    if journal is not None:  # before any effect: a backtest sees what was decided even if an effect failed
+        journal.put(RoutedMention(routed_at=now, mention=event, decision=decision, contact=context))
     out: list[Detail] = []
     target = Target(kind="mention", id=event.meta.event_key)
     actions: list[ActionName] = list(OFFERED["mention"])
