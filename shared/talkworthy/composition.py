@@ -29,24 +29,35 @@ if TYPE_CHECKING:
     from talkworthy.idempotency import Once
     from talkworthy.identity.port import IdentityGraph
     from talkworthy.identity.threads import ThreadStore
+    from talkworthy.loop.store import LoopStore
     from talkworthy.notify.email import EmailPort
     from talkworthy.notify.links import ActionLinkSigner
     from talkworthy.notify.messages import SentMessages
     from talkworthy.notify.slack import ChatPort
+    from talkworthy.outreach.ledger import ContactLedger
     from talkworthy.people.source import DirectorySource
     from talkworthy.pollers.config import FeedConfig
     from talkworthy.pollers.cursor import CursorStore
     from talkworthy.pollers.poll import MentionSource
     from talkworthy.publishing import EventPublisher
+    from talkworthy.replies.router import ReplyRouter
     from talkworthy.routing.source import RulesSource
     from talkworthy.scheduling import SlaScheduler
-    from talkworthy.settings import CasesSettings, CrmSettings, IdeasSettings, NotifySettings, SlackSettings
+    from talkworthy.settings import (
+        CasesSettings,
+        CrmSettings,
+        IdeasSettings,
+        LoopSettings,
+        NotifySettings,
+        SlackSettings,
+    )
     from talkworthy.subjects import SubjectStore
 
 __all__ = [
     "baseline_store",
     "canny_api",
     "chat",
+    "contact_ledger",
     "contact_pressure",
     "corrections",
     "crm",
@@ -59,11 +70,13 @@ __all__ = [
     "identity_graph",
     "intent_classifier",
     "link_signer",
+    "loop_store",
     "mention_api",
     "once",
     "owner_channels",
     "people",
     "publisher",
+    "reply_router",
     "rules_source",
     "sent_messages",
     "sentiment_analyzer",
@@ -278,6 +291,8 @@ def owner_channels(owner_channels_json: str) -> dict[str, str]:
     if not isinstance(channels, dict) or not all(isinstance(v, str) for v in channels.values()):
         raise ConfigurationError('OWNER_CHANNELS_JSON must be an object {"<owner>": "<Slack channel id>"}')
     return {str(owner): channel for owner, channel in channels.items()}
+
+
 def idea_store(table: str) -> IdeaStore:
     from talkworthy.ideas.store_dynamodb import DynamoDbIdeaStore
 
@@ -301,3 +316,42 @@ def canny_api(config: IdeasSettings) -> CannyApi | None:
 
     key = aws_client("secretsmanager").get_secret_value(SecretId=config.canny_secret_arn)["SecretString"]
     return CannyApi(key, base_url=config.canny_api_url)
+
+
+@functools.cache
+def loop_store(table: str) -> LoopStore:
+    from talkworthy.loop.store_dynamodb import DynamoDbLoopStore
+
+    return DynamoDbLoopStore(dynamodb_table(table))
+
+
+@functools.cache
+def contact_ledger(table: str) -> ContactLedger:
+    from talkworthy.outreach.ledger_dynamodb import DynamoDbContactLedger
+
+    return DynamoDbContactLedger(dynamodb_table(table))
+
+
+@functools.cache
+def reply_router(config: LoopSettings) -> ReplyRouter:
+    """A port per configured platform (Discourse, X-style), and e-mail through SES when a sender is set."""
+    from talkworthy.replies.port import ReplyPort
+    from talkworthy.replies.router import ReplyRouter
+
+    ports: dict[str, ReplyPort] = {}
+    if config.discourse_url and config.discourse_api_key:
+        from talkworthy.replies.discourse import DiscourseReplyAdapter
+
+        ports["discourse"] = DiscourseReplyAdapter(
+            config.discourse_url, config.discourse_api_key, config.discourse_api_username
+        )
+    if config.social_api_url and config.social_bearer_token:
+        from talkworthy.replies.social import SocialReplyAdapter
+
+        ports["x"] = SocialReplyAdapter(config.social_api_url, config.social_bearer_token)
+    mail = None
+    if config.email_sender:
+        from talkworthy.replies.email import EmailReplyAdapter
+
+        mail = EmailReplyAdapter(email(config.email_sender))
+    return ReplyRouter(ports, mail)

@@ -28,6 +28,8 @@ intent correction       ``CORRECTION#<key>``        ``CORRECTION``          enri
 sent Slack message      ``MESSAGE#<channel:ts>``    ``MESSAGE``             notify.messages
 message of a target     ``MESSAGE#<target>``        ``TARGET``              notify.messages
 used action link        ``LINKUSE#<token digest>``  ``LINKUSE``             chalicelib.action_links
+case origin             ``ORIGIN#<system>:<id>``    ``ORIGIN``              loop.store_dynamodb
+case loop closure       ``LOOP#<system>:<id>``      ``LOOP``                loop.store_dynamodb
 ======================  ==========================  ======================  =========================
 
 ``<target>`` is ``<kind>:<system>:<id>`` (:func:`target_key`). ``gsi1``: every correction carries
@@ -66,8 +68,10 @@ __all__ = [
     "interaction",
     "ledger_pk",
     "link_use",
+    "loop",
     "message",
     "message_of_target",
+    "origin",
     "pace",
     "profile",
     "profile_pk",
@@ -97,6 +101,8 @@ SUPPRESSED = "SUPPRESSED#"
 def ledger_pk(person: str) -> str:
     """One person's contact ledger: sent messages sort by time (``<iso at>#<event key>``)."""
     return f"{LEDGER}{person}"
+
+
 CUSTOMER = "CUSTOMER#"
 CUSTOMER_EMAIL = "CUSTOMEREMAIL#"
 DUE = "DUE#"
@@ -172,6 +178,8 @@ def touches_pk(customer_id: str) -> str:
 
 def touch(customer_id: str, at: str, key: str) -> Key:
     return {"pk": touches_pk(customer_id), "sk": f"TOUCH#{at}#{key}"}
+
+
 def idea(ref: str) -> Key:
     return {"pk": f"{IDEA}{ref}", "sk": "IDEA"}
 
@@ -187,6 +195,8 @@ def idea_band(bucket_key: str) -> Key:
 
 def idea_signature(ref: str) -> Key:
     return {"pk": f"{IDEA_SIGNATURE}{ref}", "sk": "SIG"}
+
+
 def target_key(kind: str, system: str | None, record_id: str) -> str:
     return f"{kind}:{system or ''}:{record_id}"
 
@@ -209,3 +219,13 @@ def message_of_target(target: str) -> Key:
 
 def link_use(digest: str) -> Key:
     return {"pk": f"LINKUSE#{digest}", "sk": "LINKUSE"}
+
+
+def origin(ref: str) -> Key:
+    """Where a case came from, under ``<system>:<id>`` of each record the case is known as."""
+    return {"pk": f"ORIGIN#{ref}", "sk": "ORIGIN"}
+
+
+def loop(case: str) -> Key:
+    """A case's closure (``<system>:<id>`` of the case as opened): claimed once."""
+    return {"pk": f"LOOP#{case}", "sk": "LOOP"}

@@ -13,7 +13,15 @@ if TYPE_CHECKING:
     from talkworthy.catalog.actions import ActionCompleted, ActionRequested, ActionTaken, Actor, Target
     from talkworthy.catalog.base import Detail, EventMeta, Provenance, Score, utc_now
     from talkworthy.catalog.behavior import BehaviorObserved, DeviationDetected, DeviationReason, Expectation
-    from talkworthy.catalog.cases import CaseOpened, LeadFlagged, LoopClosed, RecordRef, SlaBreached, TicketClosed
+    from talkworthy.catalog.cases import (
+        CaseOpened,
+        CaseOrigin,
+        LeadFlagged,
+        LoopClosed,
+        RecordRef,
+        SlaBreached,
+        TicketClosed,
+    )
     from talkworthy.catalog.ideas import IdeaStatusChanged, IdeaSubmitted, IdeaVoted, Person
     from talkworthy.catalog.mention import (
         Author,
@@ -36,6 +44,7 @@ __all__ = [
     "Author",
     "BehaviorObserved",
     "CaseOpened",
+    "CaseOrigin",
     "Detail",
     "DeviationDetected",
     "DeviationReason",
@@ -68,7 +77,7 @@ _MODULES = {
     "actions": ("ActionCompleted", "ActionRequested", "ActionTaken", "Actor", "Target"),
     "base": ("Detail", "EventMeta", "Provenance", "Score", "utc_now"),
     "behavior": ("BehaviorObserved", "DeviationDetected", "DeviationReason", "Expectation"),
-    "cases": ("CaseOpened", "LeadFlagged", "LoopClosed", "RecordRef", "SlaBreached", "TicketClosed"),
+    "cases": ("CaseOpened", "CaseOrigin", "LeadFlagged", "LoopClosed", "RecordRef", "SlaBreached", "TicketClosed"),
     "ideas": ("IdeaStatusChanged", "IdeaSubmitted", "IdeaVoted", "Person"),
     "mention": (
         "Author",

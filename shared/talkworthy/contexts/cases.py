@@ -1,13 +1,16 @@
 """The cases context: SLA timers, escalation, and the actions people take on cases, mentions, leads.
 
-``Case.Opened`` starts the case's one-shot SLA schedule; ``Ticket.Closed`` cancels it;
-``Sla.Breached`` asks the escalation channel to act. ``Action.Taken`` on a case, mention or lead
-is performed here (``usecases/act.py``: claim and dismiss also stop the SLA timer), and so are
-the identity confirm/undo offered on those messages (decisions on ideas belong to the ideas
-context, retention answers to customers). Idempotent under redelivery: a timer is
-created under a name derived from the case (a second create is refused by Scheduler),
-cancelling a missing timer is a no-op, every action sets a state or writes once per key, and
-the events returned carry keys derived from the one handled, so notify acts on them once.
+``Case.Opened`` starts the case's one-shot SLA schedule and records where the case came from;
+``Ticket.Closed`` cancels the timer and closes the loop (``usecases/close_loop.py``: the customer
+is told once per case, where they came from); ``Sla.Breached`` asks the escalation channel to
+act. ``Action.Taken`` on a case, mention or lead is performed here (``usecases/act.py``: claim
+and dismiss also stop the SLA timer), and so are the identity confirm/undo offered on those
+messages (decisions on ideas belong to the ideas context, retention answers to customers).
+Idempotent under redelivery: a timer is created under a name derived from the case (a second
+create is refused by Scheduler), cancelling a missing timer is a no-op, every action sets a state
+or writes once per key, the events returned carry keys derived from the one handled, so notify
+acts on them once; an origin is a whole-item put, and a loop is closed by the one report that
+claims the case's closure with a conditional write.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from talkworthy.catalog import ActionTaken, CaseOpened, Detail, SlaBreached, Tic
 from talkworthy.consumer import Arrival, HandlerMap, on
 from talkworthy.settings import CasesSettings
 from talkworthy.usecases.act import act
+from talkworthy.usecases.close_loop import LoopPorts, close_loop, record_origin
 from talkworthy.usecases.sla import escalation_for, start_sla_timer, stop_sla_timer
 
 if TYPE_CHECKING:
@@ -68,6 +72,17 @@ class CasesPorts:
     def rules(self) -> RulesSource:
         return c.rules_source(self.config.rules_parameter)
 
+    @cached_property
+    def loop(self) -> LoopPorts:
+        from talkworthy.replies.texts import load_texts
+
+        return LoopPorts(
+            store=c.loop_store(self.config.mesh_table),
+            replies=c.reply_router(self.config),
+            ledger=c.contact_ledger(self.config.mesh_table),
+            texts=load_texts(),
+        )
+
     @property
     def people(self) -> Directory:
         return c.people(self.config.people_parameter).current()  # the override is re-read every minute
@@ -86,6 +101,15 @@ def start_timer(event: CaseOpened, ports: CasesPorts, arrival: Arrival) -> Seque
     return []
 
 
+def keep_origin(event: CaseOpened, ports: CasesPorts, arrival: Arrival) -> Sequence[Detail]:
+    record_origin(event, ports.loop.store)
+    return []
+
+
+def tell_customer(event: TicketClosed, ports: CasesPorts, arrival: Arrival) -> Sequence[Detail]:
+    return close_loop(event, ports.loop, utc_now())
+
+
 def stop_timer(event: TicketClosed, ports: CasesPorts, arrival: Arrival) -> Sequence[Detail]:
     stop_sla_timer(event, ports.scheduler)
     return []
@@ -102,6 +126,8 @@ def perform(taken: ActionTaken, ports: CasesPorts, arrival: Arrival) -> Sequence
 HANDLERS = HandlerMap[CasesPorts](
     on(CaseOpened, start_timer),
     on(TicketClosed, stop_timer),
+    on(CaseOpened, keep_origin),
+    on(TicketClosed, tell_customer),
     on(SlaBreached, escalate),
     on(ActionTaken, perform, where={"target": {"kind": ["case", "lead", "mention"]}}),
 )
