@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from talkworthy.identity.port import IdentityGraph
     from talkworthy.identity.threads import ThreadStore
     from talkworthy.loop.store import LoopStore
+    from talkworthy.loop.survey_links import SurveyLinkSigner
     from talkworthy.notify.email import EmailPort
     from talkworthy.notify.links import ActionLinkSigner
     from talkworthy.notify.messages import SentMessages
@@ -83,6 +84,7 @@ __all__ = [
     "sla_scheduler",
     "slack",
     "subjects",
+    "survey_link_signer",
     "thread_store",
 ]
 
@@ -216,6 +218,13 @@ def link_signer(key: str) -> ActionLinkSigner:
     from talkworthy.notify import ActionLinkSigner
 
     return ActionLinkSigner([key.encode()], ttl_seconds=7 * 24 * 3600)
+
+
+@functools.cache
+def survey_link_signer(key: str) -> SurveyLinkSigner:
+    from talkworthy.loop.survey_links import SurveyLinkSigner
+
+    return SurveyLinkSigner([key.encode()])
 
 
 @functools.cache

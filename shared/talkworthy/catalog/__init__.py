@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         SlaBreached,
         TicketClosed,
     )
+    from talkworthy.catalog.feedback import FeedbackReceived, SurveyDue, TicketReopened
     from talkworthy.catalog.ideas import IdeaStatusChanged, IdeaSubmitted, IdeaVoted, Person
     from talkworthy.catalog.mention import (
         Author,
@@ -51,6 +52,7 @@ __all__ = [
     "Engagement",
     "EventMeta",
     "Expectation",
+    "FeedbackReceived",
     "IdeaStatusChanged",
     "IdeaSubmitted",
     "IdeaVoted",
@@ -68,8 +70,10 @@ __all__ = [
     "Score",
     "Segment",
     "SlaBreached",
+    "SurveyDue",
     "Target",
     "TicketClosed",
+    "TicketReopened",
     "utc_now",
 ]
 
@@ -78,6 +82,7 @@ _MODULES = {
     "base": ("Detail", "EventMeta", "Provenance", "Score", "utc_now"),
     "behavior": ("BehaviorObserved", "DeviationDetected", "DeviationReason", "Expectation"),
     "cases": ("CaseOpened", "CaseOrigin", "LeadFlagged", "LoopClosed", "RecordRef", "SlaBreached", "TicketClosed"),
+    "feedback": ("FeedbackReceived", "SurveyDue", "TicketReopened"),
     "ideas": ("IdeaStatusChanged", "IdeaSubmitted", "IdeaVoted", "Person"),
     "mention": (
         "Author",
@@ -100,6 +105,9 @@ _DETAIL_TYPES = (
     ("cases", "TicketClosed"),
     ("cases", "SlaBreached"),
     ("cases", "LoopClosed"),
+    ("feedback", "SurveyDue"),
+    ("feedback", "TicketReopened"),
+    ("feedback", "FeedbackReceived"),
     ("ideas", "IdeaSubmitted"),
     ("ideas", "IdeaStatusChanged"),
     ("ideas", "IdeaVoted"),

@@ -42,6 +42,7 @@ class CaseOrigin(_Model):
     handle: str | None = None
     name: str | None = None
     email: str | None = None
+    segment: str | None = Field(default=None, description="their value segment then (feedback is measured per segment)")
     known_as: list[RecordRef] = Field(
         default_factory=list, description="the same case's records in other systems, if known when it opened"
     )

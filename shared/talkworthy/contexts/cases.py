@@ -15,17 +15,29 @@ claims the case's closure with a conditional write.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
+from datetime import timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from talkworthy import composition as c
-from talkworthy.catalog import ActionTaken, CaseOpened, Detail, SlaBreached, TicketClosed, utc_now
+from talkworthy.catalog import (
+    ActionTaken,
+    CaseOpened,
+    Detail,
+    SlaBreached,
+    SurveyDue,
+    TicketClosed,
+    TicketReopened,
+    utc_now,
+)
 from talkworthy.consumer import Arrival, HandlerMap, on
 from talkworthy.settings import CasesSettings
 from talkworthy.usecases.act import act
 from talkworthy.usecases.close_loop import LoopPorts, close_loop, record_origin
 from talkworthy.usecases.sla import escalation_for, start_sla_timer, stop_sla_timer
+from talkworthy.usecases.survey import SurveyPorts, cancel_survey, plan_survey, send_survey
 
 if TYPE_CHECKING:
     from talkworthy.crm.port import CrmPort
@@ -73,14 +85,30 @@ class CasesPorts:
         return c.rules_source(self.config.rules_parameter)
 
     @cached_property
+    def surveys(self) -> SurveyPorts | None:
+        """Surveys need an e-mail sender and a key to sign their rating links."""
+        config = self.config
+        if not config.email_sender or not config.action_link_key:
+            return None
+        return SurveyPorts(
+            scheduler=self.scheduler,
+            email=c.email(config.email_sender),
+            links=c.survey_link_signer(config.action_link_key),
+            links_base_url=config.public_base_url,
+            delay=timedelta(minutes=config.survey_delay_minutes),
+        )
+
+    @cached_property
     def loop(self) -> LoopPorts:
         from talkworthy.replies.texts import load_texts
 
+        surveys = self.surveys
         return LoopPorts(
             store=c.loop_store(self.config.mesh_table),
             replies=c.reply_router(self.config),
             ledger=c.contact_ledger(self.config.mesh_table),
             texts=load_texts(),
+            schedule_survey=functools.partial(plan_survey, surveys) if surveys is not None else None,
         )
 
     @property
@@ -110,6 +138,18 @@ def tell_customer(event: TicketClosed, ports: CasesPorts, arrival: Arrival) -> S
     return close_loop(event, ports.loop, utc_now())
 
 
+def survey(event: SurveyDue, ports: CasesPorts, arrival: Arrival) -> Sequence[Detail]:
+    if ports.surveys is not None:
+        send_survey(event, ports.loop, ports.surveys, utc_now())
+    return []
+
+
+def reopened(event: TicketReopened, ports: CasesPorts, arrival: Arrival) -> Sequence[Detail]:
+    if ports.surveys is not None:
+        cancel_survey(event, ports.loop, ports.surveys)
+    return []
+
+
 def stop_timer(event: TicketClosed, ports: CasesPorts, arrival: Arrival) -> Sequence[Detail]:
     stop_sla_timer(event, ports.scheduler)
     return []
@@ -128,6 +168,8 @@ HANDLERS = HandlerMap[CasesPorts](
     on(TicketClosed, stop_timer),
     on(CaseOpened, keep_origin),
     on(TicketClosed, tell_customer),
+    on(SurveyDue, survey),
+    on(TicketReopened, reopened),
     on(SlaBreached, escalate),
     on(ActionTaken, perform, where={"target": {"kind": ["case", "lead", "mention"]}}),
 )

@@ -14,7 +14,7 @@ __all__ = ["case_origin", "reply_origin"]
 _DISCOURSE_POST = re.compile(r"/t/[^/]+/(\d+)/(\d+)/?$")
 
 
-def case_origin(mention: Mention) -> CaseOrigin:
+def case_origin(mention: Mention, segment: str | None = None) -> CaseOrigin:
     url = str(mention.url) if mention.url else None
     thread, post_number = mention.thread_hint, None
     if mention.platform == "discourse" and url and (found := _DISCOURSE_POST.search(url)):
@@ -28,6 +28,7 @@ def case_origin(mention: Mention) -> CaseOrigin:
         handle=mention.author.handle,
         name=mention.author.name,
         email=mention.author.email,
+        segment=segment,
     )
 
 

@@ -57,6 +57,9 @@ class LoopStore(Protocol):
     def claim(self, case: RecordRef, event_key: str, ticket: RecordRef, at: datetime) -> Closure:
         """Claim the case's closure for ``event_key``; returns the closure as it is (maybe another's)."""
 
+    def closure(self, case: RecordRef) -> Closure | None:
+        """The case's closure as it is, if it was claimed."""
+
     def told(self, case: RecordRef, loop_closed: str, survey: str | None) -> None:
         """Record the outcome of the claimed closure."""
 
@@ -83,6 +86,10 @@ class InMemoryLoopStore:
         with self._lock:
             fresh = Closure(case=case, event_key=event_key, ticket=ticket, claimed_at=at)
             return self.closures.setdefault(ref_key(case), fresh)
+
+    def closure(self, case: RecordRef) -> Closure | None:
+        with self._lock:
+            return self.closures.get(ref_key(case))
 
     def told(self, case: RecordRef, loop_closed: str, survey: str | None) -> None:
         with self._lock:

@@ -59,12 +59,16 @@ class DynamoDbLoopStore:
             return closure
         return Closure.model_validate_json(current["doc"])
 
+    def closure(self, case: RecordRef) -> Closure | None:
+        found = dynamo.call(self._table.get_item, Key=keys.loop(ref_key(case)), ConsistentRead=True).get("Item")
+        return Closure.model_validate_json(found["doc"]) if found else None
+
     def _update(self, case: RecordRef, **changes: Any) -> None:
-        key = keys.loop(ref_key(case))
-        found = dynamo.call(self._table.get_item, Key=key, ConsistentRead=True).get("Item")
-        if not found:
+        current = self.closure(case)
+        if current is None:
             return
-        closure = Closure.model_validate_json(found["doc"]).model_copy(update=changes)
+        closure = current.model_copy(update=changes)
+        key = keys.loop(ref_key(case))
         dynamo.call(
             self._table.update_item,
             Key=key,

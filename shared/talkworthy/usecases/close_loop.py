@@ -45,8 +45,8 @@ class LoopPorts:
     ledger: ContactLedger
     texts: ReplyTexts
     policy: PressurePolicy = field(default_factory=PressurePolicy)
-    schedule_survey: Callable[[OriginRecord, TicketClosed, str], datetime | None] | None = None
-    """Plans the survey for an e-mail address (``None`` when none is planned)."""
+    schedule_survey: Callable[[OriginRecord, TicketClosed, str, datetime], datetime] | None = None
+    """Plans the survey to an e-mail address and says when it is due (``usecases/survey.py``)."""
 
 
 def record_origin(opened: CaseOpened, store: LoopStore) -> bool:
@@ -112,9 +112,8 @@ def close_loop(closed: TicketClosed, ports: LoopPorts, now: datetime) -> list[Lo
 
     survey_due, survey = None, None
     if ports.schedule_survey is not None and closed.status == "solved" and origin.email:
+        survey_due = ports.schedule_survey(record, closed, origin.email, now)
         survey = f"survey:{ref_key(record.case)}"
-        survey_due = ports.schedule_survey(record, closed, origin.email)
-        survey = survey if survey_due is not None else None
     done = LoopClosed(
         meta=EventMeta(
             event_key=key,

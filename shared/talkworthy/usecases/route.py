@@ -81,7 +81,7 @@ def route_mention(
                 sla_due=now + decision.sla if decision.sla else None,
                 origin_channel=mention.platform,
                 origin_url=str(mention.url) if mention.url else None,
-                origin=case_origin(mention),
+                origin=case_origin(mention, event.segment.tier),
             )
         )
         target = Target(kind="case", id=case.case_id, system=case.system)
