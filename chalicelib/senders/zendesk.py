@@ -1,4 +1,5 @@
-"""Zendesk event-subscription webhooks: a ticket moving to solved or closed becomes ``Ticket.Closed``.
+"""Zendesk event-subscription webhooks: a ticket moving to solved or closed becomes ``Ticket.Closed``;
+a solved ticket moving back to open, pending, hold or new becomes ``Ticket.Reopened``.
 
 Only webhooks subscribed to ticket events are supported. Trigger- or automation-connected webhooks
 send whatever body an admin wrote, without ``type``: they are refused (422) with a reason, so the
@@ -27,7 +28,7 @@ from chalicelib.senders._common import (
 )
 from chalicelib.senders.base import Inbound, SenderSecrets, UnusableBodyError, WebhookDelivery
 from chalicelib.signatures import verify_zendesk
-from talkworthy.catalog import RecordRef, TicketClosed
+from talkworthy.catalog import RecordRef, TicketClosed, TicketReopened
 
 __all__ = ["ZendeskSender"]
 
@@ -86,6 +87,16 @@ class ZendeskSender:
         ticket = validate(ZendeskTicket, envelope.detail, "detail")
         change = validate(ZendeskStatusChange, envelope.event, "event")
         current = change.current.lower()
+        if (change.previous or "").lower() == "solved" and current not in ("solved", "closed"):
+            with translating("ticket.status_changed"):
+                reopened = TicketReopened(
+                    meta=delivery.meta(envelope.id),
+                    ticket=RecordRef(system="zendesk", record_id=ticket.id),
+                    case=_mirrored_case(ticket.external_id),
+                    status=current,
+                    reopened_at=envelope.time,
+                )
+            return [Inbound(envelope.id, [reopened])]
         if current not in ("solved", "closed"):
             reason = f"ticket {ticket.id} moved to {current}, not solved or closed"
             return [Inbound(envelope.id, [], ignored=reason)]

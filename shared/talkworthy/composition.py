@@ -18,6 +18,7 @@ from talkworthy.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from talkworthy.crm.port import CrmPort
+    from talkworthy.customers.feedback import FeedbackStore
     from talkworthy.customers.pressure import ContactPressure
     from talkworthy.customers.store import BaselineStore
     from talkworthy.enrichment.corrections import CorrectionsStore
@@ -65,6 +66,7 @@ __all__ = [
     "cursor_store",
     "email",
     "feed_fetch",
+    "feedback_store",
     "feeds",
     "idea_deduper",
     "idea_store",
@@ -364,3 +366,10 @@ def reply_router(config: LoopSettings) -> ReplyRouter:
 
         mail = EmailReplyAdapter(email(config.email_sender))
     return ReplyRouter(ports, mail)
+
+
+@functools.cache
+def feedback_store(table: str) -> FeedbackStore:
+    from talkworthy.customers.feedback import DynamoDbFeedbackStore
+
+    return DynamoDbFeedbackStore(dynamodb_table(table))

@@ -30,6 +30,8 @@ message of a target     ``MESSAGE#<target>``        ``TARGET``              noti
 used action link        ``LINKUSE#<token digest>``  ``LINKUSE``             chalicelib.action_links
 case origin             ``ORIGIN#<system>:<id>``    ``ORIGIN``              loop.store_dynamodb
 case loop closure       ``LOOP#<system>:<id>``      ``LOOP``                loop.store_dynamodb
+survey answer           ``FEEDBACK#<person>``       ``<at>#<event_key>``    customers.feedback
+satisfaction tally      ``FEEDBACKSTAT#<ch>#<seg>`` ``TALLY``               customers.feedback
 ======================  ==========================  ======================  =========================
 
 ``<target>`` is ``<kind>:<system>:<id>`` (:func:`target_key`). ``gsi1``: every correction carries
@@ -60,6 +62,8 @@ __all__ = [
     "customer",
     "customer_email",
     "due_gsi",
+    "feedback",
+    "feedback_tally",
     "idea",
     "idea_band",
     "idea_notice",
@@ -229,3 +233,13 @@ def origin(ref: str) -> Key:
 def loop(case: str) -> Key:
     """A case's closure (``<system>:<id>`` of the case as opened): claimed once."""
     return {"pk": f"LOOP#{case}", "sk": "LOOP"}
+
+
+def feedback(person: str, sort: str) -> Key:
+    """One survey answer in a person's history (sorted by time)."""
+    return {"pk": f"FEEDBACK#{person}", "sk": sort}
+
+
+def feedback_tally(channel: str, segment: str) -> Key:
+    """The satisfaction tally of one channel and segment."""
+    return {"pk": f"FEEDBACKSTAT#{channel}#{segment}", "sk": "TALLY"}

@@ -22,6 +22,8 @@ def test_each_kind_has_its_own_partition_prefix() -> None:
         "idea_signature": keys.idea_signature("canny:p1")["pk"],
         "origin": keys.origin("zendesk:1")["pk"],
         "loop": keys.loop("zendesk:1")["pk"],
+        "feedback": keys.feedback("prf_1", "2026")["pk"],
+        "feedback_tally": keys.feedback_tally("twitter", "vip")["pk"],
     }
     prefixes = {kind: pk.partition("#")[0] for kind, pk in partitions.items()}
     assert len(set(prefixes.values())) == len(prefixes), prefixes

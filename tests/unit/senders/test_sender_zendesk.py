@@ -6,7 +6,7 @@ import pytest
 
 from chalicelib.senders import SENDERS, MalformedBodyError, UnusableBodyError
 from chalicelib.signatures import InvalidSignatureError, MissingSignatureError, StaleSignatureError
-from talkworthy.catalog import RecordRef, TicketClosed
+from talkworthy.catalog import RecordRef, TicketClosed, TicketReopened
 
 SENDER = SENDERS["zendesk"]
 
@@ -37,6 +37,23 @@ def test_a_ticket_mirroring_a_case_names_it_and_other_external_ids_do_not(hooks)
     for other in ("tw-0123abcd", "jira:OPS-1", "dynamodb:"):  # our own CRM key, an unknown system, no id
         body["detail"]["external_id"] = other
         assert SENDER.adapt(hooks.with_json(sample, body))[0].details[0].case is None
+
+
+def test_a_solved_ticket_moved_back_to_open_is_reopened(hooks):
+    sample = hooks.sample("zendesk", "ticket_solved")
+    body = hooks.body(sample)
+    body["event"] = {"previous": "SOLVED", "current": "OPEN"}
+    body["detail"]["external_id"] = "dynamodb:case-5f2e"
+    [item] = SENDER.adapt(hooks.with_json(sample, body))
+    [reopened] = item.details
+    assert isinstance(reopened, TicketReopened)
+    assert (reopened.ticket.record_id, reopened.status, reopened.case) == (
+        "48213",
+        "open",
+        RecordRef(system="dynamodb", record_id="case-5f2e"),
+    )
+    body["event"] = {"previous": "NEW", "current": "OPEN"}  # never solved: nothing to reopen
+    assert SENDER.adapt(hooks.with_json(sample, body))[0].details == []
 
 
 def test_closed_status_change_becomes_ticket_closed(hooks):
