@@ -281,6 +281,7 @@ class LocalMesh:
             "DiscourseApiUsername": REPLY_USERNAME,
             "SocialApiUrl": f"{self.replies.url}/x",
             "SocialBearerToken": self.secrets["social_bearer_token"],
+            "SurveyDelayMinutes": "0",  # locally the survey goes as soon as the scheduler looks (once a second)
             "LogLevel": self.config.log_level,
             **self.config.extra_parameters,
         }
