@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from loop_fixtures import CASE, NOW, TWEET, RecordingReplies, closed, opened
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from loop_fixtures import CASE, NOW, TWEET, ZENDESK, RecordingReplies, closed, opened
 
 from talkworthy.catalog import CaseOrigin, RecordRef
 from talkworthy.errors import PermanentError, RetryableError
@@ -140,3 +142,34 @@ def test_a_passing_failure_is_retried_and_then_replies_once(ports: LoopPorts, x:
     (done,) = close_loop(closed(), ports, NOW)  # the same delivery, retried by SQS
     assert done.told
     assert len(x.posted) == 1
+
+
+REPORTS = [
+    (ZENDESK, "zendesk:evt-1", None),  # Zendesk: the ticket the case is known as
+    (ZENDESK, "zendesk:evt-2", None),  # Zendesk again: solved, then closed
+    (CASE, "dynamodb:resolve-1", None),  # the built-in CRM's Resolve
+    (RecordRef(system="hubspot", record_id="77"), "hubspot:1", CASE),  # a HubSpot ticket naming the case
+    (RecordRef(system="intercom", record_id="c-9"), "intercom:1", CASE),
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(REPORTS), min_size=1, max_size=12))
+def test_whatever_reports_arrive_in_whatever_order_the_customer_is_told_once(reports: list) -> None:  # type: ignore[type-arg]
+    x = RecordingReplies("x")
+    ports = LoopPorts(
+        store=InMemoryLoopStore(),
+        replies=ReplyRouter({"x": x}, None),
+        ledger=InMemoryContactLedger(),
+        texts=load_texts(),
+    )
+    record_origin(opened(), ports.store)
+    emitted = [done for ticket, key, case in reports for done in close_loop(closed(ticket, key, case=case), ports, NOW)]
+    assert len(x.posted) == 1
+    assert {done.meta.event_key for done in emitted} == {"loop:dynamodb:case-5f2e"}
+    assert len({done.model_dump_json() for done in emitted}) == 1  # a redelivery repeats the same Loop.Closed
+    first_key = reports[0][1]
+    assert len(emitted) == sum(1 for _, key, _ in reports if key == first_key)  # only the claimant emits
+    ledger = ports.ledger
+    assert isinstance(ledger, InMemoryContactLedger)
+    assert len(ledger.entries["prf_dana"]) == 1
