@@ -8,7 +8,8 @@ close, or a second system reporting the same closure, closes the loop once.
 
 The claimant replies through the port the origin calls for (Discourse, an X-style platform, or
 e-mail when there is no public thread), with the template for the channel and outcome, and counts
-the message in the contact-pressure ledger (transactional: counted, never capped). When no
+the message in the contact-pressure ledger (transactional: counted, never capped); the solved
+support contact is recorded there too, which starts the quiet period before any outreach. When no
 channel can reach the person, or the platform refuses the reply, the customer is not told and the
 reason is recorded in the ledger as a suppression. Either way the outcome is stored on the
 closure and ``Loop.Closed`` is returned under a key per case (``loop:<system>:<id>``).
@@ -86,6 +87,8 @@ def close_loop(closed: TicketClosed, ports: LoopPorts, now: datetime) -> list[Lo
     route = ports.replies.choose(origin)
     person = person_of(record)
     key = f"loop:{ref_key(record.case)}"
+    # the support contact ends here: the quiet period before any outreach starts now
+    ports.ledger.record(Entry(person, closed.closed_at, "support", "crm", f"{key}:solved", "ticket solved"))
     told, reply_url, suppressed = False, None, None
     if route is None:
         suppressed = f"no_reply_channel: no reply port for {origin.platform} and no e-mail known"

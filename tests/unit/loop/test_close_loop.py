@@ -55,8 +55,9 @@ def test_a_solved_ticket_is_answered_on_the_tweet_and_counted_as_transactional(
     )
     ledger = ports.ledger
     assert isinstance(ledger, InMemoryContactLedger)
-    ((entry,),) = ledger.entries.values()
-    assert (entry.person, entry.kind, entry.channel) == ("prf_dana", "transactional", "social_reply")
+    support, reply = ledger.entries["prf_dana"]
+    assert (reply.kind, reply.channel) == ("transactional", "social_reply")
+    assert (support.kind, support.at) == ("support", NOW)  # the quiet period before outreach starts
 
 
 def test_a_redelivered_close_returns_the_same_loop_closed_and_replies_once(
@@ -122,7 +123,7 @@ def test_nobody_reachable_is_a_recorded_suppression_not_a_silence(ports: LoopPor
     assert isinstance(ledger, InMemoryContactLedger)
     ((kept,),) = [ledger.suppressed]
     assert kept.reason == done.suppressed
-    assert not ledger.entries
+    assert [e.kind for e in ledger.entries["prf_dana"]] == ["support"]  # nothing was sent
 
 
 def test_a_refused_reply_is_suppressed_with_its_reason(ports: LoopPorts, x: RecordingReplies) -> None:
@@ -172,4 +173,4 @@ def test_whatever_reports_arrive_in_whatever_order_the_customer_is_told_once(rep
     assert len(emitted) == sum(1 for _, key, _ in reports if key == first_key)  # only the claimant emits
     ledger = ports.ledger
     assert isinstance(ledger, InMemoryContactLedger)
-    assert len(ledger.entries["prf_dana"]) == 1
+    assert [e.kind for e in ledger.entries["prf_dana"]] == ["support", "transactional"]

@@ -87,7 +87,7 @@ def test_the_survey_goes_once_by_email_with_a_signed_link_per_rating(loop: LoopP
     assert sent.html.count("https://in.example/surveys/") == 5
     ledger = loop.ledger
     assert isinstance(ledger, InMemoryContactLedger)
-    assert [e.kind for e in ledger.entries["prf_dana"]] == ["transactional", "survey"]
+    assert [e.kind for e in ledger.entries["prf_dana"]] == ["support", "transactional", "survey"]
     token = sent.html.split("https://in.example/surveys/")[1].split('"')[0]
     answer = surveys.links.verify(token, later.timestamp())
     assert (answer.case, answer.profile_id, answer.channel) == (CASE, "prf_dana", "twitter")
