@@ -20,7 +20,7 @@ from infra.local.mesh import LocalMesh
 from infra.samples import WebhookSample, signed_request
 from talkworthy.catalog import EventMeta, RecordRef, TicketClosed, utc_now
 
-__all__ = ["close_the_loop"]
+__all__ = ["close_the_loop", "zendesk_update"]
 
 
 def _events(mesh: LocalMesh, detail_type: str) -> list[dict[str, Any]]:
@@ -37,7 +37,7 @@ def _send(mesh: LocalMesh, sample: WebhookSample) -> int:
     return requests.post(f"{mesh.ingress_url}{path}", data=body, headers=headers, timeout=10).status_code
 
 
-def _zendesk(sample: WebhookSample, case_id: str, event_id: str, previous: str, current: str) -> WebhookSample:
+def zendesk_update(sample: WebhookSample, case_id: str, event_id: str, previous: str, current: str) -> WebhookSample:
     """Zendesk's status change of the ticket that mirrors the case (its external_id names it)."""
     body = json.loads(sample.body)
     body["id"] = event_id
@@ -92,7 +92,7 @@ def close_the_loop(
         return
     case, solved_sample = cases[0], samples[loop["solved_in"]]
     case_id, handle = case["case"]["record_id"], case["origin"]["handle"]
-    solved = _zendesk(solved_sample, case_id, "01JD3XK2M4Q6R8T0V2W4DEMO01", "OPEN", "SOLVED")
+    solved = zendesk_update(solved_sample, case_id, "01JD3XK2M4Q6R8T0V2W4DEMO01", "OPEN", "SOLVED")
     say(f"    Support solved Zendesk ticket {json.loads(solved.body)['detail']['id']}, which mirrors case {case_id}.")
     if _send(mesh, solved) != 202:
         failures.append("close the loop: Zendesk's solved ticket was not accepted")
@@ -128,7 +128,7 @@ def close_the_loop(
         failures.append("close the loop: a second click on the survey was accepted")
 
     _send(mesh, solved)  # Zendesk delivers the same event again
-    _send(mesh, _zendesk(solved_sample, case_id, "01JD3XK2M4Q6R8T0V2W4DEMO02", "SOLVED", "CLOSED"))
+    _send(mesh, zendesk_update(solved_sample, case_id, "01JD3XK2M4Q6R8T0V2W4DEMO02", "SOLVED", "CLOSED"))
     _resolve_in_builtin_crm(mesh, case_id)
     mesh.wait_idle(timeout=60)
     twice = len(mesh.replies.replies()) != 1 or len(_events(mesh, "Loop.Closed")) != 1 or len(_surveys(mesh)) != 1

@@ -4,8 +4,6 @@ second system sends nothing twice."""
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import re
 import time
 from typing import Any
@@ -13,6 +11,7 @@ from typing import Any
 import requests
 
 from infra.demo import seed, send_sample
+from infra.demo_loop import zendesk_update
 from infra.local.mesh import LocalMesh
 from infra.samples import load_webhook_samples
 from talkworthy.catalog import EventMeta, RecordRef, TicketClosed, utc_now
@@ -25,12 +24,7 @@ def _sample(name: str) -> Any:
 
 def _zendesk(case_id: str, event_id: str, previous: str = "OPEN", current: str = "SOLVED") -> Any:
     """Zendesk's status change for a ticket mirroring the case (external_id names it)."""
-    sample = _sample("zendesk/ticket_solved")
-    body = json.loads(sample.body)
-    body["id"] = event_id
-    body["detail"]["external_id"] = f"dynamodb:{case_id}"
-    body["event"] = {"previous": previous, "current": current}
-    return dataclasses.replace(sample, body=json.dumps(body).encode())
+    return zendesk_update(_sample("zendesk/ticket_solved"), case_id, event_id, previous, current)
 
 
 def _events(mesh: LocalMesh, detail_type: str) -> list[dict[str, Any]]:
