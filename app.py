@@ -10,7 +10,7 @@ from chalice import Chalice, Response
 from chalice.app import Request
 
 from chalicelib.openapi import openapi_document
-from chalicelib.wiring import action_links, ingress, respond, to_http_request
+from chalicelib.wiring import action_links, ingress, respond, surveys, to_http_request
 from talkworthy.settings import IngressSettings
 
 SETTINGS = IngressSettings
@@ -72,6 +72,25 @@ def action_link_confirm(token: str) -> Response:
     """The confirmation form's submit: the action, once per link."""
     context = app.current_request.context or {}
     page = action_links().act(token, str(context.get("requestId") or uuid.uuid4()))
+    return _html(page.status, page.body)
+
+
+@app.route("/surveys/{token}", methods=["GET"])
+def survey_page(token: str) -> Response:
+    """A survey rating link: the rating preselected and a comment box; reading it records nothing."""
+    page = surveys().page(token)
+    return _html(page.status, page.body)
+
+
+@app.route("/surveys/{token}", methods=["POST"], content_types=WEBHOOK_CONTENT_TYPES)
+def survey_answer(token: str) -> Response:
+    """The survey form's submit: the rating and comment, once per survey."""
+    request = app.current_request
+    context = request.context or {}
+    raw = request.raw_body or b""
+    page = surveys().answer(
+        token, raw if isinstance(raw, bytes) else raw.encode(), str(context.get("requestId") or uuid.uuid4())
+    )
     return _html(page.status, page.body)
 
 

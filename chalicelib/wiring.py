@@ -21,13 +21,14 @@ from chalicelib.action_links import ActionLinks
 from chalicelib.ingress import HttpRequest, Ingress, IngressResponse, InProgressError
 from chalicelib.senders import SENDERS
 from chalicelib.senders.base import Inbound, SenderSecrets, WebhookDelivery
+from chalicelib.surveys import SurveyPages
 from talkworthy.clients import aws_client
 from talkworthy.errors import RetryableError
 from talkworthy.idempotency import AlreadyInProgressError, DynamoDbOnce
 from talkworthy.publishing import EventBridgePublisher, EventPublisher
 from talkworthy.settings import IngressSettings
 
-__all__ = ["action_links", "ingress", "to_http_request"]
+__all__ = ["action_links", "ingress", "surveys", "to_http_request"]
 
 logger = Logger(service="ingress")
 DEDUPE_SECONDS = 7 * 24 * 3600  # longer than any sender's retry schedule (Standard Webhooks: ~3 days)
@@ -161,6 +162,14 @@ def action_links() -> ActionLinks:
 
     _, publish_once = ingress()
     return ActionLinks(link_signer(settings().action_link_key), publish_once)
+
+
+@functools.cache
+def surveys() -> SurveyPages:
+    from talkworthy.composition import survey_link_signer
+
+    _, publish_once = ingress()
+    return SurveyPages(survey_link_signer(settings().action_link_key), publish_once)
 
 
 def to_http_request(request: Request, source: str, path: str, path_params: Mapping[str, str]) -> HttpRequest:

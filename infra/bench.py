@@ -126,6 +126,7 @@ def main() -> int:
     from infra.bench_customers import customers_costs
     from infra.bench_flows import ingress_costs, mention_costs
     from infra.bench_ideas import idea_costs
+    from infra.bench_loop import closure_costs
     from infra.intent.bench import intent_figures
     from infra.local.mesh import HANDLER_LOG
 
@@ -138,6 +139,7 @@ def main() -> int:
     results["intent"] = intent_figures(per_call_seconds)
     results["actions"] = action_costs()
     results["customers"] = customers_costs(per_call_seconds)
+    results["loop"] = closure_costs()
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     _print(results)
     print(f"\nwritten to {RESULTS.name}; the handlers' logs of the meshes measured: {HANDLER_LOG}")

@@ -12,12 +12,15 @@ what each is billed on, the way the service bills it:
   the units it would have written. Sizes use DynamoDB's rule: attribute names plus values.
 - EventBridge: one event per ``PutEvents`` entry (per started 64 KB).
 - Data Firehose: per record, rounded up to 5 KB; S3 ``PutObject``: per request.
+- SES: per message sent (``SendEmail``); EventBridge Scheduler: per schedule created, as if each
+  fires once (a cancelled one is not billed: an upper bound).
 
 :func:`usage_cost` prices a per-mention :class:`Usage` with the us-east-1 list prices from
 PERFORMANCE.md. What a run cannot observe is an assumption stated here: consumers receive SQS
 batches of :data:`AVERAGE_BATCH` (one ``SendMessage`` by the rule, one receive and one batch
 delete per batch); a handler runs for its measured CPU plus :data:`AWS_CALL_SECONDS` per AWS call
-and :data:`SLACK_CALL_SECONDS` per Slack Web API call; each invocation also logs Lambda's own
+and :data:`SLACK_CALL_SECONDS` per Slack Web API call or reply posted on a community or social
+platform (``reply_calls``); each invocation also logs Lambda's own
 START/END/REPORT lines.
 """
 
@@ -55,6 +58,8 @@ PRICE = {
     "firehose_per_gb": 0.029,
     "s3_per_put": 5.0e-6,
     "logs_per_gb": 0.50,
+    "ses_per_email": 0.10e-3,
+    "scheduler_per_invocation": 1.00e-6,
 }
 MEMORY_GB = 0.25
 AVERAGE_BATCH = 5
@@ -170,6 +175,9 @@ class Usage:
     s3_puts: float = 0
     aws_calls: float = 0
     slack_calls: float = 0
+    reply_calls: float = 0
+    emails: float = 0
+    schedules: float = 0
     log_bytes: float = 0
     calls: dict[str, float] = field(default_factory=dict)
 
@@ -201,7 +209,8 @@ def _lambda_invocations(usage: Usage) -> float:
 def usage_cost(usage: Usage, cpu_seconds: float) -> dict[str, float]:
     """USD for the usage of one mention (``cpu_seconds``: measured handler CPU for it)."""
     invocations = _lambda_invocations(usage)
-    seconds = cpu_seconds + AWS_CALL_SECONDS * usage.aws_calls + SLACK_CALL_SECONDS * usage.slack_calls
+    outside_calls = usage.slack_calls + usage.reply_calls
+    seconds = cpu_seconds + AWS_CALL_SECONDS * usage.aws_calls + SLACK_CALL_SECONDS * outside_calls
     firehose_objects = usage.firehose_billed_bytes / FIREHOSE_BUFFER_BYTES
     return {
         "api": usage.api_requests * PRICE["http_api_per_request"],
@@ -213,6 +222,8 @@ def usage_cost(usage: Usage, cpu_seconds: float) -> dict[str, float]:
         "archive": usage.firehose_billed_bytes / _GB * PRICE["firehose_per_gb"]
         + (usage.s3_puts + firehose_objects) * PRICE["s3_per_put"],
         "logs": (usage.log_bytes + invocations * PLATFORM_LOG_BYTES) / _GB * PRICE["logs_per_gb"],
+        "email": usage.emails * PRICE["ses_per_email"],
+        "scheduler": usage.schedules * PRICE["scheduler_per_invocation"],
     }
 
 
@@ -264,6 +275,10 @@ class Meter:
             usage.firehose_billed_bytes += sum(math.ceil(len(r["Data"]) / 5120) * 5120 for r in records)
         elif name == "s3:PutObject":
             usage.s3_puts += 1
+        elif name in ("sesv2:SendEmail", "ses:SendEmail") and response:  # a refused message is not billed
+            usage.emails += 1
+        elif name == "scheduler:CreateSchedule" and response:  # nor a schedule that already existed
+            usage.schedules += 1
 
     @contextmanager
     def watching(self) -> Iterator[Meter]:

@@ -14,6 +14,7 @@ import requests
 import yaml
 
 from infra.demo_community import community_demo
+from infra.demo_loop import close_the_loop
 from infra.local.mesh import HANDLER_LOG, LocalMesh, MeshConfig
 from infra.local.template import REPO_ROOT
 from infra.narrate import by_delivery, tell
@@ -254,6 +255,7 @@ def run_demo(scenarios: Path = SCENARIOS, mesh: LocalMesh | None = None) -> list
                 )
         _retention(mesh, scenario, failures)
         community_demo(mesh, failures)
+        close_the_loop(mesh, scenario, samples, failures)
         for name in scenario.get("duplicates", []):
             answer = send_sample(mesh.ingress_url, samples[name], secrets)
             if answer.status_code != 200 or answer.json().get("published") != 0:

@@ -1,9 +1,14 @@
-"""Zendesk event-subscription webhooks: a ticket moving to solved or closed becomes ``Ticket.Closed``.
+"""Zendesk event-subscription webhooks: a ticket moving to solved or closed becomes ``Ticket.Closed``;
+a solved ticket moving back to open, pending, hold or new becomes ``Ticket.Reopened``.
 
 Only webhooks subscribed to ticket events are supported. Trigger- or automation-connected webhooks
 send whatever body an admin wrote, without ``type``: they are refused (422) with a reason, so the
 misconfiguration shows up in Zendesk's activity log instead of being silently dropped.
 Dedupe key: the body ``id`` (the event id, the same on every retry).
+
+A ticket that mirrors a case kept in another system names it in its ``external_id`` as
+``<system>:<case id>`` (``dynamodb:case-5f2e``); ``Ticket.Closed.case`` then carries it, so the
+close finds the case's origin and closes its loop once, whichever system reports it.
 """
 
 from __future__ import annotations
@@ -23,12 +28,13 @@ from chalicelib.senders._common import (
 )
 from chalicelib.senders.base import Inbound, SenderSecrets, UnusableBodyError, WebhookDelivery
 from chalicelib.signatures import verify_zendesk
-from talkworthy.catalog import RecordRef, TicketClosed
+from talkworthy.catalog import RecordRef, TicketClosed, TicketReopened
 
 __all__ = ["ZendeskSender"]
 
 _PREFIX = "zen:event-type:"
 _STATUS_CHANGED = _PREFIX + "ticket.status_changed"
+MIRRORED_SYSTEMS = frozenset({"dynamodb", "salesforce", "hubspot", "intercom"})
 
 
 class ZendeskEnvelope(VendorModel):
@@ -49,6 +55,7 @@ class ZendeskTicket(VendorModel):
     """``detail`` of a ticket event; Zendesk sends the ids as strings."""
 
     id: Id
+    external_id: Name | None = None
     subject: Name | None = None
     requester_id: Id | None = None
     via: ZendeskVia | None = None
@@ -80,6 +87,16 @@ class ZendeskSender:
         ticket = validate(ZendeskTicket, envelope.detail, "detail")
         change = validate(ZendeskStatusChange, envelope.event, "event")
         current = change.current.lower()
+        if (change.previous or "").lower() == "solved" and current not in ("solved", "closed"):
+            with translating("ticket.status_changed"):
+                reopened = TicketReopened(
+                    meta=delivery.meta(envelope.id),
+                    ticket=RecordRef(system="zendesk", record_id=ticket.id),
+                    case=_mirrored_case(ticket.external_id),
+                    status=current,
+                    reopened_at=envelope.time,
+                )
+            return [Inbound(envelope.id, [reopened])]
         if current not in ("solved", "closed"):
             reason = f"ticket {ticket.id} moved to {current}, not solved or closed"
             return [Inbound(envelope.id, [], ignored=reason)]
@@ -91,9 +108,16 @@ class ZendeskSender:
                 status="closed" if current == "closed" else "solved",
                 requester_id=ticket.requester_id,
                 origin_channel=ticket.via.channel if ticket.via else None,
+                case=_mirrored_case(ticket.external_id),
                 closed_at=envelope.time,
             )
         return [Inbound(envelope.id, [closed])]
+
+
+def _mirrored_case(external_id: str | None) -> RecordRef | None:
+    """The case a ticket mirrors: ``external_id`` ``<system>:<id>`` naming a system of record."""
+    system, _, record_id = (external_id or "").partition(":")
+    return RecordRef(system=system, record_id=record_id) if system in MIRRORED_SYSTEMS and record_id else None
 
 
 def _not_routed(event_type: str) -> str:

@@ -29,6 +29,7 @@ from infra.local.canny_standin import CANNY_PREFIX, CannyStandIn
 from infra.local.handler_logs import HandlerLogs
 from infra.local.outbox import Outbox, Person
 from infra.local.provision import ProvisionedStack, provision
+from infra.local.reply_sink import ReplySink
 from infra.local.runtime import LocalFunction, QueueWorker, ScheduleWorker
 from infra.local.scheduler import OneShotScheduler
 from infra.local.slack_sink import SlackSink
@@ -47,6 +48,7 @@ __all__ = [
 ]
 
 DEV_SECRETS = Path(__file__).with_name("dev-secrets.json")
+REPLY_USERNAME = "acme-support"  # the brand's community account the local replies are posted as
 HANDLER_LOG = REPO_ROOT / ".talkworthy" / "logs" / "mesh.log"
 _REGION = "us-east-1"
 _ACCOUNT = "123456789012"
@@ -101,6 +103,12 @@ class LocalMesh:
         self.canny = CannyStandIn(self.canny_api_key)
         self.canny.load_samples([REPO_ROOT / "events" / "webhooks", REPO_ROOT / "events" / "demo" / "webhooks"])
         self.sink.canny = self.canny
+        self.replies = ReplySink(
+            host=self.config.host,
+            api_key=self.secrets["discourse_api_key"],
+            api_username=REPLY_USERNAME,
+            bearer_token=self.secrets["social_bearer_token"],
+        )
         self.stack: ProvisionedStack
         self.functions: dict[str, LocalFunction] = {}
         self.moto_url = ""
@@ -137,6 +145,7 @@ class LocalMesh:
             self._cold_start()
             self.session = boto3.Session(region_name=_REGION)
             self.sink.start()
+            self.replies.start()
             self.stack = provision(
                 self.session,
                 stack_name=self.config.stack_name,
@@ -165,6 +174,7 @@ class LocalMesh:
             self.trace.note(f"embedded AWS  {self.moto_url}")
             self.trace.note(f"Slack sink    {self.sink.url}")
             self.trace.note(f"Canny API     {self.sink.url}{CANNY_PREFIX}  (board: {self.sink.url}/_canny/posts)")
+            self.trace.note(f"reply sink    {self.replies.url}/discourse, {self.replies.url}/x")
             self.trace.note(f"ingress       {self.ingress_url}")
             if self.config.handler_log:
                 self.trace.note(f"handler logs  {self.config.handler_log}")
@@ -194,6 +204,7 @@ class LocalMesh:
             while self._inflight and time.monotonic() < deadline:
                 time.sleep(0.05)
         self.sink.stop()
+        self.replies.stop()
         if self._moto is not None:
             self._moto.terminate()
             try:
@@ -288,6 +299,12 @@ class LocalMesh:
             "CannyApiKey": self.canny_api_key,  # every Canny delivery is checked against the stand-in
             "CannyApiUrl": f"{self.sink.url}{CANNY_PREFIX.rstrip('/')}",
             "CannyChangerId": "local-canny-admin",
+            "DiscourseUrl": f"{self.replies.url}/discourse",  # replies where a case came from
+            "DiscourseApiKey": self.secrets["discourse_api_key"],
+            "DiscourseApiUsername": REPLY_USERNAME,
+            "SocialApiUrl": f"{self.replies.url}/x",
+            "SocialBearerToken": self.secrets["social_bearer_token"],
+            "SurveyDelayMinutes": "0",  # locally the survey goes as soon as the scheduler looks (once a second)
             "LogLevel": self.config.log_level,
             **self._community_parameters(),
             **self.config.extra_parameters,
@@ -560,7 +577,7 @@ class LocalMesh:
 
         people = [Person(p.slack, p.name, p.role) for p in load_default_directory().people if p.slack]
         signing = self.secrets["webhooks"]["slack"]["signing"][0]
-        return Outbox(self.ingress_url, signing, people, emails=self.inbox)
+        return Outbox(self.ingress_url, signing, people, emails=self.inbox, replies=self.replies.replies)
 
     def inbox(self) -> list[dict[str, Any]]:
         """The e-mails sent through the embedded SES as ``{to, subject, html}``, oldest first."""

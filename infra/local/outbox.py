@@ -7,7 +7,8 @@ button (or choosing from a menu, or submitting a modal) posts to the ingress exa
 would: the interactivity payload form-encoded, signed with the signing secret
 (``X-Slack-Signature``, ``X-Slack-Request-Timestamp``), a ``response_url`` pointing back at the
 sink and a ``trigger_id`` the sink accepts in ``views.open``. Who clicks is chosen on the page
-from the people directory.
+from the people directory. Replies posted on the local Discourse and X stand-ins
+(``infra/local/reply_sink.py``) are listed under "Public replies".
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from urllib.parse import urlencode
 import requests
 
 from chalicelib.signatures import sign_slack
-from infra.local.outbox_render import render_email, render_message, render_view
+from infra.local.outbox_render import render_email, render_message, render_reply, render_view
 
 __all__ = ["Outbox", "Person"]
 
@@ -44,6 +45,7 @@ class Outbox:
     signing_secret: str
     people: Sequence[Person]
     emails: Callable[[], list[dict[str, Any]]] = list
+    replies: Callable[[], list[dict[str, Any]]] = list  # public replies on Discourse and X (the reply sink)
     triggers: dict[str, float] = field(default_factory=dict)
     answers: list[dict[str, Any]] = field(default_factory=list)  # what the ingress answered, newest last
 
@@ -158,6 +160,10 @@ class Outbox:
         emails = self.emails()
         inbox = "".join(render_email(e) for e in reversed(emails)) or '<p class="empty">No e-mail sent yet.</p>'
         parts.append(f'<section class="inbox"><h2>Inbox ({len(emails)})</h2>{inbox}</section>')
+        replies = self.replies()
+        if replies:
+            posted = "".join(render_reply(r) for r in reversed(replies))
+            parts.append(f'<section class="inbox replies"><h2>Public replies ({len(replies)})</h2>{posted}</section>')
         if view is not None:
             parts.append(f'<div class="overlay">{render_view(view)}</div>')
         return "".join(parts)

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
-__all__ = ["render_email", "render_message", "render_view"]
+__all__ = ["render_email", "render_message", "render_reply", "render_view"]
 
 _BOLD = re.compile(r"\*([^*\n]+)\*")
 _MENTION = re.compile(r"&lt;@([UW][A-Z0-9]+)&gt;")
@@ -154,4 +154,14 @@ def render_email(email: Mapping[str, Any]) -> str:
         f'<article class="email"><div class="meta">To <b>{html.escape(email.get("to", ""))}</b></div>'
         f'<h3 class="subject">{html.escape(email.get("subject", ""))}</h3>'
         f'<div class="email-body">{email.get("html", "")}</div></article>'
+    )
+
+
+def render_reply(reply: Mapping[str, Any]) -> str:
+    """A public reply on the local Discourse or X stand-in: where, in answer to what, the text."""
+    where = {"discourse": "Discourse topic", "x": "X, in reply to"}.get(str(reply.get("platform")), "")
+    return (
+        f'<article class="email reply" data-platform="{html.escape(str(reply.get("platform", "")))}">'
+        f'<div class="meta">{html.escape(where)} {html.escape(str(reply.get("in_reply_to", "")))}</div>'
+        f'<p class="reply-text">{html.escape(str(reply.get("text", "")))}</p></article>'
     )

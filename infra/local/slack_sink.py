@@ -41,8 +41,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from infra.local.discourse_sink import DiscourseReportsSink
 from infra.local.canny_standin import CANNY_PREFIX, CannyStandIn
+from infra.local.discourse_sink import DiscourseReportsSink
 from infra.local.outbox import Outbox
 from infra.local.slack_files import SlackFiles
 

@@ -11,12 +11,13 @@ from typing import TextIO
 
 __all__ = ["Trace", "redact_path"]
 
-_TOKEN_SEGMENT = re.compile(r"^(/webhooks/[^/]+)/.+$")
+_TOKEN_SEGMENT = re.compile(r"^(/webhooks/[^/]+|/actions|/surveys)/.+$")
 
 
 def redact_path(path: str) -> str:
     """A request path fit for a log line: the ``/webhooks/{source}/{token}`` token (a secret, e.g.
-    Canny's) and every query value are masked, as the cloud's access log records the route key."""
+    Canny's), an e-mail link's token (``/actions/{token}``, ``/surveys/{token}``: whoever has it can
+    act or answer) and every query value are masked, as the cloud's access log records the route key."""
     route, question, query = path.partition("?")
     route = _TOKEN_SEGMENT.sub(r"\1/***", route)
     if question:

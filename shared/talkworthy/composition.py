@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from talkworthy.community.discourse_reports import DiscourseReports
     from talkworthy.community.slack_upload import ImagePoster
     from talkworthy.crm.port import CrmPort
+    from talkworthy.customers.feedback import FeedbackStore
     from talkworthy.customers.pressure import ContactPressure
     from talkworthy.customers.store import BaselineStore
     from talkworthy.enrichment.corrections import CorrectionsStore
@@ -34,15 +35,19 @@ if TYPE_CHECKING:
     from talkworthy.idempotency import Once
     from talkworthy.identity.port import IdentityGraph
     from talkworthy.identity.threads import ThreadStore
+    from talkworthy.loop.store import LoopStore
+    from talkworthy.loop.survey_links import SurveyLinkSigner
     from talkworthy.notify.email import EmailPort
     from talkworthy.notify.links import ActionLinkSigner
     from talkworthy.notify.messages import SentMessages
     from talkworthy.notify.slack import ChatPort
+    from talkworthy.outreach.ledger import ContactLedger
     from talkworthy.people.source import DirectorySource
     from talkworthy.pollers.config import FeedConfig
     from talkworthy.pollers.cursor import CursorStore
     from talkworthy.pollers.poll import MentionSource
     from talkworthy.publishing import EventPublisher
+    from talkworthy.replies.router import ReplyRouter
     from talkworthy.routing.journal import RoutingJournal
     from talkworthy.routing.source import RulesSource
     from talkworthy.scheduling import SlaScheduler
@@ -51,6 +56,7 @@ if TYPE_CHECKING:
         CommunityReportsSettings,
         CrmSettings,
         IdeasSettings,
+        LoopSettings,
         NotifySettings,
         SlackSettings,
     )
@@ -62,6 +68,7 @@ __all__ = [
     "canny_api",
     "chat",
     "communities",
+    "contact_ledger",
     "contact_pressure",
     "corrections",
     "crm",
@@ -70,6 +77,7 @@ __all__ = [
     "discourse_reports",
     "email",
     "feed_fetch",
+    "feedback_store",
     "feeds",
     "idea_deduper",
     "idea_store",
@@ -77,17 +85,20 @@ __all__ = [
     "image_poster",
     "intent_classifier",
     "link_signer",
+    "loop_store",
     "mention_api",
     "once",
     "owner_channels",
     "people",
     "publisher",
+    "reply_router",
     "rules_source",
     "sent_messages",
     "sentiment_analyzer",
     "sla_scheduler",
     "slack",
     "subjects",
+    "survey_link_signer",
     "thread_store",
 ]
 
@@ -228,6 +239,13 @@ def link_signer(key: str) -> ActionLinkSigner:
     from talkworthy.notify import ActionLinkSigner
 
     return ActionLinkSigner([key.encode()], ttl_seconds=7 * 24 * 3600)
+
+
+@functools.cache
+def survey_link_signer(key: str) -> SurveyLinkSigner:
+    from talkworthy.loop.survey_links import SurveyLinkSigner
+
+    return SurveyLinkSigner([key.encode()])
 
 
 @functools.cache
@@ -378,3 +396,46 @@ def image_poster(config: SlackSettings) -> ImagePoster:
     from talkworthy.community.slack_upload import SlackImagePoster
 
     return SlackImagePoster(WebClient(token=config.slack_bot_token, base_url=config.slack_api_url))
+def loop_store(table: str) -> LoopStore:
+    from talkworthy.loop.store_dynamodb import DynamoDbLoopStore
+
+    return DynamoDbLoopStore(dynamodb_table(table))
+
+
+@functools.cache
+def contact_ledger(table: str) -> ContactLedger:
+    from talkworthy.outreach.ledger_dynamodb import DynamoDbContactLedger
+
+    return DynamoDbContactLedger(dynamodb_table(table))
+
+
+@functools.cache
+def reply_router(config: LoopSettings) -> ReplyRouter:
+    """A port per configured platform (Discourse, X-style), and e-mail through SES when a sender is set."""
+    from talkworthy.replies.port import ReplyPort
+    from talkworthy.replies.router import ReplyRouter
+
+    ports: dict[str, ReplyPort] = {}
+    if config.discourse_url and config.discourse_api_key:
+        from talkworthy.replies.discourse import DiscourseReplyAdapter
+
+        ports["discourse"] = DiscourseReplyAdapter(
+            config.discourse_url, config.discourse_api_key, config.discourse_api_username
+        )
+    if config.social_api_url and config.social_bearer_token:
+        from talkworthy.replies.social import SocialReplyAdapter
+
+        ports["x"] = SocialReplyAdapter(config.social_api_url, config.social_bearer_token)
+    mail = None
+    if config.email_sender:
+        from talkworthy.replies.email import EmailReplyAdapter
+
+        mail = EmailReplyAdapter(email(config.email_sender))
+    return ReplyRouter(ports, mail)
+
+
+@functools.cache
+def feedback_store(table: str) -> FeedbackStore:
+    from talkworthy.customers.feedback import DynamoDbFeedbackStore
+
+    return DynamoDbFeedbackStore(dynamodb_table(table))

@@ -34,6 +34,10 @@ community week totals   ``HEALTHWEEK#<id>#<date>``  ``TOTALS``              comm
 community week topic    ``HEALTHWEEK#<id>#<date>``  ``TOPIC#<topic>``       community.activity_store
 community day traffic   ``HEALTHWEEK#<id>#<date>``  ``TRAFFIC#<day>``       community.activity_store
 routed mention          ``ROUTED#<day>#<shard>``    ``<event_key>``         routing.journal
+case origin             ``ORIGIN#<system>:<id>``    ``ORIGIN``              loop.store_dynamodb
+case loop closure       ``LOOP#<system>:<id>``      ``LOOP``                loop.store_dynamodb
+survey answer           ``FEEDBACK#<person>``       ``<at>#<event_key>``    customers.feedback
+satisfaction tally      ``FEEDBACKSTAT#<ch>#<seg>`` ``TALLY``               customers.feedback
 ======================  ==========================  ======================  =========================
 
 ``<target>`` is ``<kind>:<system>:<id>`` (:func:`target_key`). ``gsi1``: every correction carries
@@ -66,6 +70,8 @@ __all__ = [
     "customer",
     "customer_email",
     "due_gsi",
+    "feedback",
+    "feedback_tally",
     "health_community",
     "health_week_pk",
     "idea",
@@ -76,8 +82,10 @@ __all__ = [
     "interaction",
     "ledger_pk",
     "link_use",
+    "loop",
     "message",
     "message_of_target",
+    "origin",
     "pace",
     "profile",
     "profile_pk",
@@ -254,3 +262,21 @@ def health_community(community_id: str) -> Key:
 def health_week_pk(community_id: str, week_start: str) -> str:
     """One community's week (``week_start``: its Monday, ISO date): totals, one item per topic, traffic per day."""
     return f"HEALTHWEEK#{community_id}#{week_start}"
+def origin(ref: str) -> Key:
+    """Where a case came from, under ``<system>:<id>`` of each record the case is known as."""
+    return {"pk": f"ORIGIN#{ref}", "sk": "ORIGIN"}
+
+
+def loop(case: str) -> Key:
+    """A case's closure (``<system>:<id>`` of the case as opened): claimed once."""
+    return {"pk": f"LOOP#{case}", "sk": "LOOP"}
+
+
+def feedback(person: str, sort: str) -> Key:
+    """One survey answer in a person's history (sorted by time)."""
+    return {"pk": f"FEEDBACK#{person}", "sk": sort}
+
+
+def feedback_tally(channel: str, segment: str) -> Key:
+    """The satisfaction tally of one channel and segment."""
+    return {"pk": f"FEEDBACKSTAT#{channel}#{segment}", "sk": "TALLY"}

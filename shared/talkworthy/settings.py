@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from talkworthy.errors import ConfigurationError
 
@@ -101,7 +101,21 @@ class SlackSettings(Settings):
     slack_bot_token: str
 
 
-class CasesSettings(ConsumerSettings, CrmSettings, SlackSettings):
+class LoopSettings(Settings):
+    """Telling a customer their case is solved (close the loop), and asking them how it went."""
+
+    discourse_url: str = ""  # the community's base URL; empty: no Discourse replies
+    discourse_api_key: str = ""
+    discourse_api_username: str = ""  # the brand's account the replies are posted as
+    social_api_url: str = ""  # an X API v2-compatible base URL; empty: no social replies
+    social_bearer_token: str = ""  # the brand account's user-context token
+    email_sender: str = ""  # SES identity for e-mail replies and surveys; empty: no e-mail
+    action_link_key: str = ""  # signs the survey's rating links (in their own context)
+    public_base_url: str = ""  # where the ingress serves the survey pages
+    survey_delay_minutes: int = Field(default=24 * 60, ge=0)  # after the ticket was solved
+
+
+class CasesSettings(ConsumerSettings, CrmSettings, SlackSettings, LoopSettings):
     rules_parameter: str = ""  # the routing rules hold the contact policy that mark_lead honours
     people_parameter: str = ""  # SSM parameter overriding the packaged people directory
     slack_workspace_url: str = "https://slack.com"  # message links: {url}/archives/{channel}/p{ts}

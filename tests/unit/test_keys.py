@@ -20,6 +20,10 @@ def test_each_kind_has_its_own_partition_prefix() -> None:
         "idea_notice": keys.idea_notice("canny:p1", "planned", "profile:p1")["pk"],
         "idea_term": keys.idea_term("w:dark")["pk"],
         "idea_entry": keys.idea_entry("canny:p1")["pk"],
+        "origin": keys.origin("zendesk:1")["pk"],
+        "loop": keys.loop("zendesk:1")["pk"],
+        "feedback": keys.feedback("prf_1", "2026")["pk"],
+        "feedback_tally": keys.feedback_tally("twitter", "vip")["pk"],
     }
     prefixes = {kind: pk.partition("#")[0] for kind, pk in partitions.items()}
     assert len(set(prefixes.values())) == len(prefixes), prefixes

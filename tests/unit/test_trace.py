@@ -17,6 +17,8 @@ from infra.local.trace import Trace, redact_path
         ("/webhooks/standard", "/webhooks/standard"),
         ("/webhooks/standard?token=abc&x=1", "/webhooks/standard?token=***&x=***"),
         ("/webhooks/canny/tok?sig=abc", "/webhooks/canny/***?sig=***"),
+        ("/surveys/eyJzIjoiZHluYW1vZGIifQ.sig", "/surveys/***"),
+        ("/actions/eyJhIjoiY2xhaW0ifQ.sig", "/actions/***"),
         ("/openapi.json", "/openapi.json"),
     ],
 )

@@ -13,8 +13,17 @@ if TYPE_CHECKING:
     from talkworthy.catalog.actions import ActionCompleted, ActionRequested, ActionTaken, Actor, Target
     from talkworthy.catalog.base import Detail, EventMeta, Provenance, Score, utc_now
     from talkworthy.catalog.behavior import BehaviorObserved, DeviationDetected, DeviationReason, Expectation
-    from talkworthy.catalog.cases import CaseOpened, LeadFlagged, LoopClosed, RecordRef, SlaBreached, TicketClosed
+    from talkworthy.catalog.cases import (
+        CaseOpened,
+        CaseOrigin,
+        LeadFlagged,
+        LoopClosed,
+        RecordRef,
+        SlaBreached,
+        TicketClosed,
+    )
     from talkworthy.catalog.community_activity import CommunityActivity
+    from talkworthy.catalog.feedback import FeedbackReceived, SurveyDue, TicketReopened
     from talkworthy.catalog.ideas import IdeaStatusChanged, IdeaSubmitted, IdeaVoted, Person
     from talkworthy.catalog.mention import (
         Author,
@@ -37,6 +46,7 @@ __all__ = [
     "Author",
     "BehaviorObserved",
     "CaseOpened",
+    "CaseOrigin",
     "CommunityActivity",
     "Detail",
     "DeviationDetected",
@@ -44,6 +54,7 @@ __all__ = [
     "Engagement",
     "EventMeta",
     "Expectation",
+    "FeedbackReceived",
     "IdeaStatusChanged",
     "IdeaSubmitted",
     "IdeaVoted",
@@ -61,8 +72,10 @@ __all__ = [
     "Score",
     "Segment",
     "SlaBreached",
+    "SurveyDue",
     "Target",
     "TicketClosed",
+    "TicketReopened",
     "utc_now",
 ]
 
@@ -70,8 +83,9 @@ _MODULES = {
     "actions": ("ActionCompleted", "ActionRequested", "ActionTaken", "Actor", "Target"),
     "base": ("Detail", "EventMeta", "Provenance", "Score", "utc_now"),
     "behavior": ("BehaviorObserved", "DeviationDetected", "DeviationReason", "Expectation"),
-    "cases": ("CaseOpened", "LeadFlagged", "LoopClosed", "RecordRef", "SlaBreached", "TicketClosed"),
+    "cases": ("CaseOpened", "CaseOrigin", "LeadFlagged", "LoopClosed", "RecordRef", "SlaBreached", "TicketClosed"),
     "community_activity": ("CommunityActivity",),
+    "feedback": ("FeedbackReceived", "SurveyDue", "TicketReopened"),
     "ideas": ("IdeaStatusChanged", "IdeaSubmitted", "IdeaVoted", "Person"),
     "mention": (
         "Author",
@@ -94,6 +108,9 @@ _DETAIL_TYPES = (
     ("cases", "TicketClosed"),
     ("cases", "SlaBreached"),
     ("cases", "LoopClosed"),
+    ("feedback", "SurveyDue"),
+    ("feedback", "TicketReopened"),
+    ("feedback", "FeedbackReceived"),
     ("ideas", "IdeaSubmitted"),
     ("ideas", "IdeaStatusChanged"),
     ("ideas", "IdeaVoted"),

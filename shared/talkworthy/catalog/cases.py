@@ -9,7 +9,16 @@ from pydantic import Field
 
 from talkworthy.catalog.base import Detail, _Model
 
-__all__ = ["CaseOpened", "LeadFlagged", "LoopClosed", "Priority", "RecordRef", "SlaBreached", "TicketClosed"]
+__all__ = [
+    "CaseOpened",
+    "CaseOrigin",
+    "LeadFlagged",
+    "LoopClosed",
+    "Priority",
+    "RecordRef",
+    "SlaBreached",
+    "TicketClosed",
+]
 
 Priority = Literal["low", "normal", "high", "urgent"]
 
@@ -22,6 +31,23 @@ class RecordRef(_Model):
     url: str | None = None
 
 
+class CaseOrigin(_Model):
+    """Where a case came from: enough to answer the person in place when it is closed."""
+
+    platform: str = Field(description="where they spoke: twitter, discourse, reddit, web, ...")
+    post_id: str
+    url: str | None = None
+    thread: str | None = Field(default=None, description="the platform's thread or topic id")
+    post_number: int | None = Field(default=None, ge=1, description="Discourse: the post's number in its topic")
+    handle: str | None = None
+    name: str | None = None
+    email: str | None = None
+    segment: str | None = Field(default=None, description="their value segment then (feedback is measured per segment)")
+    known_as: list[RecordRef] = Field(
+        default_factory=list, description="the same case's records in other systems, if known when it opened"
+    )
+
+
 class CaseOpened(Detail):
     DETAIL_TYPE = "Case.Opened"
     case: RecordRef
@@ -32,6 +58,7 @@ class CaseOpened(Detail):
     sla_due: datetime | None = None
     origin_channel: str
     origin_url: str | None = None
+    origin: CaseOrigin | None = Field(default=None, description="the post the case answers (close the loop there)")
 
 
 class LeadFlagged(Detail):
@@ -52,6 +79,9 @@ class TicketClosed(Detail):
     requester_email: str | None = None
     resolution: str | None = None
     origin_channel: str | None = None
+    case: RecordRef | None = Field(
+        default=None, description="the case this ticket stands for, when the closing system names it (external id)"
+    )
     closed_at: datetime
 
 

@@ -1,27 +1,43 @@
 """The cases context: SLA timers, escalation, and the actions people take on cases, mentions, leads.
 
-``Case.Opened`` starts the case's one-shot SLA schedule; ``Ticket.Closed`` cancels it;
-``Sla.Breached`` asks the escalation channel to act. ``Action.Taken`` on a case, mention or lead
-is performed here (``usecases/act.py``: claim and dismiss also stop the SLA timer), and so are
-the identity confirm/undo offered on those messages (decisions on ideas belong to the ideas
-context, retention answers to customers). Idempotent under redelivery: a timer is
-created under a name derived from the case (a second create is refused by Scheduler),
-cancelling a missing timer is a no-op, every action sets a state or writes once per key, and
-the events returned carry keys derived from the one handled, so notify acts on them once.
+``Case.Opened`` starts the case's one-shot SLA schedule and records where the case came from;
+``Ticket.Closed`` cancels the timer and closes the loop (``usecases/close_loop.py``: the customer
+is told once per case, where they came from); ``Sla.Breached`` asks the escalation channel to
+act. ``Action.Taken`` on a case, mention or lead is performed here (``usecases/act.py``: claim
+and dismiss also stop the SLA timer), and so are the identity confirm/undo offered on those
+messages (decisions on ideas belong to the ideas context, retention answers to customers).
+Idempotent under redelivery: a timer is created under a name derived from the case (a second
+create is refused by Scheduler), cancelling a missing timer is a no-op, every action sets a state
+or writes once per key, the events returned carry keys derived from the one handled, so notify
+acts on them once; an origin is a whole-item put, and a loop is closed by the one report that
+claims the case's closure with a conditional write.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
+from datetime import timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from talkworthy import composition as c
-from talkworthy.catalog import ActionTaken, CaseOpened, Detail, SlaBreached, TicketClosed, utc_now
+from talkworthy.catalog import (
+    ActionTaken,
+    CaseOpened,
+    Detail,
+    SlaBreached,
+    SurveyDue,
+    TicketClosed,
+    TicketReopened,
+    utc_now,
+)
 from talkworthy.consumer import Arrival, HandlerMap, on
 from talkworthy.settings import CasesSettings
 from talkworthy.usecases.act import act
+from talkworthy.usecases.close_loop import LoopPorts, close_loop, record_origin
 from talkworthy.usecases.sla import escalation_for, start_sla_timer, stop_sla_timer
+from talkworthy.usecases.survey import SurveyPorts, cancel_survey, plan_survey, send_survey
 
 if TYPE_CHECKING:
     from talkworthy.crm.port import CrmPort
@@ -68,6 +84,33 @@ class CasesPorts:
     def rules(self) -> RulesSource:
         return c.rules_source(self.config.rules_parameter)
 
+    @cached_property
+    def surveys(self) -> SurveyPorts | None:
+        """Surveys need an e-mail sender and a key to sign their rating links."""
+        config = self.config
+        if not config.email_sender or not config.action_link_key:
+            return None
+        return SurveyPorts(
+            scheduler=self.scheduler,
+            email=c.email(config.email_sender),
+            links=c.survey_link_signer(config.action_link_key),
+            links_base_url=config.public_base_url,
+            delay=timedelta(minutes=config.survey_delay_minutes),
+        )
+
+    @cached_property
+    def loop(self) -> LoopPorts:
+        from talkworthy.replies.texts import load_texts
+
+        surveys = self.surveys
+        return LoopPorts(
+            store=c.loop_store(self.config.mesh_table),
+            replies=c.reply_router(self.config),
+            ledger=c.contact_ledger(self.config.mesh_table),
+            texts=load_texts(),
+            schedule_survey=functools.partial(plan_survey, surveys) if surveys is not None else None,
+        )
+
     @property
     def people(self) -> Directory:
         return c.people(self.config.people_parameter).current()  # the override is re-read every minute
@@ -83,6 +126,27 @@ class CasesPorts:
 
 def start_timer(event: CaseOpened, ports: CasesPorts, arrival: Arrival) -> Sequence[Detail]:
     start_sla_timer(event, ports.scheduler)
+    return []
+
+
+def keep_origin(event: CaseOpened, ports: CasesPorts, arrival: Arrival) -> Sequence[Detail]:
+    record_origin(event, ports.loop.store)
+    return []
+
+
+def tell_customer(event: TicketClosed, ports: CasesPorts, arrival: Arrival) -> Sequence[Detail]:
+    return close_loop(event, ports.loop, utc_now())
+
+
+def survey(event: SurveyDue, ports: CasesPorts, arrival: Arrival) -> Sequence[Detail]:
+    if ports.surveys is not None:
+        send_survey(event, ports.loop, ports.surveys, utc_now())
+    return []
+
+
+def reopened(event: TicketReopened, ports: CasesPorts, arrival: Arrival) -> Sequence[Detail]:
+    if ports.surveys is not None:
+        cancel_survey(event, ports.loop, ports.surveys)
     return []
 
 
@@ -102,6 +166,10 @@ def perform(taken: ActionTaken, ports: CasesPorts, arrival: Arrival) -> Sequence
 HANDLERS = HandlerMap[CasesPorts](
     on(CaseOpened, start_timer),
     on(TicketClosed, stop_timer),
+    on(CaseOpened, keep_origin),
+    on(TicketClosed, tell_customer),
+    on(SurveyDue, survey),
+    on(TicketReopened, reopened),
     on(SlaBreached, escalate),
     on(ActionTaken, perform, where={"target": {"kind": ["case", "lead", "mention"]}}),
 )

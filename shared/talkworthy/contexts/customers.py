@@ -3,8 +3,10 @@
 ``Behavior.Observed``, ``Case.Opened`` (a case for a known customer) and negative
 ``Mention.Enriched`` update the customer's baseline; ``Deviation.Detected`` (from the scheduled
 scan, ``contexts/deviation_scan.py``) starts retention by value; ``Action.Taken`` on a customer
-(Retention done / Not at risk / Snooze 14 days) feeds back into their record. Survey ratings will
-join the negative signals once ``Feedback.Received`` exists in the catalog.
+(Retention done / Not at risk / Snooze 14 days) feeds back into their record.
+``Feedback.Received`` (a survey answer) joins the profile's history and the satisfaction tally of
+its channel and segment, and is emitted as the ``SatisfactionRating`` metric with those
+dimensions (``customers/feedback.py``: kept once per event key, so a redelivery counts nothing twice).
 
 Idempotent under redelivery: see ``usecases/baselines.py`` (signals are kept per event key, actions
 applied once per key) and ``usecases/retention.py`` (task per deviation key, derived event keys).
@@ -23,6 +25,7 @@ from talkworthy.catalog import (
     CaseOpened,
     Detail,
     DeviationDetected,
+    FeedbackReceived,
     MentionEnriched,
     utc_now,
 )
@@ -35,6 +38,7 @@ from talkworthy.usecases.retention import RETENTION_ACTIONS, RetentionConfig, re
 
 if TYPE_CHECKING:
     from talkworthy.crm.port import CrmPort
+    from talkworthy.customers.feedback import FeedbackStore
     from talkworthy.customers.pressure import ContactPressure
     from talkworthy.customers.store import BaselineStore
     from talkworthy.identity.port import IdentityGraph
@@ -78,6 +82,10 @@ class CustomersPorts:
         return RetentionConfig(default_channel=self.config.retention_channel, owner_channels=owners)
 
     @cached_property
+    def feedback(self) -> FeedbackStore:
+        return c.feedback_store(self.config.mesh_table)
+
+    @cached_property
     def calibration(self) -> Calibration:
         return calibration()
 
@@ -114,6 +122,16 @@ def deviation(event: DeviationDetected, ports: CustomersPorts, arrival: Arrival)
     )
 
 
+def survey_answer(event: FeedbackReceived, ports: CustomersPorts, arrival: Arrival) -> Sequence[Detail]:
+    if ports.feedback.record(event):
+        from aws_lambda_powertools.metrics import MetricUnit, single_metric
+
+        with single_metric(name="SatisfactionRating", unit=MetricUnit.Count, value=event.rating) as metric:
+            metric.add_dimension(name="channel", value=event.channel)
+            metric.add_dimension(name="segment", value=event.segment or "unknown")
+    return []
+
+
 def customer_action(event: ActionTaken, ports: CustomersPorts, arrival: Arrival) -> Sequence[Detail]:
     """An account owner's answer to a retention message: authorised, applied once, shown in Slack."""
 
@@ -129,5 +147,6 @@ HANDLERS = HandlerMap[CustomersPorts](
     on(CaseOpened, case_opened),
     on(MentionEnriched, negative_mention, where={"sentiment": {"label": ["negative"]}}),
     on(DeviationDetected, deviation),
+    on(FeedbackReceived, survey_answer),
     on(ActionTaken, customer_action, where={"action": list(RETENTION_ACTIONS), "target": {"kind": ["profile"]}}),
 )

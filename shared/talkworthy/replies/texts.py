@@ -16,7 +16,7 @@ from typing import Literal
 __all__ = ["PUBLIC_CHANNELS", "Outcome", "ReplyChannel", "ReplyTexts", "load_texts"]
 
 ReplyChannel = Literal["social", "community", "email"]
-Outcome = Literal["ticket_solved", "ticket_closed", "idea_acknowledged", "idea_status"]
+Outcome = Literal["ticket_solved", "ticket_closed", "survey", "idea_acknowledged", "idea_status"]
 PUBLIC_CHANNELS = frozenset({"social", "community"})
 PLACEHOLDERS = frozenset({"name", "case_ref", "survey_link", "idea_title", "status"})
 TEMPLATES = Path(__file__).with_name("templates.yaml")

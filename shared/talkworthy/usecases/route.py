@@ -24,6 +24,7 @@ from talkworthy.catalog import (
 from talkworthy.catalog.actions import ActionName
 from talkworthy.crm.port import CaseRequest, Contact, CrmPort, LeadRequest
 from talkworthy.identity import IdentityGraph
+from talkworthy.loop.origin import case_origin
 from talkworthy.routing import ContactContext, Decision, RulesDocument
 from talkworthy.routing.journal import RoutedMention, RoutingJournal
 from talkworthy.subjects import Subject, SubjectStore
@@ -85,6 +86,7 @@ def route_mention(
                 sla_due=now + decision.sla if decision.sla else None,
                 origin_channel=mention.platform,
                 origin_url=str(mention.url) if mention.url else None,
+                origin=case_origin(mention, event.segment.tier),
             )
         )
         target = Target(kind="case", id=case.case_id, system=case.system)

@@ -36,9 +36,19 @@ def test_a_survey_link_is_refused_for_a_public_reply() -> None:
         load_texts().render("social", "ticket_solved", name="x", survey_link="https://x/s/1")
 
 
-def test_the_email_for_a_solved_ticket_carries_the_survey_link() -> None:
-    text = load_texts().render("email", "ticket_solved", name="Dana", case_ref="c-1", survey_link="https://x/s/1")
-    assert "https://x/s/1" in text
+def test_the_survey_email_carries_the_survey_link_and_the_solved_reply_does_not() -> None:
+    texts = load_texts()
+    assert "https://x/s/1" in texts.render("email", "survey", name="Dana", case_ref="c-1", survey_link="https://x/s/1")
+    solved = texts.render("email", "ticket_solved", name="Dana", case_ref="c-1", survey_link="https://x/s/1")
+    assert "https://x/s/1" not in solved
+
+
+def test_only_email_has_a_survey_outcome() -> None:
+    texts = load_texts()
+    assert texts.render("email", "survey", name="Dana", case_ref="c-1", survey_link="L")
+    for channel in PUBLIC_CHANNELS:
+        with pytest.raises(KeyError):
+            texts.render(channel, "survey", name="Dana")  # type: ignore[arg-type]
 
 
 def test_unknown_placeholders_are_refused() -> None:

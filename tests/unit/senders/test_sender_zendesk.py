@@ -6,7 +6,7 @@ import pytest
 
 from chalicelib.senders import SENDERS, MalformedBodyError, UnusableBodyError
 from chalicelib.signatures import InvalidSignatureError, MissingSignatureError, StaleSignatureError
-from talkworthy.catalog import TicketClosed
+from talkworthy.catalog import RecordRef, TicketClosed, TicketReopened
 
 SENDER = SENDERS["zendesk"]
 
@@ -25,6 +25,35 @@ def test_solved_status_change_becomes_ticket_closed(hooks):
     assert detail.requester_id == "1904417733120"
     assert detail.origin_channel == "web_service"
     assert detail.closed_at == datetime(2025, 11, 19, 16, 40, 3, 481923, tzinfo=UTC)
+
+
+def test_a_ticket_mirroring_a_case_names_it_and_other_external_ids_do_not(hooks):
+    sample = hooks.sample("zendesk", "ticket_solved")
+    body = hooks.body(sample)
+    assert SENDER.adapt(hooks.with_json(sample, body))[0].details[0].case is None  # external_id null
+    body["detail"]["external_id"] = "dynamodb:case-5f2e"
+    [item] = SENDER.adapt(hooks.with_json(sample, body))
+    assert item.details[0].case == RecordRef(system="dynamodb", record_id="case-5f2e")
+    for other in ("tw-0123abcd", "jira:OPS-1", "dynamodb:"):  # our own CRM key, an unknown system, no id
+        body["detail"]["external_id"] = other
+        assert SENDER.adapt(hooks.with_json(sample, body))[0].details[0].case is None
+
+
+def test_a_solved_ticket_moved_back_to_open_is_reopened(hooks):
+    sample = hooks.sample("zendesk", "ticket_solved")
+    body = hooks.body(sample)
+    body["event"] = {"previous": "SOLVED", "current": "OPEN"}
+    body["detail"]["external_id"] = "dynamodb:case-5f2e"
+    [item] = SENDER.adapt(hooks.with_json(sample, body))
+    [reopened] = item.details
+    assert isinstance(reopened, TicketReopened)
+    assert (reopened.ticket.record_id, reopened.status, reopened.case) == (
+        "48213",
+        "open",
+        RecordRef(system="dynamodb", record_id="case-5f2e"),
+    )
+    body["event"] = {"previous": "NEW", "current": "OPEN"}  # never solved: nothing to reopen
+    assert SENDER.adapt(hooks.with_json(sample, body))[0].details == []
 
 
 def test_closed_status_change_becomes_ticket_closed(hooks):

@@ -35,6 +35,11 @@ def test_vip_complaint_opens_one_case_with_sla_even_when_redelivered() -> None:
     assert len(cases) == 1
     assert cases[0].sla_due == NOW + timedelta(hours=1)
     assert cases[0].priority == "urgent"
+    origin = cases[0].origin  # where the loop is closed once the case is solved
+    assert origin is not None
+    assert (origin.platform, origin.post_id) == (event.mention.platform, event.mention.post_id)
+    assert origin.handle == event.mention.author.handle
+    assert origin.email == event.mention.author.email
     assert [d.case.record_id for d in again if isinstance(d, CaseOpened)] == [cases[0].case.record_id]
     assert len(crm.open_cases_for(None, "dana@globex.example")) == 1
     request = next(d for d in first if isinstance(d, ActionRequested))
