@@ -8,16 +8,16 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities import parameters
 from botocore.exceptions import BotoCoreError, ClientError
 from chalice.app import Request
 
 from chalicelib.action_links import ActionLinks
+from chalicelib.delivery_metrics import DeliveryMetrics
 from chalicelib.ingress import HttpRequest, Ingress, IngressResponse, InProgressError
 from chalicelib.senders import SENDERS
 from chalicelib.senders.base import Inbound, SenderSecrets, WebhookDelivery
@@ -117,19 +117,6 @@ class IdempotentPublisher:
         return ran
 
 
-def _count(namespace: str) -> Callable[[str, str], None]:
-    metrics = Metrics(namespace=namespace, service="ingress")
-
-    def count(source: str, outcome: str) -> None:
-        metrics.add_dimension(name="source", value=source)
-        metrics.add_dimension(name="outcome", value=outcome)
-        metrics.add_metric(name="Deliveries", unit=MetricUnit.Count, value=1)
-        metrics.flush_metrics()
-        metrics.clear_metrics()  # also clears dimensions, which a disabled flush leaves behind
-
-    return count
-
-
 @functools.cache
 def settings() -> IngressSettings:
     return IngressSettings.load()
@@ -150,7 +137,7 @@ def ingress() -> tuple[Ingress, IdempotentPublisher]:
         FirehoseRawArchive(aws_client("firehose"), config.raw_delivery_stream),
         publish_once,
         clock=time.time,
-        count=_count(config.powertools_metrics_namespace),
+        count=DeliveryMetrics(config.powertools_metrics_namespace),
     )
     return pipeline, publish_once
 

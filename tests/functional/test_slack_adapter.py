@@ -118,6 +118,28 @@ def test_three_quick_posts_to_one_channel_are_all_stored_after_429s(sink):
     assert sink.rate_limited_count >= 1
 
 
+def _rate_limited_counted() -> float:
+    from aws_lambda_powertools import Metrics
+
+    from talkworthy.notify.slack_retry import RATE_LIMITED_METRIC
+
+    entry = Metrics(namespace="Talkworthy").metric_set.get(RATE_LIMITED_METRIC)
+    return sum(entry["Value"]) if entry else 0
+
+
+def test_every_429_slack_answered_is_counted_for_the_alarm(sink):
+    from aws_lambda_powertools import Metrics
+
+    Metrics(namespace="Talkworthy").clear_metrics()
+    adapter = _adapter(sink)
+    for n in range(3):
+        adapter.post(CHANNEL, f"message {n}", [])
+
+    assert sink.rate_limited_count >= 1
+    assert _rate_limited_counted() == sink.rate_limited_count
+    Metrics(namespace="Talkworthy").clear_metrics()
+
+
 def test_a_long_retry_after_is_not_slept_through():
     slow = SlackSink(interval=30.0).start()
     try:
