@@ -25,6 +25,7 @@ from typing import Any, TextIO
 import boto3
 import requests
 
+from infra.local.faults import faults_from_env
 from infra.local.handler_logs import HandlerLogs
 from infra.local.outbox import Outbox, Person
 from infra.local.provision import ProvisionedStack, provision
@@ -85,7 +86,8 @@ class LocalMesh:
         self._published_keys: set[str] = set()
         self._ingress: Any = None
         self._ingress_thread: threading.Thread | None = None
-        self.sink = SlackSink(host=self.config.host, port=0)
+        self.faults = faults_from_env()  # TALKWORTHY_FAULTS=path: infra/local/faults.py
+        self.sink = SlackSink(host=self.config.host, port=0, faults=self.faults)
         self.stack: ProvisionedStack
         self.functions: dict[str, LocalFunction] = {}
         self.moto_url = ""
@@ -153,6 +155,8 @@ class LocalMesh:
             if self.config.handler_log:
                 self.trace.note(f"handler logs  {self.config.handler_log}")
             self.trace.note(f"outbox        {self.outbox_url}")
+            if self.faults.path is not None:
+                self.trace.note(f"faults        {self.faults.path} (re-read when it changes)")
         except BaseException:
             self.stop()
             raise
@@ -289,7 +293,7 @@ class LocalMesh:
             self.functions[spec.logical_id] = LocalFunction(spec, _REGION, _ACCOUNT)
         self._set_env(shared)
         self._workers = [
-            QueueWorker(function, source, self.session.client("sqs"), self.trace)
+            QueueWorker(function, source, self.session.client("sqs"), self.trace, self.faults)
             for function in self.functions.values()
             for source in function.spec.queues
         ]
@@ -517,6 +521,16 @@ class LocalMesh:
                 attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
                 depths[logical_id] = int(attrs["Attributes"]["ApproximateNumberOfMessages"])
         return depths
+
+    def injected_faults(self) -> dict[str, int]:
+        """Faults injected so far (``TALKWORTHY_FAULTS``): by the Slack sink and the runtime in this
+        process, and by the embedded AWS (infra/local/moto_faults.py)."""
+        from infra.local.moto_faults import INJECTED_PATH
+
+        injected = Counter(self.faults.injected)
+        if self.faults.path is not None:
+            injected.update(requests.get(f"{self.moto_url}{INJECTED_PATH}", timeout=10).json())
+        return dict(sorted(injected.items()))
 
     def _outbox(self) -> Outbox:
         from talkworthy.people import load_default_directory

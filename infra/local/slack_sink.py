@@ -39,6 +39,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from infra.local.faults import Faults
 from infra.local.outbox import Outbox
 
 __all__ = ["RESPONSE_URL_TTL", "RESPONSE_URL_USES", "SlackSink", "block_errors"]
@@ -129,8 +130,10 @@ class SlackSink:
         burst: int = 1,
         interval: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
+        faults: Faults | None = None,
     ) -> None:
         self._address = (host, port)
+        self._faults = faults  # TALKWORTHY_FAULTS: injected 429s and 500s (infra/local/faults.py)
         self._tokens = frozenset(tokens) if tokens is not None else None
         self._channels = frozenset(channels) if channels is not None else None
         self._burst, self._interval, self._clock = burst, interval, clock
@@ -242,6 +245,9 @@ class SlackSink:
             return self._views_open(params)
         if name not in ("chat.postMessage", "chat.update"):
             return 200, {}, {"ok": False, "error": "unknown_method"}
+        injected = self._injected_fault()
+        if injected is not None:
+            return injected
         channel, text, blocks = str(params.get("channel", "")), params.get("text"), params.get("blocks")
         if isinstance(blocks, str):
             try:
@@ -284,6 +290,20 @@ class SlackSink:
                 )
             message = self._store(channel, text, blocks, via="api")
             return 200, {}, {"ok": True, "channel": channel, "ts": message["ts"], "message": _public(message)}
+
+    def _injected_fault(self) -> _Reply | None:
+        """A 429 or a 500 from the fault plan, before anything is stored (Slack did nothing)."""
+        if self._faults is None:
+            return None
+        slack = self._faults.plan.slack
+        fault = self._faults.draw("slack", {"slack_429": slack.error_429, "slack_500": slack.error_500})
+        if fault == "slack_429":
+            with self._lock:
+                self._rate_limited += 1
+            return 429, {"Retry-After": str(slack.retry_after_seconds)}, {"ok": False, "error": "ratelimited"}
+        if fault == "slack_500":
+            return 500, {}, {"ok": False, "error": "internal_error"}
+        return None
 
     def _views_open(self, params: dict[str, Any]) -> _Reply:
         trigger, view = str(params.get("trigger_id", "")), params.get("view")
