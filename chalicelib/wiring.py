@@ -23,7 +23,7 @@ from chalicelib.senders import SENDERS
 from chalicelib.senders.base import Inbound, SenderSecrets, WebhookDelivery
 from talkworthy.clients import aws_client
 from talkworthy.errors import RetryableError
-from talkworthy.idempotency import AlreadyInProgressError, DynamoDbOnce
+from talkworthy.idempotency import AlreadyInProgressError, DynamoDbOnce, InvocationDeadline
 from talkworthy.publishing import EventBridgePublisher, EventPublisher
 from talkworthy.settings import IngressSettings
 
@@ -31,6 +31,9 @@ __all__ = ["action_links", "ingress", "to_http_request"]
 
 logger = Logger(service="ingress")
 DEDUPE_SECONDS = 7 * 24 * 3600  # longer than any sender's retry schedule (Standard Webhooks: ~3 days)
+# An attempt that died between claiming a key and completing it frees the key after this long
+# (longer than IngressFunction's Timeout), so a sender's retry publishes instead of a 409 for days.
+IN_PROGRESS_SECONDS = 30
 
 
 class SecretsManagerSecrets:
@@ -109,7 +112,7 @@ class IdempotentPublisher:
             return {"published": len(details)}
 
         try:
-            _, ran = self.once.run(key, publish)
+            _, ran = self.once.run(key, publish, InvocationDeadline(IN_PROGRESS_SECONDS))
         except AlreadyInProgressError as err:
             raise InProgressError(key) from err
         except (ClientError, BotoCoreError) as err:

@@ -522,6 +522,10 @@ class LocalMesh:
                 depths[logical_id] = int(attrs["Attributes"]["ApproximateNumberOfMessages"])
         return depths
 
+    def unfinished_event_keys(self) -> list[str]:
+        """Event keys a consumer was handed and never finished (handled, or parked by its handler)."""
+        return sorted({key for worker in self._workers for key in worker.received - worker.completed})
+
     def injected_faults(self) -> dict[str, int]:
         """Faults injected so far (``TALKWORTHY_FAULTS``): by the Slack sink and the runtime in this
         process, and by the embedded AWS (infra/local/moto_faults.py)."""

@@ -24,6 +24,23 @@ __all__ = ["INJECTED_PATH", "install"]
 INJECTED_PATH = "/_faults/injected"
 
 _DYNAMODB_ERROR = "com.amazonaws.dynamodb.v20120810#"
+# data calls only: provisioning (CreateTable, CreateDeliveryStream, ...) is never failed
+_DATA_CALLS = frozenset(
+    {
+        "PutRecord",
+        "PutRecordBatch",
+        "GetItem",
+        "PutItem",
+        "UpdateItem",
+        "DeleteItem",
+        "Query",
+        "Scan",
+        "BatchGetItem",
+        "BatchWriteItem",
+        "TransactGetItems",
+        "TransactWriteItems",
+    }
+)
 
 
 def _names_table(body: bytes, suffix: str) -> bool:
@@ -68,10 +85,14 @@ def install(faults: Faults, set_attribute: Callable[[Any, str, Any], None] = set
         if faults.draw("slow", {"slow": plan.slow.rate}):
             time.sleep(plan.slow.seconds)
         target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
+        if target.rpartition(".")[2] not in _DATA_CALLS:
+            return original(self, environ, start_response)
         dynamodb = target.startswith("DynamoDB_")
         body = _body(environ) if dynamodb else b""
         outage = plan.ingress_outage
-        for_ingress = target.startswith("Firehose_") or (dynamodb and _names_table(body, outage.table_suffix))
+        for_ingress = target.startswith("Firehose_") or (
+            outage.dedupe_table and dynamodb and _names_table(body, outage.table_suffix)
+        )
         if for_ingress and faults.ingress_outage_now():
             return _drop(environ)
         crm = plan.crm

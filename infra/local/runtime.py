@@ -131,6 +131,8 @@ class QueueWorker:
         self.backlog = threading.Event()  # a full batch came back: more concurrent batches may help
         self._lock = threading.Lock()
         self._running = 0  # batches received and not yet deleted or released
+        self.received: set[str] = set()  # event keys handed to the handler (what a loss count needs)
+        self.completed: set[str] = set()  # event keys whose record the handler finished (deleted)
 
     @property
     def running(self) -> int:
@@ -212,6 +214,10 @@ class QueueWorker:
         for record in records:
             detail_type, correlation, key = _describe(record["body"])
             outcome = "failed" if record["messageId"] in failed else "ok"
+            with self._lock:
+                self.received.add(key)
+                if outcome == "ok":
+                    self.completed.add(key)
             self.trace.hop(detail_type, self.function.short_name, outcome, millis / len(records), correlation, key)
         return len(records)
 

@@ -61,11 +61,11 @@ def aws(plan: Path) -> Iterator[boto3.Session]:
         session = boto3.Session(aws_access_key_id="t", aws_secret_access_key="t", region_name="us-east-1")
         session.url = url  # type: ignore[attr-defined]
         dynamodb = session.client("dynamodb", endpoint_url=url)
-        for name in ("stack-crm", "stack-idempotency", "stack-mesh"):
+        for name, key in (("stack-crm", "pk"), ("stack-idempotency", "id"), ("stack-mesh", "pk")):
             dynamodb.create_table(
                 TableName=name,
-                KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-                AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                KeySchema=[{"AttributeName": key, "KeyType": "HASH"}],
+                AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"}],
                 BillingMode="PAY_PER_REQUEST",
             )
         yield session
@@ -87,7 +87,8 @@ def _client(aws: boto3.Session, service: str) -> object:
 
 def _get(aws: boto3.Session, table: str) -> Exception | None:
     try:
-        _client(aws, "dynamodb").get_item(TableName=table, Key={"pk": {"S": "x"}})  # type: ignore[attr-defined]
+        key = "id" if table.endswith("-idempotency") else "pk"
+        _client(aws, "dynamodb").get_item(TableName=table, Key={key: {"S": "x"}})  # type: ignore[attr-defined]
     except (ClientError, BotoCoreError) as err:
         return err
     return None
@@ -117,12 +118,25 @@ def test_a_crm_timeout_hangs_then_drops_the_connection(aws, plan) -> None:
 
 
 def test_the_ingress_outage_makes_its_archive_and_dedupe_table_unreachable(aws, plan) -> None:
-    _apply(plan, "ingress_outage: {every_seconds: 3600, seconds: 3600}\n")
+    _apply(plan, "ingress_outage: {every_seconds: 3600, seconds: 3600, dedupe_table: true}\n")
     assert isinstance(_get(aws, "stack-idempotency"), BotoCoreError)
     firehose = _client(aws, "firehose")
     with pytest.raises(BotoCoreError):
         firehose.put_record(DeliveryStreamName="raw", Record={"Data": b"{}"})  # type: ignore[attr-defined]
     assert _get(aws, "stack-crm") is None  # the consumers' tables are reachable
+
+
+def test_an_unreachable_dedupe_store_is_a_retryable_error_not_a_crash(aws, plan) -> None:
+    """Found by the reliability suite: Powertools wraps the store's errors, which reached the
+    ingress as an unhandled exception (a bare 500) instead of its 503 with Retry-After."""
+    from talkworthy.idempotency import DynamoDbOnce, InvocationDeadline
+
+    once = DynamoDbOnce("stack-idempotency", _client(aws, "dynamodb"), expires_after_seconds=60)
+    _apply(plan, "ingress_outage: {every_seconds: 3600, seconds: 3600, dedupe_table: true}\n")
+    with pytest.raises(RetryableError, match="idempotency store"):
+        once.run("standard:msg_1", lambda: {"published": 1}, InvocationDeadline(30))
+    _apply(plan, "enabled: false\n")
+    assert once.run("standard:msg_1", lambda: {"published": 1}, InvocationDeadline(30)) == ({"published": 1}, True)
 
 
 def test_a_slow_dependency_answers_late(aws, plan) -> None:

@@ -213,3 +213,9 @@ def test_the_dashboard_shows_each_contexts_latency_and_the_flows_throughput() ->
     assert "GROUP BY RuleName" in body
     assert "SUM(Rejections)" in body
     assert "SUM(SlackRateLimited)" in body
+
+
+def test_an_ingress_attempt_frees_its_dedupe_key_only_after_it_would_have_timed_out() -> None:
+    from chalicelib.wiring import IN_PROGRESS_SECONDS
+
+    assert FUNCTIONS["IngressFunction"]["Properties"].get("Timeout", GLOBAL_TIMEOUT) < IN_PROGRESS_SECONDS
