@@ -127,7 +127,7 @@ def _side_effects(mesh: Any) -> dict[str, Tally]:
         for m in posts  # as posted, before any update
     )
     asked_mail = Counter(r.audience for r in requests if r.channel == "email")
-    mail = Counter(to for e in mesh.sent_emails() for to in e.get("destinations", {}).get("ToAddresses", []))
+    mail = Counter(to for e in mesh.sent_emails(timeout=600) for to in e.get("destinations", {}).get("ToAddresses", []))
     return {
         "cases": _over(cases),
         "leads": _over(leads),

@@ -552,8 +552,9 @@ class LocalMesh:
             out.append({"to": ", ".join(to), "subject": sent.get("subject", ""), "html": body})
         return out
 
-    def sent_emails(self) -> list[dict[str, Any]]:
-        data = requests.get(f"{self.moto_url}/moto-api/data.json", timeout=10).json()
+    def sent_emails(self, timeout: float = 10.0) -> list[dict[str, Any]]:
+        """moto's data dump: it holds every resource, so it grows with the run (``timeout``)."""
+        data = requests.get(f"{self.moto_url}/moto-api/data.json", timeout=timeout).json()
         ses = data.get("ses", {})
         return [*ses.get("Message", []), *ses.get("RawMessage", [])]
 
