@@ -5,8 +5,9 @@ what fails and how often; each part of the mesh applies its own faults where the
 would happen, so the product's own error handling is what runs:
 
 - ``crm``: the built-in CRM's table on the embedded AWS answers DynamoDB's 500
-  (``InternalServerError``), its 429 (``ThrottlingException``), or hangs and drops the connection
-  (a timeout) - in the moto server, so botocore's retries and the adapter's mapping run;
+  (``InternalServerError``), its 429 (``ThrottlingException``), a refusal (400
+  ``ValidationException``: the event is parked, to be redriven), or hangs and drops the
+  connection (a timeout) - in the moto server, so botocore's retries and the adapter's mapping run;
 - ``slack``: the Slack sink answers 429 (``Retry-After``) or 500 (``internal_error``);
 - ``handler_crash``: the local runtime runs the first half of a batch through the handler (its
   effects happen) and then the invocation dies, as a Lambda killed mid-batch: the whole batch
@@ -47,6 +48,7 @@ class _Part(BaseModel):
 
 
 class CrmFaults(_Part):
+    refuse_400: Rate = Field(0.0, ge=0, le=1)  # refused for good (a ValidationException): parked at once
     error_500: Rate = Field(0.0, ge=0, le=1)
     throttle_429: Rate = Field(0.0, ge=0, le=1)
     timeout: Rate = Field(0.0, ge=0, le=1)

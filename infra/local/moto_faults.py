@@ -1,8 +1,9 @@
 """The embedded AWS's share of the fault plan (``infra/local/faults.py``), around moto's WSGI app.
 
 Each request is looked at before moto sees it: a slow answer, the ingress's outage (its Firehose
-stream and dedupe table unreachable: the connection is dropped), and the built-in CRM's 500, 429
-(DynamoDB's ``ThrottlingException``) and timeouts (the call hangs, then the connection drops).
+stream, and its dedupe table if asked, unreachable: the connection is dropped), and the built-in
+CRM's 500, 429 (DynamoDB's ``ThrottlingException``), refusals (``ValidationException``) and
+timeouts (the call hangs, then the connection drops).
 The client's own code (botocore's retries, the adapters' error mapping) does the rest.
 """
 
@@ -98,8 +99,16 @@ def install(faults: Faults, set_attribute: Callable[[Any, str, Any], None] = set
         crm = plan.crm
         if dynamodb and _names_table(body, crm.table_suffix):
             fault = faults.draw(
-                "crm", {"crm_500": crm.error_500, "crm_429": crm.throttle_429, "crm_timeout": crm.timeout}
+                "crm",
+                {
+                    "crm_400": crm.refuse_400,
+                    "crm_500": crm.error_500,
+                    "crm_429": crm.throttle_429,
+                    "crm_timeout": crm.timeout,
+                },
             )
+            if fault == "crm_400":
+                return _dynamodb_error(start_response, "400 Bad Request", "ValidationException")
             if fault == "crm_500":
                 return _dynamodb_error(start_response, "500 Internal Server Error", "InternalServerError")
             if fault == "crm_429":

@@ -13,11 +13,11 @@ CI_DELIVERIES = 64
 # the example plan, with every fault frequent enough to happen at this size
 CI_PLAN = {
     **yaml.safe_load(DEFAULT_PLAN.read_text()),
-    "crm": {"error_500": 0.08, "throttle_429": 0.08, "timeout": 0.05, "hang_seconds": 0.3},
+    "crm": {"refuse_400": 0.04, "error_500": 0.08, "throttle_429": 0.08, "timeout": 0.05, "hang_seconds": 0.3},
     "slack": {"error_429": 0.1, "error_500": 0.1, "retry_after_seconds": 1},
     "handler_crash": {"rate": 0.25, "functions": []},
     "slow": {"rate": 0.05, "seconds": 0.1},
-    "ingress_outage": {"every_seconds": 6, "seconds": 1.5},
+    "ingress_outage": {"every_seconds": 4, "seconds": 1.5},
 }
 
 
@@ -31,7 +31,8 @@ def figures(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 def test_every_fault_happened(figures: dict) -> None:
     injected = figures["faults_injected"]
-    assert {"crm_500", "crm_429", "slack_429", "slack_500", "handler_crash", "slow", "ingress_outage"} <= set(injected)
+    expected = {"crm_400", "crm_500", "crm_429", "slack_429", "slack_500", "handler_crash", "slow", "ingress_outage"}
+    assert expected <= set(injected)
 
 
 def test_every_delivery_was_sent_twice_and_accepted(figures: dict) -> None:
@@ -53,6 +54,7 @@ def test_no_side_effect_happened_twice(figures: dict) -> None:
 
 def test_the_mesh_drained_and_every_parked_event_was_processed_after_the_redrive(figures: dict) -> None:
     assert figures["drained"]
+    assert figures["parked_total"] > 0  # the CRM's refusals were parked, so the redrive had work
     assert figures["redrive_drained"]
     assert sum(figures["parked_after_redrive"].values()) == 0
     assert figures["parked_processed_share"] == 1.0

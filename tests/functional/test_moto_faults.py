@@ -20,7 +20,7 @@ from infra.local.faults import ENV
 from infra.local.moto_faults import INJECTED_PATH
 from infra.local.template import REPO_ROOT
 from talkworthy.dynamo import translate
-from talkworthy.errors import RetryableError
+from talkworthy.errors import PermanentError, RetryableError
 
 # what every handler's clients use (talkworthy.clients), but a short read timeout
 CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=3, read_timeout=5)
@@ -96,13 +96,20 @@ def _get(aws: boto3.Session, table: str) -> Exception | None:
 
 @pytest.mark.parametrize(
     ("fault", "code"),
-    [("error_500", "InternalServerError"), ("throttle_429", "ThrottlingException")],
+    [
+        ("error_500", "InternalServerError"),
+        ("throttle_429", "ThrottlingException"),
+        ("refuse_400", "ValidationException"),
+    ],
 )
 def test_the_crm_table_answers_the_fault_after_botocores_retries(aws, plan, fault, code) -> None:
     _apply(plan, f"crm: {{{fault}: 1.0}}\n")
     err = _get(aws, "stack-crm")
     assert isinstance(err, ClientError)
     assert err.response["Error"]["Code"] == code
+    if fault == "refuse_400":  # refused for good: not retried, the consumer parks the event
+        assert isinstance(translate(err), PermanentError)
+        return
     assert err.response["ResponseMetadata"]["RetryAttempts"] == 3  # botocore retried it (max_attempts counts retries)
     assert isinstance(translate(err), RetryableError)  # what the CRM adapter raises: the record is retried
     assert _get(aws, "stack-mesh") is None  # other tables are untouched
@@ -151,4 +158,4 @@ def test_turned_off_everything_answers_again_and_what_was_injected_is_counted(aw
     assert _get(aws, "stack-crm") is None
     assert _get(aws, "stack-idempotency") is None
     injected = requests.get(f"{aws.url}{INJECTED_PATH}", timeout=5).json()  # type: ignore[attr-defined]
-    assert {"crm_500", "crm_429", "crm_timeout", "ingress_outage", "slow"} <= set(injected)
+    assert {"crm_400", "crm_500", "crm_429", "crm_timeout", "ingress_outage", "slow"} <= set(injected)
