@@ -20,7 +20,6 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,8 @@ import yaml
 from infra.local.faults import ENV, FaultPlan
 from infra.local.template import REPO_ROOT
 from infra.log_check import scan
-from infra.reliability_deliveries import Delivery, Senders, build_deliveries
+from infra.reliability_counts import archived_correlation_ids, delivery_roots, side_effects
+from infra.reliability_deliveries import Senders, build_deliveries
 
 __all__ = ["DEFAULT_PLAN", "main", "run"]
 
@@ -62,78 +62,6 @@ def _write_plan(path: Path, plan: FaultPlan) -> None:
     path.write_text(yaml.safe_dump(plan.model_dump()))
     stat = path.stat()
     os.utime(path, (stat.st_atime, max(time.time(), stat.st_mtime + 1)))
-
-
-def _roots(delivery: Delivery, secrets: dict[str, Any]) -> set[str]:
-    """The event keys the ingress gives this delivery's events (what every later event's key starts with)."""
-    from chalicelib.senders import SENDERS
-    from chalicelib.senders.base import WebhookDelivery
-    from infra.samples import signed_request
-
-    source = delivery.sample.source
-    _, headers, body = signed_request(delivery.sample, secrets, "", time.time(), delivery.delivery_id)
-    received = WebhookDelivery(source, body, {k.lower(): v for k, v in headers.items()}, "-", datetime.now(UTC))
-    return {f"{source}:{item.dedupe_key}" for item in SENDERS[source].adapt(received)}
-
-
-def _archived_correlation_ids(mesh: Any) -> set[str]:
-    s3, bucket = mesh.session.client("s3"), mesh.stack.attr("RawDeliveriesBucket")
-    found = set()
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix="raw/"):
-        for item in page.get("Contents", []):
-            for line in s3.get_object(Bucket=bucket, Key=item["Key"])["Body"].read().splitlines():
-                found.add(str(json.loads(line).get("correlation_id")))
-    return found
-
-
-Tally = tuple[int, int, int, list[str]]
-
-
-def _over(done: Counter[str], asked: Counter[str] | None = None) -> Tally:
-    """(done, done more often than asked, asked but not done, a sample of the keys done too often);
-    without ``asked``, each key once."""
-    asked = asked if asked is not None else Counter(dict.fromkeys(done, 1))
-    extra = {key: done[key] - asked[key] for key in done if done[key] > asked[key]}
-    missing = sum(max(0, asked[key] - done[key]) for key in asked)
-    return sum(done.values()), sum(extra.values()), missing, [key[:160] for key in extra][:3]
-
-
-def _side_effects(mesh: Any) -> dict[str, Tally]:
-    """Each kind of side effect against what asked for it: a case per mention (its URL), a lead per
-    post, a Slack message and an e-mail per notification requested (``Action.Requested``)."""
-    from talkworthy.catalog import ActionRequested
-    from talkworthy.notify import render_slack
-
-    crm = mesh.session.resource("dynamodb").Table(mesh.stack.attr("CrmTable"))
-    items: list[dict[str, Any]] = []
-    scan_args: dict[str, Any] = {}
-    while True:
-        page = crm.scan(**scan_args)
-        items += page["Items"]
-        if "LastEvaluatedKey" not in page:
-            break
-        scan_args["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-    cases = Counter(str(i.get("origin_url") or i.get("description")) for i in items if i.get("sk") == "CASE")
-    leads = Counter(str(i.get("source_url") or i.get("note")) for i in items if i.get("sk") == "LEAD")
-    requests = [
-        ActionRequested.model_validate(e["detail"]) for e in mesh.events if e["detail-type"] == "Action.Requested"
-    ]
-    asked_slack = Counter(
-        f"{r.audience}|{json.dumps(render_slack(r)[1], sort_keys=True)}" for r in requests if r.channel == "slack"
-    )
-    posts = [m for m in mesh.sink.messages() if m.get("via") == "api"]
-    slack = Counter(
-        f"{m['channel']}|{json.dumps((m['history'][0] if m['history'] else m)['blocks'], sort_keys=True)}"
-        for m in posts  # as posted, before any update
-    )
-    asked_mail = Counter(r.audience for r in requests if r.channel == "email")
-    mail = Counter(to for e in mesh.sent_emails(timeout=600) for to in e.get("destinations", {}).get("ToAddresses", []))
-    return {
-        "cases": _over(cases),
-        "leads": _over(leads),
-        "slack_messages": _over(slack, asked_slack),
-        "emails": _over(mail, asked_mail),
-    }
 
 
 def _redrive(mesh: Any, contexts: list[Any]) -> dict[str, int]:
@@ -176,7 +104,7 @@ def run(count: int, concurrency: int, plan_file: Path, drain_timeout: float, log
         seed(mesh, SCENARIOS)
         _write_plan(live_plan, plan)
         time.sleep(1.5)  # every part re-reads its plan within a second
-        roots = {d.n: _roots(d, mesh.secrets["webhooks"]) for d in deliveries}
+        roots = {d.n: delivery_roots(d, mesh.secrets["webhooks"]) for d in deliveries}
         senders = Senders(mesh.ingress_url, mesh.secrets["webhooks"], concurrency)
         started = time.perf_counter()
         senders.send_all([(d, c) for d in deliveries for c in ((1, 2) if d.concurrent else (1,))])
@@ -193,7 +121,7 @@ def run(count: int, concurrency: int, plan_file: Path, drain_timeout: float, log
         parked_after = {c.name: mesh.dlq_depths().get(c.dlq, 0) for c in contexts}
         unfinished = mesh.unfinished_event_keys()
         answered = {n for (n, _), a in senders.answers.items() if 200 <= a.status < 300}
-        archived = _archived_correlation_ids(mesh)
+        archived = archived_correlation_ids(mesh)
         effects_by_root: dict[str, set[str]] = {}
         for event in mesh.events:
             root = str(event["detail"]["meta"]["event_key"]).split(">", 1)[0]
@@ -206,11 +134,11 @@ def run(count: int, concurrency: int, plan_file: Path, drain_timeout: float, log
             on_bus = set().union(*(effects_by_root.get(r, set()) for r in roots[d.n]))
             if not correlation & archived or FIRST_EFFECT[d.kind] not in on_bus:
                 lost.append(d.n)
-        side_effects = _side_effects(mesh)
-        done = {name: tally[0] for name, tally in side_effects.items()}
-        duplicates = {name: tally[1] for name, tally in side_effects.items()}
-        not_done = {name: tally[2] for name, tally in side_effects.items()}
-        twice = [f"{name}: {key}" for name, tally in side_effects.items() for key in tally[3]]
+        effects = side_effects(mesh)
+        done = {name: tally[0] for name, tally in effects.items()}
+        duplicates = {name: tally[1] for name, tally in effects.items()}
+        not_done = {name: tally[2] for name, tally in effects.items()}
+        twice = [f"{name}: {key}" for name, tally in effects.items() for key in tally[3]]
         bus_duplicates = sum(n - 1 for n in mesh.bus_copies.values() if n > 1)
     log = scan([handler_log, trace_log], mesh.secrets)
     parked_total, moved_total = sum(parked.values()), sum(moved.values())

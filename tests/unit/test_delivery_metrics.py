@@ -22,7 +22,10 @@ def _flushed(capsys: pytest.CaptureFixture[str]) -> list[tuple[str, dict[str, st
 
 @pytest.fixture
 def count(monkeypatch: pytest.MonkeyPatch) -> DeliveryMetrics:
+    from aws_lambda_powertools import Metrics
+
     monkeypatch.delenv("POWERTOOLS_METRICS_DISABLED", raising=False)
+    Metrics().clear_metrics()  # Powertools shares one metric set per process: none left by other tests
     return DeliveryMetrics("Talkworthy")
 
 
