@@ -8,23 +8,23 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities import parameters
 from botocore.exceptions import BotoCoreError, ClientError
 from chalice.app import Request
 
 from chalicelib.action_links import ActionLinks
+from chalicelib.delivery_metrics import DeliveryMetrics
 from chalicelib.ingress import HttpRequest, Ingress, IngressResponse, InProgressError
 from chalicelib.senders import SENDERS
 from chalicelib.senders.base import Inbound, SenderSecrets, WebhookDelivery
 from chalicelib.surveys import SurveyPages
 from talkworthy.clients import aws_client
 from talkworthy.errors import RetryableError
-from talkworthy.idempotency import AlreadyInProgressError, DynamoDbOnce
+from talkworthy.idempotency import AlreadyInProgressError, DynamoDbOnce, InvocationDeadline
 from talkworthy.publishing import EventBridgePublisher, EventPublisher
 from talkworthy.settings import IngressSettings
 
@@ -32,6 +32,9 @@ __all__ = ["action_links", "ingress", "surveys", "to_http_request"]
 
 logger = Logger(service="ingress")
 DEDUPE_SECONDS = 7 * 24 * 3600  # longer than any sender's retry schedule (Standard Webhooks: ~3 days)
+# An attempt that died between claiming a key and completing it frees the key after this long
+# (longer than IngressFunction's Timeout), so a sender's retry publishes instead of a 409 for days.
+IN_PROGRESS_SECONDS = 30
 
 
 class SecretsManagerSecrets:
@@ -110,25 +113,12 @@ class IdempotentPublisher:
             return {"published": len(details)}
 
         try:
-            _, ran = self.once.run(key, publish)
+            _, ran = self.once.run(key, publish, InvocationDeadline(IN_PROGRESS_SECONDS))
         except AlreadyInProgressError as err:
             raise InProgressError(key) from err
         except (ClientError, BotoCoreError) as err:
             raise RetryableError(f"dedupe store or bus unavailable: {err}") from err
         return ran
-
-
-def _count(namespace: str) -> Callable[[str, str], None]:
-    metrics = Metrics(namespace=namespace, service="ingress")
-
-    def count(source: str, outcome: str) -> None:
-        metrics.add_dimension(name="source", value=source)
-        metrics.add_dimension(name="outcome", value=outcome)
-        metrics.add_metric(name="Deliveries", unit=MetricUnit.Count, value=1)
-        metrics.flush_metrics()
-        metrics.clear_metrics()  # also clears dimensions, which a disabled flush leaves behind
-
-    return count
 
 
 @functools.cache
@@ -151,7 +141,7 @@ def ingress() -> tuple[Ingress, IdempotentPublisher]:
         FirehoseRawArchive(aws_client("firehose"), config.raw_delivery_stream),
         publish_once,
         clock=time.time,
-        count=_count(config.powertools_metrics_namespace),
+        count=DeliveryMetrics(config.powertools_metrics_namespace),
     )
     return pipeline, publish_once
 

@@ -124,6 +124,7 @@ def mention_costs(per_call: PerCall) -> dict[str, Any]:
     from talkworthy.publishing import InMemoryPublisher
     from talkworthy.routing import PackagedRules
     from talkworthy.settings import MentionsSettings, use_environment
+    from talkworthy.subjects import InMemorySubjects
 
     sample = json.loads((REPO_ROOT / "events" / "details" / "Mention.Received.json").read_text())
     body = json.dumps(
@@ -153,7 +154,13 @@ def mention_costs(per_call: PerCall) -> dict[str, Any]:
     def faked_ports(config: MentionsSettings, intent: Any) -> MentionsPorts:
         ports = MentionsPorts(config)
         vars(ports).update(
-            sentiment=sentiment, intent=intent, identities=graph, threads=threads, crm=crm, rules=PackagedRules()
+            sentiment=sentiment,
+            intent=intent,
+            identities=graph,
+            threads=threads,
+            crm=crm,
+            rules=PackagedRules(),
+            subjects=InMemorySubjects(),
         )
         return ports
 

@@ -26,6 +26,7 @@ import boto3
 import requests
 
 from infra.local.canny_standin import CANNY_PREFIX, CannyStandIn
+from infra.local.faults import faults_from_env
 from infra.local.handler_logs import HandlerLogs
 from infra.local.outbox import Outbox, Person
 from infra.local.provision import ProvisionedStack, provision
@@ -98,7 +99,8 @@ class LocalMesh:
         self._published_keys: set[str] = set()
         self._ingress: Any = None
         self._ingress_thread: threading.Thread | None = None
-        self.sink = SlackSink(host=self.config.host, port=0)
+        self.faults = faults_from_env()  # TALKWORTHY_FAULTS=path: infra/local/faults.py
+        self.sink = SlackSink(host=self.config.host, port=0, faults=self.faults)
         # Canny signs its webhooks with the team's API key: the one key serves both, as on Canny
         self.canny = CannyStandIn(self.canny_api_key)
         self.canny.load_samples([REPO_ROOT / "events" / "webhooks", REPO_ROOT / "events" / "demo" / "webhooks"])
@@ -179,6 +181,8 @@ class LocalMesh:
             if self.config.handler_log:
                 self.trace.note(f"handler logs  {self.config.handler_log}")
             self.trace.note(f"outbox        {self.outbox_url}")
+            if self.faults.path is not None:
+                self.trace.note(f"faults        {self.faults.path} (re-read when it changes)")
         except BaseException:
             self.stop()
             raise
@@ -343,7 +347,7 @@ class LocalMesh:
             self.functions[spec.logical_id] = LocalFunction(spec, _REGION, _ACCOUNT)
         self._set_env(shared)
         self._workers = [
-            QueueWorker(function, source, self.session.client("sqs"), self.trace)
+            QueueWorker(function, source, self.session.client("sqs"), self.trace, self.faults)
             for function in self.functions.values()
             for source in function.spec.queues
         ]
@@ -572,6 +576,20 @@ class LocalMesh:
                 depths[logical_id] = int(attrs["Attributes"]["ApproximateNumberOfMessages"])
         return depths
 
+    def unfinished_event_keys(self) -> list[str]:
+        """Event keys a consumer was handed and never finished (handled, or parked by its handler)."""
+        return sorted({key for worker in self._workers for key in worker.received - worker.completed})
+
+    def injected_faults(self) -> dict[str, int]:
+        """Faults injected so far (``TALKWORTHY_FAULTS``): by the Slack sink and the runtime in this
+        process, and by the embedded AWS (infra/local/moto_faults.py)."""
+        from infra.local.moto_faults import INJECTED_PATH
+
+        injected = Counter(self.faults.injected)
+        if self.faults.path is not None:
+            injected.update(requests.get(f"{self.moto_url}{INJECTED_PATH}", timeout=10).json())
+        return dict(sorted(injected.items()))
+
     def _outbox(self) -> Outbox:
         from talkworthy.people import load_default_directory
 
@@ -588,8 +606,9 @@ class LocalMesh:
             out.append({"to": ", ".join(to), "subject": sent.get("subject", ""), "html": body})
         return out
 
-    def sent_emails(self) -> list[dict[str, Any]]:
-        data = requests.get(f"{self.moto_url}/moto-api/data.json", timeout=10).json()
+    def sent_emails(self, timeout: float = 10.0) -> list[dict[str, Any]]:
+        """moto's data dump: it holds every resource, so it grows with the run (``timeout``)."""
+        data = requests.get(f"{self.moto_url}/moto-api/data.json", timeout=timeout).json()
         ses = data.get("ses", {})
         return [*ses.get("Message", []), *ses.get("RawMessage", [])]
 

@@ -64,9 +64,13 @@ def atomic_dynamodb_items(set_attribute: Callable[[Any, str, Any], None] = setat
 def main(argv: list[str] | None = None) -> None:
     from moto.server import main as moto_main
 
-    from infra.local import moto_bridges
+    from infra.local import moto_bridges, moto_faults
+    from infra.local.faults import faults_from_env
 
     moto_bridges.install()
+    faults = faults_from_env()
+    if faults.path is not None:  # TALKWORTHY_FAULTS names a fault plan
+        moto_faults.install(faults)
     atomic_dynamodb_items()  # after: it wraps the bridged transaction too
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request (a fifth of moto's CPU)
     moto_main(argv if argv is not None else sys.argv[1:])

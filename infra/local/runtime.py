@@ -20,6 +20,7 @@ from types import ModuleType
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from infra.local.faults import Faults
 from infra.local.provision import FunctionSpec, QueueSource, ScheduleSource
 from infra.local.schedules import next_fire
 from infra.local.trace import Trace
@@ -119,14 +120,19 @@ def _bridge_body(body: str, account: str) -> str:
 class QueueWorker:
     """Drains one event source mapping: receive a batch, invoke, delete what succeeded."""
 
-    def __init__(self, function: LocalFunction, source: QueueSource, sqs: Any, trace: Trace) -> None:
+    def __init__(
+        self, function: LocalFunction, source: QueueSource, sqs: Any, trace: Trace, faults: Faults | None = None
+    ) -> None:
         self.function = function
+        self.faults = faults  # TALKWORTHY_FAULTS: invocations that die mid-batch
         self.source = source
         self.sqs = sqs
         self.trace = trace
         self.backlog = threading.Event()  # a full batch came back: more concurrent batches may help
         self._lock = threading.Lock()
         self._running = 0  # batches received and not yet deleted or released
+        self.received: set[str] = set()  # event keys handed to the handler (what a loss count needs)
+        self.completed: set[str] = set()  # event keys whose record the handler finished (deleted)
 
     @property
     def running(self) -> int:
@@ -187,6 +193,9 @@ class QueueWorker:
         started = time.perf_counter()
         failed: set[str]
         try:
+            if self._crashes(records):  # the first half's effects happen, then the invocation dies
+                self.function.invoke({"Records": records[: len(records) // 2]})
+                raise RuntimeError("injected fault: the invocation died mid-batch")
             response = self.function.invoke({"Records": records})
             failed = self._reported_failures(response, records)
         except Exception as err:  # the whole batch fails, as on Lambda
@@ -201,11 +210,35 @@ class QueueWorker:
                     {"Id": str(i), "ReceiptHandle": r["receiptHandle"]} for i, r in enumerate(done[start : start + 10])
                 ],
             )
+        self._release_sooner([r for r in records if r["messageId"] in failed])
         for record in records:
             detail_type, correlation, key = _describe(record["body"])
             outcome = "failed" if record["messageId"] in failed else "ok"
+            with self._lock:
+                self.received.add(key)
+                if outcome == "ok":
+                    self.completed.add(key)
             self.trace.hop(detail_type, self.function.short_name, outcome, millis / len(records), correlation, key)
         return len(records)
+
+    def _release_sooner(self, failed: list[dict[str, Any]]) -> None:
+        seconds = self.faults.plan.failed_visible_after_seconds if self.faults is not None else None
+        for start in range(0, len(failed) if seconds is not None else 0, 10):
+            self.sqs.change_message_visibility_batch(
+                QueueUrl=self.source.queue_url,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": r["receiptHandle"], "VisibilityTimeout": seconds}
+                    for i, r in enumerate(failed[start : start + 10])
+                ],
+            )
+
+    def _crashes(self, records: list[dict[str, Any]]) -> bool:
+        if self.faults is None or len(records) < 2:
+            return False
+        crash = self.faults.plan.handler_crash
+        if crash.functions and self.function.spec.logical_id not in crash.functions:
+            return False
+        return self.faults.draw("handler_crash", {"handler_crash": crash.rate}) is not None
 
     def _reported_failures(self, response: Any, records: list[dict[str, Any]]) -> set[str]:
         ids = {record["messageId"] for record in records}

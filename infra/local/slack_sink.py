@@ -43,6 +43,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from infra.local.canny_standin import CANNY_PREFIX, CannyStandIn
 from infra.local.discourse_sink import DiscourseReportsSink
+from infra.local.faults import Faults
 from infra.local.outbox import Outbox
 from infra.local.slack_files import SlackFiles
 
@@ -134,8 +135,10 @@ class SlackSink:
         burst: int = 1,
         interval: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
+        faults: Faults | None = None,
     ) -> None:
         self._address = (host, port)
+        self._faults = faults  # TALKWORTHY_FAULTS: injected 429s and 500s (infra/local/faults.py)
         self._tokens = frozenset(tokens) if tokens is not None else None
         self._channels = frozenset(channels) if channels is not None else None
         self._burst, self._interval, self._clock = burst, interval, clock
@@ -271,6 +274,9 @@ class SlackSink:
             return self._files_api(name, params)
         if name not in ("chat.postMessage", "chat.update"):
             return 200, {}, {"ok": False, "error": "unknown_method"}
+        injected = self._injected_fault()
+        if injected is not None:
+            return injected
         channel, text, blocks = str(params.get("channel", "")), params.get("text"), params.get("blocks")
         if isinstance(blocks, str):
             try:
@@ -331,6 +337,20 @@ class SlackSink:
                 message = self._store(channel, params.get("initial_comment"), None, via="files")
                 message["files"] = described
         return reply
+
+    def _injected_fault(self) -> _Reply | None:
+        """A 429 or a 500 from the fault plan, before anything is stored (Slack did nothing)."""
+        if self._faults is None:
+            return None
+        slack = self._faults.plan.slack
+        fault = self._faults.draw("slack", {"slack_429": slack.error_429, "slack_500": slack.error_500})
+        if fault == "slack_429":
+            with self._lock:
+                self._rate_limited += 1
+            return 429, {"Retry-After": str(slack.retry_after_seconds)}, {"ok": False, "error": "ratelimited"}
+        if fault == "slack_500":
+            return 500, {}, {"ok": False, "error": "internal_error"}
+        return None
 
     def _views_open(self, params: dict[str, Any]) -> _Reply:
         trigger, view = str(params.get("trigger_id", "")), params.get("view")

@@ -214,6 +214,12 @@ class SqsConsumer(Generic[S, P]):
             count = sum(1 for o in outcomes if o.status == status)
             if count:
                 metrics.add_metric(name=name, unit="Count", value=count)
+        done_ms = datetime.now(UTC).timestamp() * 1000
+        for outcome in outcomes:
+            sent = outcome.record.get("attributes", {}).get("SentTimestamp")
+            if outcome.status == "handled" and str(sent or "").isdigit():
+                # the flows' latency, hop by hop: from the bus putting the event on this queue to done
+                metrics.add_metric(name="EventLatency", unit="Milliseconds", value=max(0.0, done_ms - int(sent)))
         return {
             "batchItemFailures": [{"itemIdentifier": o.record["messageId"]} for o in outcomes if o.status == "failed"]
         }

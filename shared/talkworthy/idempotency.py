@@ -3,6 +3,11 @@
 The first call for a key records INPROGRESS, runs the function and stores its result as
 COMPLETED; a later call returns the stored result without running it. If the function raises,
 the record is removed so the retry (SQS redelivery, a sender's retry) runs it again.
+
+The store itself failing (a write or the removal after a failure) is a :class:`RetryableError`:
+the caller's retry comes back once the store answers. An INPROGRESS record left behind (the
+completion could not be written, or the invocation died) expires when the invocation would have
+timed out, so a retry takes the key over: the effect then runs at least once, never zero times.
 """
 
 from __future__ import annotations
@@ -10,7 +15,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-__all__ = ["AlreadyInProgressError", "DynamoDbOnce", "InMemoryOnce", "Once"]
+__all__ = ["AlreadyInProgressError", "DynamoDbOnce", "InMemoryOnce", "InvocationDeadline", "Once"]
+
+
+class InvocationDeadline:
+    """What Powertools reads from a Lambda context to expire an INPROGRESS record, for callers
+    without one (the ingress runs under Chalice): the invocation ends within ``seconds``."""
+
+    def __init__(self, seconds: float) -> None:
+        self._seconds = seconds
+
+    def get_remaining_time_in_millis(self) -> int:
+        return int(self._seconds * 1000)
 
 
 class AlreadyInProgressError(Exception):
@@ -44,7 +60,14 @@ class DynamoDbOnce:
         if lambda_context is not None:
             self.config.register_lambda_context(lambda_context)
         from aws_lambda_powertools.utilities.idempotency import idempotent_function
-        from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
+        from aws_lambda_powertools.utilities.idempotency.exceptions import (
+            IdempotencyAlreadyInProgressError,
+            IdempotencyPersistenceLayerError,
+        )
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        from talkworthy.dynamo import translate
+        from talkworthy.errors import RetryableError
 
         @idempotent_function(data_keyword_argument="request", persistence_store=self._store, config=self.config)
         def guarded(request: dict[str, str]) -> dict[str, Any]:
@@ -54,6 +77,11 @@ class DynamoDbOnce:
             result = guarded(request={"key": key})
         except IdempotencyAlreadyInProgressError as err:
             raise AlreadyInProgressError(key) from err
+        except IdempotencyPersistenceLayerError as err:  # Powertools wraps the store's own error
+            cause = err.args[1] if len(err.args) > 1 else err.__cause__
+            if isinstance(cause, ClientError | BotoCoreError):
+                raise translate(cause, "idempotency store") from err  # unreachable or 5xx: retryable
+            raise RetryableError(f"idempotency store unavailable: {err}") from err
         replayed = bool(result.pop("__replayed", False))
         return result, not replayed
 

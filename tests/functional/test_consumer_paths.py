@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -124,7 +125,9 @@ def test_the_alarmed_metrics_are_emitted_per_context(
     consumer = _consumer(InMemoryPublisher())
     capsys.readouterr()
     poison = dict(_record("bad"), body="not json")
-    _run(consumer, queues["work-dlq"], poison, _record("crash"), _record("ok-1"))
+    sent_ms = int(time.time() * 1000) - 1500  # the bus put it on the queue 1.5 s ago
+    handled = dict(_record("ok-1"), attributes={"SentTimestamp": str(sent_ms)})
+    _run(consumer, queues["work-dlq"], poison, _record("crash"), handled)
     emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith('{"_aws"')]
     (batch,) = [e for e in emitted if "EventsHandled" in e]
     definition = batch["_aws"]["CloudWatchMetrics"][0]
@@ -134,6 +137,9 @@ def test_the_alarmed_metrics_are_emitted_per_context(
     assert {m["Name"] for m in definition["Metrics"]} >= ALARMED_METRICS | {"EventsHandled"}
     # this batch's 1 each (Powertools keeps what earlier, unflushed invocations in this process added)
     assert all(1.0 in batch[name] for name in ("EventsRejected", "EventsFailed", "EventsHandled"))
+    # the flows' latency per hop: one value, for the handled record only, about 1.5 s
+    latency = batch["EventLatency"]
+    assert (latency if isinstance(latency, list) else [latency])[-1] == pytest.approx(1500, abs=1000)
 
 
 def test_concurrent_batches_of_one_consumer_log_their_own_record_keys(

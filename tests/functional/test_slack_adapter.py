@@ -118,6 +118,28 @@ def test_three_quick_posts_to_one_channel_are_all_stored_after_429s(sink):
     assert sink.rate_limited_count >= 1
 
 
+def _rate_limited_counted() -> float:
+    from aws_lambda_powertools import Metrics
+
+    from talkworthy.notify.slack_retry import RATE_LIMITED_METRIC
+
+    entry = Metrics(namespace="Talkworthy").metric_set.get(RATE_LIMITED_METRIC)
+    return sum(entry["Value"]) if entry else 0
+
+
+def test_every_429_slack_answered_is_counted_for_the_alarm(sink):
+    from aws_lambda_powertools import Metrics
+
+    Metrics(namespace="Talkworthy").clear_metrics()
+    adapter = _adapter(sink)
+    for n in range(3):
+        adapter.post(CHANNEL, f"message {n}", [])
+
+    assert sink.rate_limited_count >= 1
+    assert _rate_limited_counted() == sink.rate_limited_count
+    Metrics(namespace="Talkworthy").clear_metrics()
+
+
 def test_a_long_retry_after_is_not_slept_through():
     slow = SlackSink(interval=30.0).start()
     try:
@@ -183,3 +205,31 @@ def test_stop_releases_the_port():
     sink.stop()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", port))
+
+
+def test_injected_slack_faults_are_retryable_and_end_when_turned_off(tmp_path):
+    import os
+
+    from infra.local.faults import Faults
+
+    plan = tmp_path / "faults.yaml"
+    plan.write_text("slack: {error_500: 1.0}\n")
+    faults = Faults(plan)
+    with SlackSink(faults=faults) as faulty:
+        adapter = _adapter(faulty)
+        with pytest.raises(RetryableError, match="internal_error"):
+            adapter.post(CHANNEL, "during the outage", [])
+        plan.write_text("slack: {error_429: 1.0, retry_after_seconds: 0}\n")
+        os.utime(plan, (plan.stat().st_atime, plan.stat().st_mtime + 1))
+        faults._checked = 0.0
+        with pytest.raises(RetryableError) as limited:
+            adapter.post(CHANNEL, "while limited", [])
+        assert limited.value.retry_after == 0.0  # the Retry-After Slack gave
+        assert faulty.rate_limited_count == 4  # the 429 retried in place three times, then given up
+        plan.write_text("enabled: false\n")
+        os.utime(plan, (plan.stat().st_atime, plan.stat().st_mtime + 2))
+        faults._checked = 0.0
+        adapter.post(CHANNEL, "after", [])
+        assert [m["text"] for m in faulty.messages()] == ["after"]  # nothing stored while failing
+    assert faults.injected["slack_500"] >= 1
+    assert faults.injected["slack_429"] == 4

@@ -148,3 +148,74 @@ def test_alarms_across_contexts_query_the_consumers_metrics() -> None:
     ]
     for metric in ALARMED_METRICS:
         assert any(f"SUM({metric}) FROM SCHEMA(Talkworthy, service)" in q for q in queries), metric
+
+
+def _alarm_queries() -> list[str]:
+    return [
+        m["Expression"]
+        for r in RESOURCES.values()
+        if r["Type"] == "AWS::CloudWatch::Alarm"
+        for m in r["Properties"].get("Metrics", [])
+        if "SELECT" in m.get("Expression", "")
+    ]
+
+
+def test_ingress_rejections_are_alarmed_per_source_and_reason() -> None:
+    """The metric's dimensions are the schema's (tests/unit/test_delivery_metrics.py), one contributor each."""
+    assert "SELECT SUM(Rejections) FROM SCHEMA(Talkworthy, reason, service, source) GROUP BY source, reason" in (
+        _alarm_queries()
+    )
+
+
+def test_slack_429s_are_alarmed() -> None:
+    from talkworthy.notify.slack_retry import RATE_LIMITED_METRIC
+
+    assert f"SELECT SUM({RATE_LIMITED_METRIC}) FROM SCHEMA(Talkworthy, service)" in _alarm_queries()  # noqa: S608
+
+
+PUSHING_SENDERS = {"standard", "zendesk", "canny", "discourse", "hubspot", "intercom"}  # slack: people's clicks
+
+
+def test_every_sender_that_pushes_on_its_own_can_be_watched_for_silence() -> None:
+    from chalicelib.senders import SENDERS
+
+    assert set(SENDERS) - {"slack"} == PUSHING_SENDERS
+    watched = {}
+    for name, resource in RESOURCES.items():
+        if resource["Type"] != "AWS::CloudWatch::Alarm" or not name.endswith("SilenceAlarm"):
+            continue
+        props = resource["Properties"]
+        dimensions = {d["Name"]: d["Value"] for d in props["Dimensions"]}
+        assert (props["Namespace"], props["MetricName"], dimensions["service"]) == ("Talkworthy", "Accepted", "ingress")
+        # nothing at all in the gap is the alarm: no datapoint counts as breaching
+        assert (props["TreatMissingData"], props["ComparisonOperator"], props["Threshold"]) == (
+            "breaching",
+            "LessThanThreshold",
+            1,
+        )
+        hours = props["EvaluationPeriods"]["Ref"]
+        assert props["DatapointsToAlarm"] == {"Ref": hours}
+        assert props["Period"] == 3600
+        parameter = TEMPLATE["Parameters"][hours]
+        assert (parameter["Default"], parameter["MaxValue"]) == (0, 24)
+        # off unless the operator gives the usual gap
+        assert TEMPLATE["Conditions"][resource["Condition"]] == {"Fn::Not": [{"Fn::Equals": [{"Ref": hours}, 0]}]}
+        watched[dimensions["source"]] = hours
+    assert set(watched) == PUSHING_SENDERS
+
+
+def test_the_dashboard_shows_each_contexts_latency_and_the_flows_throughput() -> None:
+    body = RESOURCES["Dashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
+    for context in ("mentions", "cases", "notify", "customers", "ideas"):
+        for stat in ("p50", "p99"):
+            assert f'["Talkworthy", "EventLatency", "service", "{context}", {{"stat": "{stat}"}}]' in body
+    assert "SUM(MatchedEvents)" in body
+    assert "GROUP BY RuleName" in body
+    assert "SUM(Rejections)" in body
+    assert "SUM(SlackRateLimited)" in body
+
+
+def test_an_ingress_attempt_frees_its_dedupe_key_only_after_it_would_have_timed_out() -> None:
+    from chalicelib.wiring import IN_PROGRESS_SECONDS
+
+    assert FUNCTIONS["IngressFunction"]["Properties"].get("Timeout", GLOBAL_TIMEOUT) < IN_PROGRESS_SECONDS

@@ -9,7 +9,12 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
-__all__ = ["BoundedRateLimitRetryHandler", "install", "retry_after_seconds", "webhook_handlers"]
+__all__ = ["RATE_LIMITED_METRIC", "BoundedRateLimitRetryHandler", "install", "retry_after_seconds", "webhook_handlers"]
+
+RATE_LIMITED_METRIC = "SlackRateLimited"
+"""Counted once per 429 Slack answered (retried in place or not), in the calling context's metric
+set (Powertools shares it across instances; the handler's ``log_metrics`` flushes it); alarmed by
+``SlackRateLimitedAlarm``."""
 
 
 def retry_after_seconds(headers: Mapping[str, object]) -> float | None:
@@ -44,6 +49,10 @@ class BoundedRateLimitRetryHandler(RateLimitErrorRetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> bool:
+        if response is not None and response.status_code == 429:
+            from aws_lambda_powertools import Metrics
+
+            Metrics().add_metric(name=RATE_LIMITED_METRIC, unit="Count", value=1)
         if not super()._can_retry(state=state, request=request, response=response, error=error):
             return False
         assert response is not None  # the parent only retries a response with status 429
