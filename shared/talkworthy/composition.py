@@ -17,6 +17,7 @@ from talkworthy.clients import aws_client, dynamodb_table
 from talkworthy.errors import ConfigurationError
 
 if TYPE_CHECKING:
+    from talkworthy.community.counters import SurgeStore
     from talkworthy.crm.port import CrmPort
     from talkworthy.customers.pressure import ContactPressure
     from talkworthy.customers.store import BaselineStore
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from talkworthy.identity.port import IdentityGraph
     from talkworthy.identity.threads import ThreadStore
     from talkworthy.notify.email import EmailPort
+    from talkworthy.notify.incidents import IncidentStore
     from talkworthy.notify.links import ActionLinkSigner
     from talkworthy.notify.messages import SentMessages
     from talkworthy.notify.slack import ChatPort
@@ -57,6 +59,7 @@ __all__ = [
     "idea_deduper",
     "idea_store",
     "identity_graph",
+    "incidents",
     "intent_classifier",
     "link_signer",
     "mention_api",
@@ -70,6 +73,7 @@ __all__ = [
     "sla_scheduler",
     "slack",
     "subjects",
+    "surge_store",
     "thread_store",
 ]
 
@@ -278,6 +282,8 @@ def owner_channels(owner_channels_json: str) -> dict[str, str]:
     if not isinstance(channels, dict) or not all(isinstance(v, str) for v in channels.values()):
         raise ConfigurationError('OWNER_CHANNELS_JSON must be an object {"<owner>": "<Slack channel id>"}')
     return {str(owner): channel for owner, channel in channels.items()}
+
+
 def idea_store(table: str) -> IdeaStore:
     from talkworthy.ideas.store_dynamodb import DynamoDbIdeaStore
 
@@ -301,3 +307,16 @@ def canny_api(config: IdeasSettings) -> CannyApi | None:
 
     key = aws_client("secretsmanager").get_secret_value(SecretId=config.canny_secret_arn)["SecretString"]
     return CannyApi(key, base_url=config.canny_api_url)
+
+
+def surge_store(table: str) -> SurgeStore:
+    """Not cached: the store gathers one container's batch of counts, so each consumer builds its own."""
+    from talkworthy.community.counters import DynamoDbSurgeStore
+
+    return DynamoDbSurgeStore(dynamodb_table(table))
+
+
+def incidents(table: str) -> IncidentStore:
+    from talkworthy.notify.incidents import DynamoDbIncidentStore
+
+    return DynamoDbIncidentStore(dynamodb_table(table))

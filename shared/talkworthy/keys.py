@@ -97,6 +97,8 @@ SUPPRESSED = "SUPPRESSED#"
 def ledger_pk(person: str) -> str:
     """One person's contact ledger: sent messages sort by time (``<iso at>#<event key>``)."""
     return f"{LEDGER}{person}"
+
+
 CUSTOMER = "CUSTOMER#"
 CUSTOMER_EMAIL = "CUSTOMEREMAIL#"
 DUE = "DUE#"
@@ -172,6 +174,8 @@ def touches_pk(customer_id: str) -> str:
 
 def touch(customer_id: str, at: str, key: str) -> Key:
     return {"pk": touches_pk(customer_id), "sk": f"TOUCH#{at}#{key}"}
+
+
 def idea(ref: str) -> Key:
     return {"pk": f"{IDEA}{ref}", "sk": "IDEA"}
 
@@ -187,6 +191,8 @@ def idea_band(bucket_key: str) -> Key:
 
 def idea_signature(ref: str) -> Key:
     return {"pk": f"{IDEA_SIGNATURE}{ref}", "sk": "SIG"}
+
+
 def target_key(kind: str, system: str | None, record_id: str) -> str:
     return f"{kind}:{system or ''}:{record_id}"
 

@@ -23,6 +23,7 @@ from talkworthy.errors import ConfigurationError
 
 __all__ = [
     "CasesSettings",
+    "CommunitySettings",
     "ConsumerSettings",
     "CrmSettings",
     "CustomersSettings",
@@ -127,6 +128,16 @@ class CustomersSettings(ConsumerSettings, CrmSettings):
 class DeviationScanSettings(Settings):
     event_bus_name: str
     mesh_table: str
+
+
+class CommunitySettings(ConsumerSettings):
+    people_parameter: str = ""  # SSM parameter overriding the packaged people directory (who may act)
+    surge_bucket_seconds: int = 300  # the local mesh uses seconds, so a demo surge opens and resolves in a minute
+    surge_grace_seconds: int = 30  # a bucket is evaluated this long after it ends (its batches are written)
+    surge_min_count: int = 10  # a bucket below this is never unusual
+    surge_quiet_buckets: int = 3  # buckets at or below the usual band that resolve a surge
+
+
 class IdeasSettings(ConsumerSettings):
     product_channel: str  # Slack channel id where the product owner decides on ideas
     people_parameter: str = ""  # SSM parameter overriding the packaged people directory (who may decide)

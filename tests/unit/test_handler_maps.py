@@ -52,6 +52,7 @@ def test_every_consumer_is_a_context_with_a_handler_map() -> None:
         "NotifyFunction",
         "CustomersFunction",
         "IdeasFunction",
+        "CommunityFunction",
     }
     for logical_id in CONSUMERS:
         assert isinstance(handler(logical_id), SqsConsumer)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         MentionReceived,
         Segment,
     )
+    from talkworthy.catalog.surge import SentimentSplit, SurgeDetected, SurgeEvidence, SurgeResolved, SurgeUpdated
 
 __all__ = [
     "CATALOG",
@@ -58,7 +59,12 @@ __all__ = [
     "RecordRef",
     "Score",
     "Segment",
+    "SentimentSplit",
     "SlaBreached",
+    "SurgeDetected",
+    "SurgeEvidence",
+    "SurgeResolved",
+    "SurgeUpdated",
     "Target",
     "TicketClosed",
     "utc_now",
@@ -81,6 +87,7 @@ _MODULES = {
         "MentionReceived",
         "Segment",
     ),
+    "surge": ("SentimentSplit", "SurgeDetected", "SurgeEvidence", "SurgeResolved", "SurgeUpdated"),
 }
 _HOME = {name: module for module, names in _MODULES.items() for name in names}
 _DETAIL_TYPES = (
@@ -99,6 +106,9 @@ _DETAIL_TYPES = (
     ("actions", "ActionRequested"),
     ("actions", "ActionTaken"),
     ("actions", "ActionCompleted"),
+    ("surge", "SurgeDetected"),
+    ("surge", "SurgeUpdated"),
+    ("surge", "SurgeResolved"),
 )
 
 

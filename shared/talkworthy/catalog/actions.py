@@ -28,11 +28,14 @@ ActionName = Literal[
     "retention_done",
     "not_at_risk",
     "snooze_14d",
+    # a surge's incident digest (target kind ``incident``), handled by the community context
+    "acknowledge",
+    "assign_owner",
 ]
 
 
 class Target(_Model):
-    kind: Literal["case", "mention", "idea", "profile", "lead"]
+    kind: Literal["case", "mention", "idea", "profile", "lead", "incident"]
     id: str
     system: str | None = None
     related: str | None = Field(

@@ -1,0 +1,10 @@
+"""The community context: surge counters and detection on the enriched mention stream."""
+
+from __future__ import annotations
+
+from talkworthy.consumer import SqsConsumer
+from talkworthy.contexts.community import HANDLERS, CommunityPorts
+from talkworthy.settings import CommunitySettings
+
+SETTINGS = CommunitySettings
+lambda_handler = SqsConsumer("community", HANDLERS, SETTINGS, CommunityPorts)
