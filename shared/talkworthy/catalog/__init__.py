@@ -10,7 +10,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from talkworthy.catalog.actions import ActionCompleted, ActionRequested, ActionTaken, Actor, Target
+    from talkworthy.catalog.actions import ActionCompleted, ActionRequested, ActionTaken, Actor, DigestHint, Target
     from talkworthy.catalog.base import Detail, EventMeta, Provenance, Score, utc_now
     from talkworthy.catalog.behavior import BehaviorObserved, DeviationDetected, DeviationReason, Expectation
     from talkworthy.catalog.cases import CaseOpened, LeadFlagged, LoopClosed, RecordRef, SlaBreached, TicketClosed
@@ -40,6 +40,7 @@ __all__ = [
     "Detail",
     "DeviationDetected",
     "DeviationReason",
+    "DigestHint",
     "Engagement",
     "EventMeta",
     "Expectation",
@@ -71,7 +72,7 @@ __all__ = [
 ]
 
 _MODULES = {
-    "actions": ("ActionCompleted", "ActionRequested", "ActionTaken", "Actor", "Target"),
+    "actions": ("ActionCompleted", "ActionRequested", "ActionTaken", "Actor", "DigestHint", "Target"),
     "base": ("Detail", "EventMeta", "Provenance", "Score", "utc_now"),
     "behavior": ("BehaviorObserved", "DeviationDetected", "DeviationReason", "Expectation"),
     "cases": ("CaseOpened", "LeadFlagged", "LoopClosed", "RecordRef", "SlaBreached", "TicketClosed"),
