@@ -101,9 +101,10 @@ class DynamoDbSurgeStore:
             )
 
     def count(self, topic: str, bucket: int) -> BucketCount:
-        """The union of the bucket's shards, per sentiment: each mention once."""
+        """The union of the bucket's shards (and of this batch's adds), per sentiment: each mention once."""
         items = batch_get(self._table, [_count_key(topic, bucket, s) for s in range(SHARDS)], consistent=True)
-        found: dict[str, set[bytes]] = {g: set() for g in GROUPS}
+        pending = self._pending.get((topic, bucket), {})
+        found: dict[str, set[bytes]] = {g: set(pending.get(g, ())) for g in GROUPS}  # this batch's, not yet written
         for item in items:
             for group in GROUPS:
                 found[group] |= {bytes(d) for d in item.get(group, ())}

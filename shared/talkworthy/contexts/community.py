@@ -13,7 +13,6 @@ together when the batch ends (``end_batch``); if that write fails, the whole bat
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -60,7 +59,7 @@ class CommunityPorts:
 
 
 def mention(event: MentionEnriched, ports: CommunityPorts, arrival: Arrival) -> Sequence[Detail]:
-    return count_mention(event, ports.surges, ports.surge_settings, time.time())
+    return count_mention(event, ports.surges, ports.surge_settings)
 
 
 def incident_action(event: ActionTaken, ports: CommunityPorts, arrival: Arrival) -> Sequence[Detail]:

@@ -1,9 +1,9 @@
 """Mention.Enriched → the topic's counters; every finished bucket → the detector → Surge.* events.
 
 Per mention: one digest added to the batch's counters (written once per batch and topic, see
-``community/counters.py``). A bucket is evaluated once it is over and ``grace_seconds`` have
-passed (the batches that counted it are written by then), by the first mention that sees it
-due, for its own topic and for every topic with an open surge (so a surge resolves even when
+``community/counters.py``). A bucket is evaluated once the stream has moved ``grace_seconds``
+past its end (a mention enriched that much later is counted: the batches that counted the
+bucket's own mentions are written by then), by the first mention that sees it due, for its own topic and for every topic with an open surge (so a surge resolves even when
 its topic falls silent). What one evaluation reads does not grow with the crisis: the bucket's
 shards, a few totals of the history, the state.
 
@@ -43,13 +43,19 @@ class SurgeSettings:
         return 7 * 24 * 3600 // self.bucket_seconds
 
 
-def count_mention(event: MentionEnriched, store: SurgeStore, settings: SurgeSettings, now: float) -> list[Detail]:
+def count_mention(event: MentionEnriched, store: SurgeStore, settings: SurgeSettings) -> list[Detail]:
+    """Count the mention in the bucket of the time it was enriched; evaluate what that time says is over.
+
+    The clock is the stream's own (event time), so a consumer running behind (a backed-up queue)
+    still evaluates a bucket only after the mentions in it were counted.
+    """
     topic = topic_of(event)
-    bucket = int(event.meta.occurred_at.timestamp()) // settings.bucket_seconds
+    at = event.meta.occurred_at.timestamp()
+    bucket = int(at) // settings.bucket_seconds
     store.add(topic, bucket, sentiment_group(event.sentiment.label), key_digest(event.meta.event_key))
     out: list[Detail] = []
     for due in sorted({topic} | store.open_topics()):
-        out += evaluate_topic(due, store, settings, now, seen_bucket=bucket)
+        out += evaluate_topic(due, store, settings, at, seen_bucket=bucket)
     return out
 
 

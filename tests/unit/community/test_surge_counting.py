@@ -35,9 +35,9 @@ def _stream(per_bucket: list[int], store: InMemorySurgeStore, redeliver: bool = 
         for i in range(count):
             at = START + index * BUCKET + (i + 0.5) * BUCKET / max(count, 1)
             mention = _mention(n, at)
-            events += count_mention(mention, store, SETTINGS, now=at)
+            events += count_mention(mention, store, SETTINGS)
             if redeliver:  # SQS delivers it again: nothing more is counted
-                events += count_mention(mention, store, SETTINGS, now=at)
+                events += count_mention(mention, store, SETTINGS)
             n += 1
             if n % 5 == 0:
                 store.flush()
