@@ -39,9 +39,9 @@ class InMemorySurgeStore:
     def count(self, topic: str, bucket: int) -> BucketCount:
         with self._lock:
             found: dict[str, set[bytes]] = {g: set() for g in GROUPS}
-            for pending_topic, pending_bucket, group, digest in self._pending:  # this batch's, not yet written
+            for pending_topic, pending_bucket, pending_group, digest in self._pending:  # this batch's, not written
                 if (pending_topic, pending_bucket) == (topic, bucket):
-                    found[group].add(digest)
+                    found[pending_group].add(digest)
             for shard in range(SHARDS):
                 for group, digests in self.shards.get((topic, bucket, shard), {}).items():
                     found[group] |= digests

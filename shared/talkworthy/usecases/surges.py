@@ -3,9 +3,10 @@
 Per mention: one digest added to the batch's counters (written once per batch and topic, see
 ``community/counters.py``). A bucket is evaluated once the stream has moved ``grace_seconds``
 past its end (a mention enriched that much later is counted: the batches that counted the
-bucket's own mentions are written by then), by the first mention that sees it due, for its own topic and for every topic with an open surge (so a surge resolves even when
-its topic falls silent). What one evaluation reads does not grow with the crisis: the bucket's
-shards, a few totals of the history, the state.
+bucket's own mentions are written by then), by the first mention that sees it due, for its own
+topic and for every topic with an open surge (so a surge resolves even when its topic falls
+silent). What one evaluation reads does not grow with the crisis: the bucket's shards, a few
+totals of the history, the state.
 
 Idempotent under redelivery: a mention's digest is in a set, so it counts once; a bucket's
 evaluation is saved conditionally on the last bucket evaluated, so it happens once, and its
