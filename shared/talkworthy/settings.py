@@ -116,6 +116,7 @@ class NotifySettings(ConsumerSettings, SlackSettings):
     action_link_key: str
     public_base_url: str = ""
     notify_on_replay: bool = False
+    people_parameter: str = ""  # SSM parameter overriding the packaged people directory (who may own an incident)
 
 
 class CustomersSettings(ConsumerSettings, CrmSettings):
@@ -131,7 +132,6 @@ class DeviationScanSettings(Settings):
 
 
 class CommunitySettings(ConsumerSettings):
-    people_parameter: str = ""  # SSM parameter overriding the packaged people directory (who may act)
     surge_bucket_seconds: int = 300  # the local mesh uses seconds, so a demo surge opens and resolves in a minute
     surge_grace_seconds: int = 30  # a bucket is evaluated this long after it ends (its batches are written)
     surge_min_count: int = 10  # a bucket below this is never unusual

@@ -17,10 +17,20 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from talkworthy import composition as c
-from talkworthy.catalog import ActionCompleted, ActionRequested, Detail, SurgeDetected, SurgeResolved, SurgeUpdated
+from talkworthy.catalog import (
+    ActionCompleted,
+    ActionRequested,
+    ActionTaken,
+    Detail,
+    SurgeDetected,
+    SurgeResolved,
+    SurgeUpdated,
+    utc_now,
+)
 from talkworthy.consumer import Arrival, HandlerMap, on
 from talkworthy.settings import NotifySettings
-from talkworthy.usecases.digest import fold_into_digest, show_surge
+from talkworthy.usecases.acting import act_as
+from talkworthy.usecases.digest import INCIDENT_ACTIONS, fold_into_digest, show_surge
 from talkworthy.usecases.notify import send_notification
 from talkworthy.usecases.show_outcome import show_outcome
 
@@ -31,6 +41,7 @@ if TYPE_CHECKING:
     from talkworthy.notify.links import ActionLinkSigner
     from talkworthy.notify.messages import SentMessages
     from talkworthy.notify.slack import ChatPort
+    from talkworthy.people import Directory, Person
 
 __all__ = ["HANDLERS", "NotifyPorts"]
 
@@ -58,6 +69,10 @@ class NotifyPorts:
     @cached_property
     def incidents(self) -> IncidentStore:
         return c.incidents(self.config.mesh_table)
+
+    @property
+    def people(self) -> Directory:
+        return c.people(self.config.people_parameter).current()  # the override is re-read every minute
 
     @cached_property
     def once(self) -> Once:
@@ -98,10 +113,21 @@ def surge(
     return []
 
 
+def incident_action(event: ActionTaken, ports: NotifyPorts, arrival: Arrival) -> Sequence[Detail]:
+    """Acknowledge / I own this incident on a digest: authorised, then its Action.Completed adds the
+    note to the digest (once per event key) like any action; the digest is notify's own data."""
+
+    def perform(_person: Person) -> Sequence[Detail]:
+        return []
+
+    return act_as(event, ports.people, at=utc_now(), producer="talkworthy.notify", perform=perform)
+
+
 HANDLERS = HandlerMap[NotifyPorts](
     on(ActionRequested, send),
     on(ActionCompleted, update_message),
     on(SurgeDetected, surge),
     on(SurgeUpdated, surge),
     on(SurgeResolved, surge),
+    on(ActionTaken, incident_action, where={"action": list(INCIDENT_ACTIONS), "target": {"kind": ["incident"]}}),
 )

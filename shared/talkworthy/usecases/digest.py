@@ -8,8 +8,8 @@
   updates once a bucket, so the last folds of a minute show within a bucket at worst).
 - ``Surge.Resolved`` renders the final digest; later notifications post one by one again.
 
-The digest is an ``incident`` target with Acknowledge / I own this incident buttons; the click
-goes to the community context, and its ``Action.Completed`` updates the digest through the
+The digest is an ``incident`` target with Acknowledge / I own this incident buttons; notify
+performs the click itself (the digest is its data), and the ``Action.Completed`` updates the digest through the
 stored message like any other (``usecases/show_outcome.py``); each render keeps those notes.
 
 Idempotent under redelivery: a fold is written only if its row is absent (one transaction with
@@ -26,9 +26,10 @@ from talkworthy.notify.incidents import Fold, IncidentStore, Surge
 from talkworthy.notify.messages import SentMessage, SentMessages
 from talkworthy.notify.slack import ChatPort, MessageRef
 
-__all__ = ["RENDER_EVERY", "fold_into_digest", "incident_target", "show_surge"]
+__all__ = ["INCIDENT_ACTIONS", "RENDER_EVERY", "fold_into_digest", "incident_target", "show_surge"]
 
 RENDER_EVERY = 60.0
+INCIDENT_ACTIONS = OFFERED["incident"]
 
 
 def incident_target(surge_id: str) -> Target:
