@@ -117,7 +117,10 @@ def community_figures() -> dict[str, Any]:
     from infra.eval_health import throughput
     from infra.eval_surges import evaluate as surges
 
-    return {"surge_evaluation": surges(streams=12), "health_evaluation": health(), "health_scoring": throughput()}
+    from infra.bench_surges import surge_costs
+
+    figures = {"surge_evaluation": surges(streams=12), "health_evaluation": health(), "health_scoring": throughput()}
+    return {**figures, **surge_costs()}
 
 
 def main() -> int:

@@ -1,11 +1,11 @@
 """Where a surge's counts live: sharded counters on the mesh table, a topic's state, its history.
 
-- **Counts** (``SURGECOUNT#<topic>#<bucket>#<shard>``): each mention adds a 4-byte digest of its
-  event key to the set of its sentiment (``negative`` / ``neutral`` / ``positive``) on one of
+- **Counts** (``SURGECOUNT#<brand>#<bucket>#<shard>``): each mention adds a 4-byte digest of its
+  event key to the set of its intent and sentiment (``complaint#negative``) on one of
   :data:`SHARDS` items chosen at random, so a crisis spreads its writes over several partitions
   and no key is hot. A bucket's count is the size of the union of its shards' sets: a redelivered
   mention adds a digest that is already there (in whichever shard), so it is counted once.
-  Adds are gathered over a batch and written once per (topic, bucket) when the batch ends
+  Adds are gathered over a batch and written once per (brand, bucket) when the batch ends
   (:meth:`flush`): the write rate follows batches, not mentions. Kept a day.
 - **Totals** (``SURGETOTAL#<topic>#<bucket>``): a finished bucket's count and sentiment, written
   when it is evaluated; the detector's history (same bucket of the last weeks, recent buckets)
@@ -44,8 +44,13 @@ def key_digest(event_key: str) -> bytes:
     return hashlib.sha256(event_key.encode()).digest()[:4]
 
 
-def _count_key(topic: str, bucket: int, shard: int) -> dict[str, str]:
-    return {"pk": f"SURGECOUNT#{topic}#{bucket}#{shard}", "sk": "COUNT"}
+def _split(topic: str) -> tuple[str, str]:
+    brand, _, intent = topic.rpartition("/")
+    return brand, intent
+
+
+def _count_key(brand: str, bucket: int, shard: int) -> dict[str, str]:
+    return {"pk": f"SURGECOUNT#{brand}#{bucket}#{shard}", "sk": "COUNT"}
 
 
 def _total_key(topic: str, bucket: int) -> dict[str, str]:
@@ -62,6 +67,8 @@ class SurgeStore(Protocol):
     def flush(self) -> None: ...
 
     def count(self, topic: str, bucket: int) -> BucketCount: ...
+
+    def known_closed(self, topic: str) -> int | None: ...
 
     def totals(self, topic: str, buckets: Iterable[int]) -> dict[int, int]: ...
 
@@ -80,36 +87,48 @@ class DynamoDbSurgeStore:
         self._pending: dict[tuple[str, int], dict[str, set[bytes]]] = defaultdict(lambda: defaultdict(set))
         self._open: tuple[float, set[str]] | None = None
         self._open_ttl = open_topics_ttl
+        self._closed: dict[str, int] = {}
 
     def add(self, topic: str, bucket: int, group: SentimentGroup, digest: bytes) -> None:
         self._pending[(topic, bucket)][group].add(digest)
 
     def flush(self) -> None:
-        """One ``UpdateItem`` per (topic, bucket) of the batch, on a shard chosen at random."""
+        """One ``UpdateItem`` per (brand, bucket) of the batch, every topic's sets in it, on a random shard."""
         pending, self._pending = self._pending, defaultdict(lambda: defaultdict(set))
+        items: dict[tuple[str, int], dict[str, set[bytes]]] = defaultdict(dict)
         for (topic, bucket), groups in pending.items():
-            names = {f"#{g}": g for g in groups}
-            values: dict[str, Any] = {f":{g}": digests for g, digests in groups.items()}
+            brand, intent = _split(topic)
+            for group, digests in groups.items():
+                items[(brand, bucket)][f"{intent}#{group}"] = digests
+        for (brand, bucket), sets in items.items():
+            names = {f"#a{i}": name for i, name in enumerate(sets)}
+            values: dict[str, Any] = {f":a{i}": digests for i, digests in enumerate(sets.values())}
             values[":e"] = int(time.time()) + _COUNT_KEEP
-            adds = ", ".join(f"#{g} :{g}" for g in groups)
+            adds = ", ".join(f"#a{i} :a{i}" for i in range(len(sets)))
             call(
                 self._table.update_item,
-                Key=_count_key(topic, bucket, random.randrange(SHARDS)),  # noqa: S311 - spreads load, not a secret
+                Key=_count_key(brand, bucket, random.randrange(SHARDS)),  # noqa: S311 - spreads load, not a secret
                 UpdateExpression=f"ADD {adds} SET expires_at = :e",
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=values,
+                ReturnValues="UPDATED_NEW",  # no extra capacity; shows what the write was billed on
             )
 
     def count(self, topic: str, bucket: int) -> BucketCount:
         """The union of the bucket's shards (and of this batch's adds), per sentiment: each mention once."""
-        items = batch_get(self._table, [_count_key(topic, bucket, s) for s in range(SHARDS)], consistent=True)
+        brand, intent = _split(topic)
+        items = batch_get(self._table, [_count_key(brand, bucket, s) for s in range(SHARDS)], consistent=True)
         pending = self._pending.get((topic, bucket), {})
         found: dict[str, set[bytes]] = {g: set(pending.get(g, ())) for g in GROUPS}  # this batch's, not yet written
         for item in items:
             for group in GROUPS:
-                found[group] |= {bytes(d) for d in item.get(group, ())}
+                found[group] |= {bytes(d) for d in item.get(f"{intent}#{group}", ())}
         counts = {group: len(digests) for group, digests in found.items()}
         return {**counts, "total": sum(counts.values())}
+
+    def known_closed(self, topic: str) -> int | None:
+        """The last bucket this container saw evaluated for ``topic``: no read while nothing is due."""
+        return self._closed.get(topic)
 
     def totals(self, topic: str, buckets: Iterable[int]) -> dict[int, int]:
         wanted = sorted(set(buckets))
@@ -122,7 +141,10 @@ class DynamoDbSurgeStore:
 
     def state(self, topic: str) -> TopicState | None:
         item = call(self._table.get_item, Key=_state_key(topic), ConsistentRead=True).get("Item")
-        return TopicState.model_validate_json(item["doc"]) if item else None
+        state = TopicState.model_validate_json(item["doc"]) if item else None
+        if state is not None:
+            self._closed[topic] = state.last_closed
+        return state
 
     def save(self, topic: str, state: TopicState, previous: int | None, closed: dict[int, BucketCount]) -> bool:
         """The new state, if the last bucket evaluated is still ``previous`` (None: a new topic)."""
@@ -133,14 +155,19 @@ class DynamoDbSurgeStore:
                 Item={**_total_key(topic, bucket), "bucket": bucket, **count, "expires_at": expires},
             )
         item = {**_state_key(topic), "last_closed": state.last_closed, "doc": state.model_dump_json()}
+        self._closed.pop(topic, None)  # whether this write wins or another consumer's did, read it next time
         if previous is None:
-            return conditional(self._table.put_item, Item=item, ConditionExpression="attribute_not_exists(pk)")
-        return conditional(
-            self._table.put_item,
-            Item=item,
-            ConditionExpression="last_closed = :previous",
-            ExpressionAttributeValues={":previous": previous},
-        )
+            saved = conditional(self._table.put_item, Item=item, ConditionExpression="attribute_not_exists(pk)")
+        else:
+            saved = conditional(
+                self._table.put_item,
+                Item=item,
+                ConditionExpression="last_closed = :previous",
+                ExpressionAttributeValues={":previous": previous},
+            )
+        if saved:
+            self._closed[topic] = state.last_closed
+        return saved
 
     def open_topics(self) -> set[str]:
         """Topics with an open surge, re-read at most every ``open_topics_ttl`` seconds."""

@@ -64,6 +64,9 @@ def evaluate_topic(
     topic: str, store: SurgeStore, settings: SurgeSettings, now: float, seen_bucket: int | None = None
 ) -> list[Detail]:
     ready = int(now - settings.grace_seconds) // settings.bucket_seconds - 1  # the last bucket safely over
+    known = store.known_closed(topic)
+    if known is not None and known >= ready:
+        return []  # nothing due: no read (the common case, mention after mention)
     state = store.state(topic)
     if state is None:
         first = min(ready + 1, seen_bucket if seen_bucket is not None else ready + 1)
