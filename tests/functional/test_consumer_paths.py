@@ -169,3 +169,38 @@ def test_concurrent_batches_of_one_consumer_log_their_own_record_keys(
     assert answers == {k: {"batchItemFailures": [{"itemIdentifier": k}]} for k in ("a", "b")}
     failures = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"handler failed"' in line]
     assert sorted((f["event_key"], f["correlation_id"]) for f in failures) == [("a", "corr-a"), ("b", "corr-b")]
+
+
+class _GatheringPorts:
+    """Ports that write a batch's work once at its end (as the community counters do)."""
+
+    def __init__(self, fail: bool) -> None:
+        self.fail, self.gathered, self.written = fail, [], []  # type: ignore[var-annotated]
+
+    def end_batch(self) -> None:
+        if self.fail:
+            raise RuntimeError("DynamoDB is unavailable")
+        self.written += self.gathered
+        self.gathered = []
+
+
+def _gather(breach: SlaBreached, ports: _GatheringPorts, arrival: Arrival) -> Sequence[Detail]:
+    ports.gathered.append(breach.meta.event_key)
+    return [breach.model_copy(update={"meta": breach.meta.derive("talkworthy.test", "echo")})]
+
+
+@pytest.mark.parametrize("fail", [True, False])
+def test_a_batch_whose_end_fails_is_retried_whole_and_publishes_nothing(aws: boto3.Session, fail: bool) -> None:
+    publisher, ports = InMemoryPublisher(), _GatheringPorts(fail)
+    consumer = SqsConsumer(
+        "gather", HandlerMap[_GatheringPorts](on(SlaBreached, _gather)), ConsumerSettings, lambda _: ports
+    )
+    consumer._container = lambda: (None, ports, publisher, None)  # type: ignore[method-assign,assignment,return-value]
+    answer = consumer({"Records": [_record("a"), _record("b")]}, CONTEXT)
+    failed = {item["itemIdentifier"] for item in answer["batchItemFailures"]}
+    if fail:  # the gathered writes failed: both records come back, their events are not published
+        assert (failed, publisher.published, ports.written) == ({"a", "b"}, [], [])
+    else:
+        assert failed == set()
+        assert ports.written == ["a", "b"]
+        assert len(publisher.published) == 2
