@@ -3,7 +3,10 @@
 ``Mention.Enriched`` → the topic's sharded counters, and every finished bucket → the surge
 detector → ``Surge.Detected`` / ``Surge.Updated`` / ``Surge.Resolved`` (``usecases/surges.py``).
 The incident digest a surge causes, and its Acknowledge / I own this incident buttons, live in
-notify (``usecases/digest.py``), which holds the digest's data.
+notify (``usecases/digest.py``), which holds the digest's data. The surge's open state is written
+here too, at detection, into the read model notify folds by (``notify/incidents.py``): in a
+crisis notify's queue is the one backed up with the very notifications to fold, and a
+``Surge.Detected`` waiting behind them would fold none.
 
 Idempotent under redelivery: a mention is counted as a digest of its event key in a set, so a
 second delivery adds nothing; a bucket is evaluated once (a conditional write on the last bucket
@@ -18,7 +21,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from talkworthy import composition as c
-from talkworthy.catalog import Detail, MentionEnriched
+from talkworthy.catalog import Detail, MentionEnriched, SurgeDetected, SurgeResolved, SurgeUpdated
 from talkworthy.community.surge import SurgeConfig
 from talkworthy.consumer import Arrival, HandlerMap, on
 from talkworthy.settings import CommunitySettings
@@ -26,6 +29,7 @@ from talkworthy.usecases.surges import SurgeSettings, count_mention
 
 if TYPE_CHECKING:
     from talkworthy.community.counters import SurgeStore
+    from talkworthy.notify.incidents import IncidentStore
 
 __all__ = ["HANDLERS", "CommunityPorts"]
 
@@ -37,6 +41,10 @@ class CommunityPorts:
     @cached_property
     def surges(self) -> SurgeStore:
         return c.surge_store(self.config.mesh_table)
+
+    @cached_property
+    def incidents(self) -> IncidentStore:
+        return c.incidents(self.config.mesh_table)
 
     @cached_property
     def surge_settings(self) -> SurgeSettings:
@@ -51,7 +59,11 @@ class CommunityPorts:
 
 
 def mention(event: MentionEnriched, ports: CommunityPorts, arrival: Arrival) -> Sequence[Detail]:
-    return count_mention(event, ports.surges, ports.surge_settings)
+    events = count_mention(event, ports.surges, ports.surge_settings)
+    for surge in events:  # folding starts now, not when notify's backed-up queue reaches the event
+        if isinstance(surge, SurgeDetected | SurgeUpdated | SurgeResolved):
+            ports.incidents.record(surge)
+    return events
 
 
 HANDLERS = HandlerMap[CommunityPorts](
