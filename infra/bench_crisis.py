@@ -3,7 +3,8 @@
 ``PER_MINUTE`` complaints a minute from ordinary customers (signed Standard Webhooks, as the
 listening tool sends them) for ``MINUTES`` minutes, paced evenly by 8 senders. The mesh runs with
 buckets of ``BUCKET`` seconds (the cloud's are 5 minutes: a short run needs a shorter clock to
-see a surge open and resolve). After the burst, a trickle of ordinary posts lets the detector
+see a surge open and resolve). First a normal stretch (one complaint a bucket for 14 buckets), so
+the detector knows what is usual; after the burst, a trickle of ordinary posts lets the detector
 see the quiet and resolve the surge. Reported (``crisis`` in ``bench-results.json``): mentions
 processed, cases opened, DLQ entries, Slack calls (posts, updates in place, 429 answers), the
 incident messages, and the seconds until every mention was processed and until the mesh was idle.
@@ -58,13 +59,19 @@ def run(per_minute: int, minutes: float, bucket: int, drain: float) -> dict[str,
 
     parameters = {
         "SurgeBucketSeconds": str(bucket),
-        "SurgeGraceSeconds": str(max(3, bucket // 2)),
+        "SurgeGraceSeconds": str(bucket),
         "SurgeBatchingWindowSeconds": "2",
         "SurgeQuietBuckets": "2",
     }
     count = int(per_minute * minutes)
     config = MeshConfig(ingress_port=0, trace_stream=None, handler_log=HANDLER_LOG, extra_parameters=parameters)
     with LocalMesh(config) as mesh:
+        for n in range(14):  # a normal day first: the detector learns what a bucket usually holds
+            sample = complaint(n, run="before-crisis")
+            path, headers, body = signed_request(sample, mesh.secrets["webhooks"], "", time.time(), f"msg_before_{n}")
+            requests.post(f"{mesh.ingress_url}{path}", data=body, headers=headers, timeout=60)
+            time.sleep(bucket)
+        mesh.wait_idle(timeout=120)
         started = time.perf_counter()
         statuses = _send_paced(mesh, count, per_minute / 60)
         sent = time.perf_counter() - started
