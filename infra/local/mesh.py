@@ -266,6 +266,11 @@ class LocalMesh:
             "ActionLinkKey": self.secrets["action_link_key"],
             "SlackApiUrl": f"{self.sink.url}/api/",
             "LogLevel": self.config.log_level,
+            # a person at the keyboard waits for each mention: the community consumer gathers its
+            # batches for 1 s, not the cloud's 30 (which only saves writes), and evaluates a bucket
+            # 5 s after it ends
+            "SurgeBatchingWindowSeconds": "1",
+            "SurgeGraceSeconds": "5",
             **self.config.extra_parameters,
         }
 
