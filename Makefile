@@ -9,7 +9,7 @@ SAM := $(SAM_VENV)/bin/sam
 # The Lambda runtime targeted by `make build` / `make deploy`; sam build needs that Python on PATH.
 PY_RUNTIME ?= python3.13
 
-.PHONY: help run demo test test-unit test-functional test-e2e lint schemas bench bench-load reliability eval train-intent build deploy clean
+.PHONY: help run demo test test-unit test-functional test-e2e lint schemas bench bench-load reliability bench-crisis eval train-intent build deploy clean
 
 help:
 	@echo "make run     - the whole mesh locally on the embedded AWS (Ctrl-C stops it)"
@@ -21,6 +21,7 @@ help:
 	@echo "make bench   - benchmarks; figures printed and written to bench-results.json"
 	@echo "make bench-load - N signed mentions through the local mesh (MENTIONS=1000 CONCURRENCY=8 PROBE=100 DRAIN=600)"
 	@echo "make reliability - DELIVERIES (10000) deliveries sent twice through the local mesh with faults on; losses, duplicates, redrive, logs (FAULTS=infra/local/faults.example.yaml)"
+	@echo "make bench-crisis - a public crisis through the local mesh (PER_MINUTE=500 MINUTES=2 BUCKET=20)"
 	@echo "make eval    - intent quality: cue rules and the packaged model on both blind sets"
 	@echo "make train-intent - train a new intent model (MESH_TABLE=... adds corrections and publishes)"
 	@echo "make deploy  - sam build + sam deploy (guided the first time)"
@@ -81,6 +82,12 @@ DELIVERIES ?= 10000
 FAULTS ?= infra/local/faults.example.yaml
 reliability: $(STAMP)
 	$(PY) -m infra.reliability --deliveries $(DELIVERIES) --concurrency $(CONCURRENCY) --faults $(FAULTS)
+
+PER_MINUTE ?= 500
+MINUTES ?= 2
+BUCKET ?= 20
+bench-crisis: $(STAMP)
+	$(PY) -m infra.bench_crisis --per-minute $(PER_MINUTE) --minutes $(MINUTES) --bucket $(BUCKET)
 
 eval: $(STAMP)
 	$(PY) -m infra.intent eval $(if $(MESH_TABLE),--table $(MESH_TABLE))

@@ -113,11 +113,13 @@ def _print_rows(rows: dict[str, Any], indent: int) -> None:
 
 
 def community_figures() -> dict[str, Any]:
+    from infra.bench_surges import surge_costs
     from infra.eval_health import evaluate as health
     from infra.eval_health import throughput
     from infra.eval_surges import evaluate as surges
 
-    return {"surge_evaluation": surges(streams=12), "health_evaluation": health(), "health_scoring": throughput()}
+    figures = {"surge_evaluation": surges(streams=12), "health_evaluation": health(), "health_scoring": throughput()}
+    return {**figures, **surge_costs()}
 
 
 def main() -> int:

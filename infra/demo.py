@@ -15,15 +15,22 @@ import yaml
 
 from infra.demo_community import community_demo
 from infra.demo_loop import close_the_loop
+from infra.demo_surge import run_surge
 from infra.local.mesh import HANDLER_LOG, LocalMesh, MeshConfig
 from infra.local.template import REPO_ROOT
 from infra.narrate import by_delivery, tell
 from infra.samples import WebhookSample, load_webhook_samples, signed_request
 from talkworthy.actions import ACTION_LABELS
 
-__all__ = ["SCENARIOS", "run_demo", "seed", "send_sample"]
+__all__ = ["SCENARIOS", "demo_parameters", "run_demo", "seed", "send_sample"]
 
 SCENARIOS = REPO_ROOT / "events" / "demo" / "scenarios.yaml"
+
+
+def demo_parameters(scenarios: Path = SCENARIOS) -> dict[str, str]:
+    """Stack parameters the demo's mesh runs with (short surge buckets, so a surge fits in a minute)."""
+    surge = yaml.safe_load(scenarios.read_text()).get("surge", {})
+    return {name: str(value) for name, value in surge.get("parameters", {}).items()}
 
 
 def _samples() -> dict[str, WebhookSample]:
@@ -216,7 +223,8 @@ def run_demo(scenarios: Path = SCENARIOS, mesh: LocalMesh | None = None) -> list
     scenario = yaml.safe_load(scenarios.read_text())
     samples = _samples()
     own = mesh is None
-    mesh = mesh or LocalMesh(MeshConfig(ingress_port=0, handler_log=HANDLER_LOG)).start()
+    parameters = demo_parameters(scenarios)
+    mesh = mesh or LocalMesh(MeshConfig(ingress_port=0, handler_log=HANDLER_LOG, extra_parameters=parameters)).start()
     failures: list[str] = []
     try:
         _seed(mesh, scenario)
@@ -256,6 +264,8 @@ def run_demo(scenarios: Path = SCENARIOS, mesh: LocalMesh | None = None) -> list
         _retention(mesh, scenario, failures)
         community_demo(mesh, failures)
         close_the_loop(mesh, scenario, samples, failures)
+        if "surge" in scenario:
+            run_surge(mesh, scenario["surge"], failures)
         for name in scenario.get("duplicates", []):
             answer = send_sample(mesh.ingress_url, samples[name], secrets)
             if answer.status_code != 200 or answer.json().get("published") != 0:

@@ -177,7 +177,7 @@ class QueueWorker:
     def poll_once(self, wait_seconds: int = 0) -> int:
         """One receive-invoke-delete cycle (long-polling up to ``wait_seconds``, as the event source
         mapping does); returns how many records were handled."""
-        received = self._receive(self.source.batch_size, wait_seconds)
+        received = self._receive(min(10, self.source.batch_size), wait_seconds)  # SQS gives at most 10 a call
         if not received:
             return 0
         with self._lock:

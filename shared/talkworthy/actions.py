@@ -62,6 +62,8 @@ ACTION_LABELS: dict[str, str] = {
     "retention_done": "Retention done",
     "not_at_risk": "Not at risk",
     "snooze_14d": "Snooze 14 days",
+    "acknowledge": "Acknowledge",
+    "assign_owner": "I own this incident",
 }
 
 DONE_WORDS: dict[str, str] = {
@@ -80,6 +82,8 @@ DONE_WORDS: dict[str, str] = {
     "retention_done": "Retention done",
     "not_at_risk": "Marked not at risk",
     "snooze_14d": "Snoozed for 14 days",
+    "acknowledge": "Acknowledged",
+    "assign_owner": "Incident owned",
 }
 
 OFFERED: dict[str, tuple[ActionName, ...]] = {
@@ -88,9 +92,10 @@ OFFERED: dict[str, tuple[ActionName, ...]] = {
     "lead": ("claim", "link_contact", "dismiss"),
     "idea": ("accept", "merge", "decline"),  # unmerge: on the ideas context's merge confirmation
     "profile": ("confirm_link", "undo_link"),  # retention outcomes: on the customers context's messages
+    "incident": ("acknowledge", "assign_owner"),  # a surge's digest (the community context)
 }
 
-PRIMARY_ACTIONS = frozenset({"claim", "accept", "confirm_link", "retention_done"})
+PRIMARY_ACTIONS = frozenset({"claim", "accept", "confirm_link", "retention_done", "assign_owner"})
 CONFIRM_ACTIONS = frozenset({"dismiss", "decline"})
 SELECT_ACTIONS = frozenset({"reclassify"})
 FINAL_ACTIONS = frozenset({"dismiss", "accept", "merge", "decline", "retention_done", "not_at_risk", "snooze_14d"})
@@ -137,6 +142,8 @@ def after(current: Sequence[ActionName], done: ActionName) -> list[ActionName]:
         added = ["link_contact"]
     elif done == "mark_lead":
         gone = {"mark_lead", "claim", "reclassify"}
+    elif done == "assign_owner":  # whoever owns the incident has acknowledged it
+        gone = {"assign_owner", "acknowledge"}
     return unique_actions([action for action in current if action not in gone] + added)
 
 

@@ -19,6 +19,7 @@ from talkworthy.errors import ConfigurationError
 if TYPE_CHECKING:
     from talkworthy.community.activity_store import ActivityStore
     from talkworthy.community.config import CommunityConfig
+    from talkworthy.community.counters import SurgeStore
     from talkworthy.community.digests import DigestLedger
     from talkworthy.community.discourse_reports import DiscourseReports
     from talkworthy.community.slack_upload import ImagePoster
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from talkworthy.loop.store import LoopStore
     from talkworthy.loop.survey_links import SurveyLinkSigner
     from talkworthy.notify.email import EmailPort
+    from talkworthy.notify.incidents import IncidentStore
     from talkworthy.notify.links import ActionLinkSigner
     from talkworthy.notify.messages import SentMessages
     from talkworthy.notify.slack import ChatPort
@@ -83,6 +85,7 @@ __all__ = [
     "idea_store",
     "identity_graph",
     "image_poster",
+    "incidents",
     "intent_classifier",
     "link_signer",
     "loop_store",
@@ -98,6 +101,7 @@ __all__ = [
     "sla_scheduler",
     "slack",
     "subjects",
+    "surge_store",
     "survey_link_signer",
     "thread_store",
 ]
@@ -396,6 +400,8 @@ def image_poster(config: SlackSettings) -> ImagePoster:
     from talkworthy.community.slack_upload import SlackImagePoster
 
     return SlackImagePoster(WebClient(token=config.slack_bot_token, base_url=config.slack_api_url))
+
+
 def loop_store(table: str) -> LoopStore:
     from talkworthy.loop.store_dynamodb import DynamoDbLoopStore
 
@@ -439,3 +445,16 @@ def feedback_store(table: str) -> FeedbackStore:
     from talkworthy.customers.feedback import DynamoDbFeedbackStore
 
     return DynamoDbFeedbackStore(dynamodb_table(table))
+
+
+def surge_store(table: str) -> SurgeStore:
+    """Not cached: the store gathers one container's batch of counts, so each consumer builds its own."""
+    from talkworthy.community.counters import DynamoDbSurgeStore
+
+    return DynamoDbSurgeStore(dynamodb_table(table))
+
+
+def incidents(table: str) -> IncidentStore:
+    from talkworthy.notify.incidents import DynamoDbIncidentStore
+
+    return DynamoDbIncidentStore(dynamodb_table(table))

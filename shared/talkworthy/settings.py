@@ -132,6 +132,7 @@ class NotifySettings(ConsumerSettings, SlackSettings):
     action_link_key: str
     public_base_url: str = ""
     notify_on_replay: bool = False
+    people_parameter: str = ""  # SSM parameter overriding the packaged people directory (who may own an incident)
 
 
 class CustomersSettings(ConsumerSettings, CrmSettings):
@@ -147,7 +148,12 @@ class DeviationScanSettings(Settings):
 
 
 class CommunitySettings(ConsumerSettings):
-    """The community context's consumer (activity into weekly health aggregates)."""
+    """The community context's consumer: surge counters and detection, activity into weekly health aggregates."""
+
+    surge_bucket_seconds: int = 300  # the local mesh uses seconds, so a demo surge opens and resolves in a minute
+    surge_grace_seconds: int = 30  # a bucket is evaluated this long after it ends (its batches are written)
+    surge_min_count: int = 10  # a bucket below this is never unusual
+    surge_quiet_buckets: int = 3  # buckets at or below the usual band that resolve a surge
 
 
 class CommunityReportsSettings(Settings):

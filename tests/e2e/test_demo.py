@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
+import pytest
 import requests
 
-from infra.demo import run_demo
-from infra.local.mesh import LocalMesh
+from infra.demo import demo_parameters, run_demo
+from infra.local.mesh import LocalMesh, MeshConfig
 from talkworthy.catalog import RecordRef
 from talkworthy.scheduling import timer_name
+
+
+@pytest.fixture(scope="module")
+def mesh() -> Iterator[LocalMesh]:
+    """The demo's own mesh: its surge runs on buckets of seconds (the demo world's parameters)."""
+    config = MeshConfig(ingress_port=0, trace_stream=None, extra_parameters=demo_parameters())
+    with LocalMesh(config) as running:
+        yield running
 
 
 def _message_about(mesh: LocalMesh, name: str) -> dict:  # type: ignore[type-arg]

@@ -10,7 +10,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from talkworthy.catalog.actions import ActionCompleted, ActionRequested, ActionTaken, Actor, Target
+    from talkworthy.catalog.actions import ActionCompleted, ActionRequested, ActionTaken, Actor, DigestHint, Target
     from talkworthy.catalog.base import Detail, EventMeta, Provenance, Score, utc_now
     from talkworthy.catalog.behavior import BehaviorObserved, DeviationDetected, DeviationReason, Expectation
     from talkworthy.catalog.cases import (
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
         MentionReceived,
         Segment,
     )
+    from talkworthy.catalog.surge import SentimentSplit, SurgeDetected, SurgeEvidence, SurgeResolved, SurgeUpdated
 
 __all__ = [
     "CATALOG",
@@ -51,6 +52,7 @@ __all__ = [
     "Detail",
     "DeviationDetected",
     "DeviationReason",
+    "DigestHint",
     "Engagement",
     "EventMeta",
     "Expectation",
@@ -71,7 +73,12 @@ __all__ = [
     "RecordRef",
     "Score",
     "Segment",
+    "SentimentSplit",
     "SlaBreached",
+    "SurgeDetected",
+    "SurgeEvidence",
+    "SurgeResolved",
+    "SurgeUpdated",
     "SurveyDue",
     "Target",
     "TicketClosed",
@@ -80,7 +87,7 @@ __all__ = [
 ]
 
 _MODULES = {
-    "actions": ("ActionCompleted", "ActionRequested", "ActionTaken", "Actor", "Target"),
+    "actions": ("ActionCompleted", "ActionRequested", "ActionTaken", "Actor", "DigestHint", "Target"),
     "base": ("Detail", "EventMeta", "Provenance", "Score", "utc_now"),
     "behavior": ("BehaviorObserved", "DeviationDetected", "DeviationReason", "Expectation"),
     "cases": ("CaseOpened", "CaseOrigin", "LeadFlagged", "LoopClosed", "RecordRef", "SlaBreached", "TicketClosed"),
@@ -98,6 +105,7 @@ _MODULES = {
         "MentionReceived",
         "Segment",
     ),
+    "surge": ("SentimentSplit", "SurgeDetected", "SurgeEvidence", "SurgeResolved", "SurgeUpdated"),
 }
 _HOME = {name: module for module, names in _MODULES.items() for name in names}
 _DETAIL_TYPES = (
@@ -120,6 +128,9 @@ _DETAIL_TYPES = (
     ("actions", "ActionTaken"),
     ("actions", "ActionCompleted"),
     ("community_activity", "CommunityActivity"),
+    ("surge", "SurgeDetected"),
+    ("surge", "SurgeUpdated"),
+    ("surge", "SurgeResolved"),
 )
 
 

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from talkworthy.catalog.base import Detail, _Model
 
-__all__ = ["ActionCompleted", "ActionName", "ActionRequested", "ActionTaken", "Actor", "Target"]
+__all__ = ["ActionCompleted", "ActionName", "ActionRequested", "ActionTaken", "Actor", "DigestHint", "Target"]
 
 ActionName = Literal[
     "claim",
@@ -28,16 +28,29 @@ ActionName = Literal[
     "retention_done",
     "not_at_risk",
     "snooze_14d",
+    # a surge's incident digest (target kind ``incident``), handled by the community context
+    "acknowledge",
+    "assign_owner",
 ]
 
 
 class Target(_Model):
-    kind: Literal["case", "mention", "idea", "profile", "lead"]
+    kind: Literal["case", "mention", "idea", "profile", "lead", "incident"]
     id: str
     system: str | None = None
     related: str | None = Field(
         default=None, max_length=200, description="a second record the action involves: the idea to merge into"
     )
+
+
+class DigestHint(_Model):
+    """On a routine notification (no VIP, nothing urgent, no tight SLA): while its topic has an open
+    surge, notify folds it into that surge's incident digest instead of posting it on its own."""
+
+    topic: str = Field(description="<brand>/<intent>, as the community context counts it")
+    who: str = Field(max_length=300)
+    influence: int = Field(ge=0, le=100)
+    sentiment: str = Field(description="negative, neutral, positive or mixed")
 
 
 class ActionRequested(Detail):
@@ -53,6 +66,7 @@ class ActionRequested(Detail):
     actions: list[ActionName]
     link: str | None = None
     intent: str | None = Field(default=None, description="the predicted intent label (offers reclassify)")
+    digest: DigestHint | None = Field(default=None, description="may be folded into an open surge's digest")
 
 
 class Actor(_Model):

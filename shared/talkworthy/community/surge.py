@@ -89,9 +89,13 @@ def _robust(values: Sequence[float], basis: Literal["same-hour-of-week", "recent
     return Expectation(median, max(_MAD_SIGMA * mad, math.sqrt(median), 1.0), basis)
 
 
-def expectation(history: Callable[[int], int | None], bucket: int, config: SurgeConfig) -> Expectation:
-    """What ``bucket`` should hold, from ``history(bucket_index) -> count | None`` (None: not recorded)."""
-    same_slot = [history(bucket - week * WEEK_BUCKETS) for week in range(1, config.weeks + 1)]
+def expectation(
+    history: Callable[[int], int | None], bucket: int, config: SurgeConfig, week_buckets: int = WEEK_BUCKETS
+) -> Expectation:
+    """What ``bucket`` should hold, from ``history(bucket_index) -> count | None`` (None: not recorded).
+
+    ``week_buckets``: buckets in a week (a bucket other than 5 minutes, as the local mesh uses)."""
+    same_slot = [history(bucket - week * week_buckets) for week in range(1, config.weeks + 1)]
     seen = [float(c) for c in same_slot if c is not None]
     if len(seen) >= config.min_history:
         return _robust(seen, "same-hour-of-week")

@@ -114,6 +114,7 @@ class InMemoryCrm:
     def flag_nurture(self, req: NurtureRequest) -> None:
         self._record("flag_nurture", req)
         self.nurture[req.customer_id] = req
+
     def assign_owner(self, kind: RecordKind, record_id: str, owner: str) -> None:
         self._record("assign_owner", (kind, record_id, owner))
         self._require(kind, record_id)

@@ -18,7 +18,7 @@ from talkworthy.catalog.actions import ActionName, Actor, Target
 
 __all__ = ["Directory", "DirectoryError", "NotAllowed", "Person", "load_default_directory", "load_directory"]
 
-Kind = Literal["case", "mention", "idea", "profile", "lead"]
+Kind = Literal["case", "mention", "idea", "profile", "lead", "incident"]
 
 
 class DirectoryError(ValueError):

@@ -7,13 +7,14 @@ lead is idempotent on the mention's event key, so a redelivered event never open
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from talkworthy.actions import OFFERED
 from talkworthy.catalog import (
     ActionRequested,
     CaseOpened,
     Detail,
+    DigestHint,
     IdeaSubmitted,
     LeadFlagged,
     MentionEnriched,
@@ -22,6 +23,7 @@ from talkworthy.catalog import (
     Target,
 )
 from talkworthy.catalog.actions import ActionName
+from talkworthy.community.topics import topic_of
 from talkworthy.crm.port import CaseRequest, Contact, CrmPort, LeadRequest
 from talkworthy.identity import IdentityGraph
 from talkworthy.loop.origin import case_origin
@@ -33,6 +35,8 @@ __all__ = ["PRODUCER", "route_mention"]
 
 PRODUCER = "talkworthy.route"
 _PRIORITY_WORD = {"urgent": "Urgent", "high": "High-priority", "normal": "New", "low": "Low-priority"}
+FOLD_MIN_SLA = timedelta(hours=4)
+"""A notification with a shorter SLA is never folded into a surge digest: someone must see it now."""
 
 
 def route_mention(
@@ -221,4 +225,21 @@ def _request(
         actions=actions,
         link=str(mention.url) if mention.url else None,
         intent=event.intent.label,
+        digest=_digest_hint(event, decision, who),
+    )
+
+
+def _digest_hint(event: MentionEnriched, decision: Decision, who: str) -> DigestHint | None:
+    """Routine notifications may be folded into a surge's digest; VIPs, urgent cases, tight SLAs and
+    intent triage (a person must choose) always post on their own."""
+    routine = (
+        decision.action != "triage"
+        and decision.priority != "urgent"
+        and event.segment.tier not in ("vip", "high")
+        and (decision.sla is None or decision.sla >= FOLD_MIN_SLA)
+    )
+    if not routine:
+        return None
+    return DigestHint(
+        topic=topic_of(event), who=who[:300], influence=event.influence.score, sentiment=event.sentiment.label
     )

@@ -136,3 +136,19 @@ def test_a_sure_intent_is_routed_by_the_other_rules() -> None:
 
     assert decision.rule == "key-account-complaint"
     assert all("Triage" not in d.facts for d in out if isinstance(d, ActionRequested))
+
+
+def test_only_routine_notifications_may_be_folded_into_a_surge_digest() -> None:
+    def hint(tier: str, sentiment: float = -0.4, triage: str | None = None) -> object:
+        graph, profile = _graph_with()
+        event = enriched(intent="complaint", tier=tier, sentiment=sentiment, profile_id=profile, triage=triage)
+        _, out = route_mention(
+            event, rules=RULES, crm=InMemoryCrm(), identities=graph, subjects=InMemorySubjects(), now=NOW
+        )
+        return next(d for d in out if isinstance(d, ActionRequested)).digest
+
+    routine = hint("standard")  # the complaint rule: a case with an 8-hour SLA
+    assert routine is not None
+    assert (routine.topic, routine.sentiment) == ("brand/complaint", "negative")  # type: ignore[attr-defined]
+    assert hint("vip") is None  # a key account: urgent, 1-hour SLA
+    assert hint("prospect", triage="low_confidence") is None  # a person must pick the intent
