@@ -27,12 +27,14 @@ from talkworthy.errors import InvalidInputError
 
 __all__ = [
     "ACTION_LABELS",
+    "CASE_FILE_ACTIONS",
     "CONFIRM_ACTIONS",
     "DONE_WORDS",
     "OFFERED",
     "ONE_CLICK_ACTIONS",
     "PRIMARY_ACTIONS",
     "RECLASSIFY_OPTIONS",
+    "REPEATABLE_ACTIONS",
     "SELECT_ACTIONS",
     "ActionName",
     "after",
@@ -62,6 +64,11 @@ ACTION_LABELS: dict[str, str] = {
     "retention_done": "Retention done",
     "not_at_risk": "Not at risk",
     "snooze_14d": "Snooze 14 days",
+    "bring_in": "Bring in",
+    "add_step": "Add next step",
+    "step_done": "Done",
+    "set_goal": "Change goal",
+    "resolve": "Resolve",
 }
 
 DONE_WORDS: dict[str, str] = {
@@ -80,6 +87,11 @@ DONE_WORDS: dict[str, str] = {
     "retention_done": "Retention done",
     "not_at_risk": "Marked not at risk",
     "snooze_14d": "Snoozed for 14 days",
+    "bring_in": "Brought in",
+    "add_step": "Next step added",
+    "step_done": "Done",
+    "set_goal": "Goal changed",
+    "resolve": "Resolved",
 }
 
 OFFERED: dict[str, tuple[ActionName, ...]] = {
@@ -90,7 +102,12 @@ OFFERED: dict[str, tuple[ActionName, ...]] = {
     "profile": ("confirm_link", "undo_link"),  # retention outcomes: on the customers context's messages
 }
 
-PRIMARY_ACTIONS = frozenset({"claim", "accept", "confirm_link", "retention_done"})
+CASE_FILE_ACTIONS: tuple[ActionName, ...] = ("bring_in", "add_step", "set_goal")
+"""On the case file's message in the case's thread; ``resolve`` joins them for built-in CRM cases."""
+REPEATABLE_ACTIONS = frozenset({"bring_in", "add_step", "set_goal"})
+"""Done again and again: the message keeps offering them."""
+
+PRIMARY_ACTIONS = frozenset({"claim", "accept", "confirm_link", "retention_done", "resolve", "step_done"})
 CONFIRM_ACTIONS = frozenset({"dismiss", "decline"})
 SELECT_ACTIONS = frozenset({"reclassify"})
 FINAL_ACTIONS = frozenset({"dismiss", "accept", "merge", "decline", "retention_done", "not_at_risk", "snooze_14d"})
@@ -129,6 +146,8 @@ def after(current: Sequence[ActionName], done: ActionName) -> list[ActionName]:
     """What a message still offers once ``done`` was done."""
     if done in FINAL_ACTIONS:
         return []
+    if done in REPEATABLE_ACTIONS:
+        return unique_actions(current)
     gone: set[ActionName] = {done}
     added: list[ActionName] = []
     if done == "confirm_link":

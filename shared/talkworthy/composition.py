@@ -17,6 +17,7 @@ from talkworthy.clients import aws_client, dynamodb_table
 from talkworthy.errors import ConfigurationError
 
 if TYPE_CHECKING:
+    from talkworthy.cases.store import CaseFileStore
     from talkworthy.crm.port import CrmPort
     from talkworthy.customers.pressure import ContactPressure
     from talkworthy.customers.store import BaselineStore
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
 __all__ = [
     "baseline_store",
     "canny_api",
+    "case_files",
     "chat",
     "contact_pressure",
     "corrections",
@@ -168,6 +170,13 @@ def sent_messages(table: str) -> SentMessages:
 
 
 @functools.cache
+def case_files(table: str) -> CaseFileStore:
+    from talkworthy.cases.store import DynamoDbCaseFiles
+
+    return DynamoDbCaseFiles(dynamodb_table(table))
+
+
+@functools.cache
 def subjects(table: str) -> SubjectStore:
     from talkworthy.subjects import DynamoDbSubjects
 
@@ -278,6 +287,8 @@ def owner_channels(owner_channels_json: str) -> dict[str, str]:
     if not isinstance(channels, dict) or not all(isinstance(v, str) for v in channels.values()):
         raise ConfigurationError('OWNER_CHANNELS_JSON must be an object {"<owner>": "<Slack channel id>"}')
     return {str(owner): channel for owner, channel in channels.items()}
+
+
 def idea_store(table: str) -> IdeaStore:
     from talkworthy.ideas.store_dynamodb import DynamoDbIdeaStore
 

@@ -27,6 +27,7 @@ action subject          ``SUBJECT#<target>``        ``SUBJECT``             subj
 intent correction       ``CORRECTION#<key>``        ``CORRECTION``          enrichment.corrections
 sent Slack message      ``MESSAGE#<channel:ts>``    ``MESSAGE``             notify.messages
 message of a target     ``MESSAGE#<target>``        ``TARGET``              notify.messages
+case file               ``CASEFILE#<system>:<id>``  ``CASEFILE``            cases.store
 used action link        ``LINKUSE#<token digest>``  ``LINKUSE``             chalicelib.action_links
 ======================  ==========================  ======================  =========================
 
@@ -52,6 +53,7 @@ __all__ = [
     "THREAD",
     "Key",
     "candidate",
+    "case_file",
     "correction",
     "crm_link_gsi",
     "cursor",
@@ -97,6 +99,8 @@ SUPPRESSED = "SUPPRESSED#"
 def ledger_pk(person: str) -> str:
     """One person's contact ledger: sent messages sort by time (``<iso at>#<event key>``)."""
     return f"{LEDGER}{person}"
+
+
 CUSTOMER = "CUSTOMER#"
 CUSTOMER_EMAIL = "CUSTOMEREMAIL#"
 DUE = "DUE#"
@@ -172,6 +176,8 @@ def touches_pk(customer_id: str) -> str:
 
 def touch(customer_id: str, at: str, key: str) -> Key:
     return {"pk": touches_pk(customer_id), "sk": f"TOUCH#{at}#{key}"}
+
+
 def idea(ref: str) -> Key:
     return {"pk": f"{IDEA}{ref}", "sk": "IDEA"}
 
@@ -187,6 +193,8 @@ def idea_band(bucket_key: str) -> Key:
 
 def idea_signature(ref: str) -> Key:
     return {"pk": f"{IDEA_SIGNATURE}{ref}", "sk": "SIG"}
+
+
 def target_key(kind: str, system: str | None, record_id: str) -> str:
     return f"{kind}:{system or ''}:{record_id}"
 
@@ -209,3 +217,8 @@ def message_of_target(target: str) -> Key:
 
 def link_use(digest: str) -> Key:
     return {"pk": f"LINKUSE#{digest}", "sk": "LINKUSE"}
+
+
+def case_file(system: str, record_id: str) -> Key:
+    """A case's file: goal, owner, deadline, participants, next steps, decisions (``cases/``)."""
+    return {"pk": f"CASEFILE#{system}:{record_id}", "sk": "CASEFILE"}

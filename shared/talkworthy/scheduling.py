@@ -1,4 +1,7 @@
-"""SLA timers as EventBridge Scheduler one-shot schedules that put Sla.Breached on the bus."""
+"""One-shot timers as EventBridge Scheduler schedules that put an event on the bus at its time.
+
+SLA timers put ``Sla.Breached``; a case's next steps put ``Step.Due`` (:func:`step_timer_name`).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +9,10 @@ import hashlib
 from datetime import datetime
 from typing import Any, Protocol
 
-from talkworthy.catalog import RecordRef, SlaBreached
+from talkworthy.catalog import Detail, RecordRef
 from talkworthy.errors import RetryableError
 
-__all__ = ["EventBridgeSlaScheduler", "InMemorySlaScheduler", "SlaScheduler", "timer_name"]
+__all__ = ["EventBridgeSlaScheduler", "InMemorySlaScheduler", "SlaScheduler", "step_timer_name", "timer_name"]
 
 
 def timer_name(case: RecordRef) -> str:
@@ -18,9 +21,16 @@ def timer_name(case: RecordRef) -> str:
     return f"sla-{digest}"
 
 
+def step_timer_name(case: RecordRef, step_id: str) -> str:
+    """The timer of one next step on a case."""
+    digest = hashlib.sha256(f"{case.system}:{case.record_id}:{step_id}".encode()).hexdigest()[:40]
+    return f"step-{digest}"
+
+
 class SlaScheduler(Protocol):
-    def start(self, name: str, due: datetime, breach: SlaBreached) -> bool:
-        """Create the timer; False when it already exists (a redelivered Case.Opened)."""
+    def start(self, name: str, due: datetime, event: Detail) -> bool:
+        """Create the timer that puts ``event`` on the bus at ``due``; False when it already exists
+        (a redelivered Case.Opened)."""
 
     def cancel(self, name: str) -> bool:
         """Delete the timer; False when there was none (already fired, or never set)."""
@@ -34,7 +44,7 @@ class EventBridgeSlaScheduler:
         self._role_arn = role_arn
         self._dlq_arn = dlq_arn
 
-    def start(self, name: str, due: datetime, breach: SlaBreached) -> bool:
+    def start(self, name: str, due: datetime, event: Detail) -> bool:
         errors = self._client.exceptions
         try:
             self._client.create_schedule(
@@ -47,10 +57,10 @@ class EventBridgeSlaScheduler:
                 Target={
                     "Arn": self._bus_arn,
                     "RoleArn": self._role_arn,
-                    "Input": breach.model_dump_json(),
+                    "Input": event.model_dump_json(),
                     "EventBridgeParameters": {
-                        "DetailType": SlaBreached.DETAIL_TYPE,
-                        "Source": breach.meta.producer,
+                        "DetailType": event.DETAIL_TYPE,
+                        "Source": event.meta.producer,
                     },
                     "RetryPolicy": {"MaximumRetryAttempts": 185, "MaximumEventAgeInSeconds": 86400},
                     "DeadLetterConfig": {"Arn": self._dlq_arn},
@@ -75,12 +85,12 @@ class EventBridgeSlaScheduler:
 
 class InMemorySlaScheduler:
     def __init__(self) -> None:
-        self.timers: dict[str, tuple[datetime, SlaBreached]] = {}
+        self.timers: dict[str, tuple[datetime, Detail]] = {}
 
-    def start(self, name: str, due: datetime, breach: SlaBreached) -> bool:
+    def start(self, name: str, due: datetime, event: Detail) -> bool:
         if name in self.timers:
             return False
-        self.timers[name] = (due, breach)
+        self.timers[name] = (due, event)
         return True
 
     def cancel(self, name: str) -> bool:

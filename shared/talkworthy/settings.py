@@ -127,6 +127,8 @@ class CustomersSettings(ConsumerSettings, CrmSettings):
 class DeviationScanSettings(Settings):
     event_bus_name: str
     mesh_table: str
+
+
 class IdeasSettings(ConsumerSettings):
     product_channel: str  # Slack channel id where the product owner decides on ideas
     people_parameter: str = ""  # SSM parameter overriding the packaged people directory (who may decide)

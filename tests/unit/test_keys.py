@@ -20,6 +20,7 @@ def test_each_kind_has_its_own_partition_prefix() -> None:
         "idea_notice": keys.idea_notice("canny:p1", "planned", "profile:p1")["pk"],
         "idea_band": keys.idea_band("0:ab")["pk"],
         "idea_signature": keys.idea_signature("canny:p1")["pk"],
+        "case_file": keys.case_file("dynamodb", "CS-1")["pk"],
     }
     prefixes = {kind: pk.partition("#")[0] for kind, pk in partitions.items()}
     assert len(set(prefixes.values())) == len(prefixes), prefixes

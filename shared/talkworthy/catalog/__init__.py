@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from talkworthy.catalog.actions import ActionCompleted, ActionRequested, ActionTaken, Actor, Target
     from talkworthy.catalog.base import Detail, EventMeta, Provenance, Score, utc_now
     from talkworthy.catalog.behavior import BehaviorObserved, DeviationDetected, DeviationReason, Expectation
+    from talkworthy.catalog.case_file import StepDue
     from talkworthy.catalog.cases import CaseOpened, LeadFlagged, LoopClosed, RecordRef, SlaBreached, TicketClosed
     from talkworthy.catalog.ideas import IdeaStatusChanged, IdeaSubmitted, IdeaVoted, Person
     from talkworthy.catalog.mention import (
@@ -59,6 +60,7 @@ __all__ = [
     "Score",
     "Segment",
     "SlaBreached",
+    "StepDue",
     "Target",
     "TicketClosed",
     "utc_now",
@@ -69,6 +71,7 @@ _MODULES = {
     "base": ("Detail", "EventMeta", "Provenance", "Score", "utc_now"),
     "behavior": ("BehaviorObserved", "DeviationDetected", "DeviationReason", "Expectation"),
     "cases": ("CaseOpened", "LeadFlagged", "LoopClosed", "RecordRef", "SlaBreached", "TicketClosed"),
+    "case_file": ("StepDue",),
     "ideas": ("IdeaStatusChanged", "IdeaSubmitted", "IdeaVoted", "Person"),
     "mention": (
         "Author",
@@ -91,6 +94,7 @@ _DETAIL_TYPES = (
     ("cases", "TicketClosed"),
     ("cases", "SlaBreached"),
     ("cases", "LoopClosed"),
+    ("case_file", "StepDue"),
     ("ideas", "IdeaSubmitted"),
     ("ideas", "IdeaStatusChanged"),
     ("ideas", "IdeaVoted"),

@@ -28,6 +28,12 @@ ActionName = Literal[
     "retention_done",
     "not_at_risk",
     "snooze_14d",
+    # the case file (target kind ``case``; a step's id rides in ``Target.related``), the cases context
+    "bring_in",
+    "add_step",
+    "step_done",
+    "set_goal",
+    "resolve",
 ]
 
 
@@ -53,6 +59,14 @@ class ActionRequested(Detail):
     actions: list[ActionName]
     link: str | None = None
     intent: str | None = Field(default=None, description="the predicted intent label (offers reclassify)")
+    placement: Literal["message", "thread", "copy", "update"] = Field(
+        default="message",
+        description=(
+            "message: the target's own message (found by its target later); thread: a reply in the thread of"
+            " the target's message; copy: a message about the target elsewhere (a DM, a team channel), not"
+            " its own; update: the target's message gets the headline as a note and keeps only `actions`"
+        ),
+    )
 
 
 class Actor(_Model):

@@ -120,9 +120,7 @@ def score_weeks(weeks: Sequence[WeekFactors], window: int = WINDOW) -> list[Heal
     scores: list[HealthScore] = []
     for index, week in enumerate(weeks):
         past = weeks[max(0, index - window) : index]
-        percentiles = {
-            factor: _percentile(week.values[factor], [p.values[factor] for p in past]) for factor in FACTORS
-        }
+        percentiles = {factor: _percentile(week.values[factor], [p.values[factor] for p in past]) for factor in FACTORS}
         logs = {factor: math.log(max(FLOOR, p)) for factor, p in percentiles.items()}
         score = 100 * math.exp(sum(logs.values()) / len(FACTORS))
         movers: tuple[str, ...] = ()

@@ -17,13 +17,17 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from talkworthy import composition as c
-from talkworthy.catalog import ActionTaken, CaseOpened, Detail, SlaBreached, TicketClosed, utc_now
+from talkworthy.catalog import ActionTaken, CaseOpened, Detail, LoopClosed, SlaBreached, TicketClosed, utc_now
+from talkworthy.catalog.case_file import StepDue
 from talkworthy.consumer import Arrival, HandlerMap, on
 from talkworthy.settings import CasesSettings
+from talkworthy.usecases import case_file
 from talkworthy.usecases.act import act
+from talkworthy.usecases.case_actions import CASE_FILE_ACTIONS, act_on_case_file
 from talkworthy.usecases.sla import escalation_for, start_sla_timer, stop_sla_timer
 
 if TYPE_CHECKING:
+    from talkworthy.cases.store import CaseFileStore
     from talkworthy.crm.port import CrmPort
     from talkworthy.enrichment.corrections import CorrectionsStore
     from talkworthy.identity.port import IdentityGraph
@@ -57,6 +61,10 @@ class CasesPorts:
         return c.subjects(self.config.mesh_table)
 
     @cached_property
+    def case_files(self) -> CaseFileStore:
+        return c.case_files(self.config.mesh_table)
+
+    @cached_property
     def corrections(self) -> CorrectionsStore:
         return c.corrections(self.config.mesh_table)
 
@@ -83,12 +91,20 @@ class CasesPorts:
 
 def start_timer(event: CaseOpened, ports: CasesPorts, arrival: Arrival) -> Sequence[Detail]:
     start_sla_timer(event, ports.scheduler)
-    return []
+    return case_file.open_file(event, ports)
 
 
 def stop_timer(event: TicketClosed, ports: CasesPorts, arrival: Arrival) -> Sequence[Detail]:
     stop_sla_timer(event, ports.scheduler)
-    return []
+    return case_file.ticket_closed(event, ports)
+
+
+def loop_closed(event: LoopClosed, ports: CasesPorts, arrival: Arrival) -> Sequence[Detail]:
+    return case_file.loop_closed(event, ports)
+
+
+def step_due(event: StepDue, ports: CasesPorts, arrival: Arrival) -> Sequence[Detail]:
+    return case_file.step_due(event, ports)
 
 
 def escalate(breach: SlaBreached, ports: CasesPorts, arrival: Arrival) -> Sequence[Detail]:
@@ -96,12 +112,24 @@ def escalate(breach: SlaBreached, ports: CasesPorts, arrival: Arrival) -> Sequen
 
 
 def perform(taken: ActionTaken, ports: CasesPorts, arrival: Arrival) -> Sequence[Detail]:
-    return act(taken, ports, utc_now())
+    now = utc_now()
+    if taken.action in CASE_FILE_ACTIONS:
+        return act_on_case_file(taken, ports, now)
+    events = act(taken, ports, now)
+    if taken.action == "claim" and taken.target.kind == "case" and _done(events):
+        events += case_file.note_claim(taken, ports, now)
+    return events
+
+
+def _done(events: Sequence[Detail]) -> bool:
+    return any(getattr(event, "outcome", None) == "done" for event in events)
 
 
 HANDLERS = HandlerMap[CasesPorts](
     on(CaseOpened, start_timer),
     on(TicketClosed, stop_timer),
     on(SlaBreached, escalate),
+    on(LoopClosed, loop_closed),
+    on(StepDue, step_due),
     on(ActionTaken, perform, where={"target": {"kind": ["case", "lead", "mention"]}}),
 )

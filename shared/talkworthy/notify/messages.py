@@ -52,7 +52,10 @@ class SentMessages(Protocol):
 
     def of_target(self, target: Target) -> SentMessage | None: ...
 
-    def put(self, message: SentMessage) -> None: ...
+    def put(self, message: SentMessage, *, of_target: bool = True) -> None:
+        """Keep ``message``; ``of_target`` also makes it the one :meth:`of_target` finds (not for thread
+        replies and copies sent elsewhere)."""
+        ...
 
 
 class DynamoDbSentMessages:
@@ -68,15 +71,16 @@ class DynamoDbSentMessages:
         ref = found.get("Item", {}).get("ref")
         return self.get(str(ref)) if ref else None
 
-    def put(self, message: SentMessage) -> None:
+    def put(self, message: SentMessage, *, of_target: bool = True) -> None:
         call(
             self._table.put_item,
             Item={**keys.message(message.ref), "kind": "message", "doc": message.model_dump_json()},
         )
-        call(
-            self._table.put_item,
-            Item={**keys.message_of_target(_target(message.target)), "kind": "message_target", "ref": message.ref},
-        )
+        if of_target:
+            call(
+                self._table.put_item,
+                Item={**keys.message_of_target(_target(message.target)), "kind": "message_target", "ref": message.ref},
+            )
 
 
 class InMemorySentMessages:
@@ -94,7 +98,8 @@ class InMemorySentMessages:
             ref = self._targets.get(_target(target))
             return self.messages.get(ref) if ref else None
 
-    def put(self, message: SentMessage) -> None:
+    def put(self, message: SentMessage, *, of_target: bool = True) -> None:
         with self._lock:
             self.messages[message.ref] = message
-            self._targets[_target(message.target)] = message.ref
+            if of_target:
+                self._targets[_target(message.target)] = message.ref
