@@ -13,6 +13,7 @@ from typing import Any
 import requests
 import yaml
 
+from infra.demo_cases import work_the_case
 from infra.local.mesh import HANDLER_LOG, LocalMesh, MeshConfig
 from infra.local.template import REPO_ROOT
 from infra.narrate import by_delivery, tell
@@ -251,6 +252,7 @@ def run_demo(scenarios: Path = SCENARIOS, mesh: LocalMesh | None = None) -> list
                         )
                     ],
                 )
+        work_the_case(mesh, scenario.get("case_file", {}), failures)
         _retention(mesh, scenario, failures)
         for name in scenario.get("duplicates", []):
             answer = send_sample(mesh.ingress_url, samples[name], secrets)

@@ -39,10 +39,6 @@ def _when(file: CaseFile) -> str:
     return f"{file.deadline:%Y-%m-%d %H:%M} UTC" if file.deadline else "none set"
 
 
-def _who(name: str, slack: str | None) -> str:
-    return f"<@{slack}>" if slack and slack[:1] in "UW" else name
-
-
 def file_actions(file: CaseFile) -> list[ActionName]:
     offered: list[ActionName] = list(CASE_FILE_ACTIONS)
     if file.case.system == BUILT_IN_CRM and file.solved_at is None:
@@ -82,7 +78,7 @@ def noted(file: CaseFile, meta: EventMeta, text: str) -> ActionRequested:
 
 def joined(file: CaseFile, meta: EventMeta, who: Participant) -> ActionRequested:
     how = "sent the case by direct message" if who.kind == "person" else f"the case posted in {who.slack}"
-    return noted(file, meta, f"{who.added_by} brought in {_who(who.name, who.slack)} ({how})")
+    return noted(file, meta, f"{who.added_by} brought in {who.name} ({how})")
 
 
 def context_copy(file: CaseFile, meta: EventMeta, who: Participant, link: str | None) -> ActionRequested:
@@ -116,7 +112,7 @@ def step_message(file: CaseFile, meta: EventMeta, step: Step) -> ActionRequested
         channel="slack",
         audience=file.channel or "#customer-care",
         headline=f"Next step: {step.text}"[:300],
-        body=f"{_who(step.assignee, step.assignee_slack)}, this one is yours (added by {step.added_by}).",
+        body=f"{step.assignee}, this one is yours (added by {step.added_by}).",
         facts={"Assignee": step.assignee, "Due": f"{step.due:%Y-%m-%d %H:%M} UTC"},
         target=case_target(file, step.step_id),
         actions=["step_done"],
@@ -124,12 +120,24 @@ def step_message(file: CaseFile, meta: EventMeta, step: Step) -> ActionRequested
     )
 
 
-def step_reminder(file: CaseFile, meta: EventMeta, step: Step) -> ActionRequested:
-    return noted(
-        file,
-        meta,
-        f'Reminder: {_who(step.assignee, step.assignee_slack)}, "{step.text}" was due {step.due:%Y-%m-%d %H:%M} UTC',
+def step_reminder(file: CaseFile, meta: EventMeta, step: Step) -> list[ActionRequested]:
+    """The nudge: in the thread, and to the assignee directly (a direct message notifies them)."""
+    text = f'Reminder: {step.assignee}, "{step.text}" was due {step.due:%Y-%m-%d %H:%M} UTC'
+    in_thread = noted(file, meta, text)
+    if not step.assignee_slack:
+        return [in_thread]
+    direct = in_thread.model_copy(
+        update={
+            "meta": meta.derive(PRODUCER, "direct"),
+            "audience": step.assignee_slack,
+            "placement": "copy",
+            "headline": f"Your next step on case {file.case.record_id} is due: {step.text}"[:300],
+            "body": f"Goal: {file.goal}",
+            "target": case_target(file, step.step_id),
+            "actions": ["step_done"],
+        }
     )
+    return [in_thread, direct]
 
 
 def loop_message(file: CaseFile, meta: EventMeta, loop: LoopOutcome) -> ActionRequested:

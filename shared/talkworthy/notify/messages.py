@@ -41,6 +41,7 @@ class SentMessage(BaseModel):
     intent: str | None = None
     argument: str | None = None
     notes: list[Note] = []
+    placement: str = "message"  # ActionRequested.placement: only the target's own message is found by its target
 
 
 def _target(target: Target) -> str:
@@ -52,9 +53,9 @@ class SentMessages(Protocol):
 
     def of_target(self, target: Target) -> SentMessage | None: ...
 
-    def put(self, message: SentMessage, *, of_target: bool = True) -> None:
-        """Keep ``message``; ``of_target`` also makes it the one :meth:`of_target` finds (not for thread
-        replies and copies sent elsewhere)."""
+    def put(self, message: SentMessage) -> None:
+        """Keep ``message``; the target's own message (``placement == "message"``) is also the one
+        :meth:`of_target` finds (thread replies and copies sent elsewhere are found by their ref)."""
         ...
 
 
@@ -71,12 +72,12 @@ class DynamoDbSentMessages:
         ref = found.get("Item", {}).get("ref")
         return self.get(str(ref)) if ref else None
 
-    def put(self, message: SentMessage, *, of_target: bool = True) -> None:
+    def put(self, message: SentMessage) -> None:
         call(
             self._table.put_item,
             Item={**keys.message(message.ref), "kind": "message", "doc": message.model_dump_json()},
         )
-        if of_target:
+        if message.placement == "message":
             call(
                 self._table.put_item,
                 Item={**keys.message_of_target(_target(message.target)), "kind": "message_target", "ref": message.ref},
@@ -98,8 +99,8 @@ class InMemorySentMessages:
             ref = self._targets.get(_target(target))
             return self.messages.get(ref) if ref else None
 
-    def put(self, message: SentMessage, *, of_target: bool = True) -> None:
+    def put(self, message: SentMessage) -> None:
         with self._lock:
             self.messages[message.ref] = message
-            if of_target:
+            if message.placement == "message":
                 self._targets[_target(message.target)] = message.ref

@@ -127,7 +127,7 @@ def step_due(due: StepDue, ports: CaseFilePorts) -> list[Detail]:
     step = file.step(due.step_id) if file else None
     if file is None or step is None or step.done_at is not None or file.state == "goal_met":
         return []  # done in time (its timer was cancelled too late), or the case is over
-    return [thread.step_reminder(file, due.meta.derive(PRODUCER, "thread:reminder"), step)]
+    return list(thread.step_reminder(file, due.meta.derive(PRODUCER, "thread:reminder"), step))
 
 
 def _solve(ports: CaseFilePorts, case: RecordRef, at: datetime, solver: str, key: str) -> CaseFile | None:

@@ -68,9 +68,15 @@ def _post(request: ActionRequested, chat: ChatPort, messages: SentMessages) -> s
     text, blocks = render_slack(request)
     ref = str(chat.post(channel, text, blocks, thread_ts))
     sent = SentMessage(
-        ref=ref, text=text, blocks=blocks, target=request.target, actions=request.actions, intent=request.intent
+        ref=ref,
+        text=text,
+        blocks=blocks,
+        target=request.target,
+        actions=request.actions,
+        intent=request.intent,
+        placement=request.placement,
     )
-    messages.put(sent, of_target=request.placement == "message")
+    messages.put(sent)
     return ref
 
 

@@ -160,7 +160,7 @@ def test_bring_in_opens_the_form_then_sends_the_person_the_context_and_records_t
     assert copy.link == "https://acme.slack.com/archives/C0CARE/p1000002"
     assert isinstance(joined, ActionRequested)
     assert joined.placement == "thread"
-    assert "<@U0JORDAN1>" in joined.headline
+    assert joined.headline == "Alice Moreau brought in Jordan Lee (sent the case by direct message)"
     again = act_on_case_file(_taken("bring_in", case, "k2", argument="person:U0JORDAN1"), ports, NOW)
     assert [e.meta.event_key for e in again] == [e.meta.event_key for e in events]
     file = ports.case_files.get(case)
@@ -192,13 +192,14 @@ def test_a_next_step_gets_its_own_timer_a_thread_reply_with_done_and_a_nudge_whe
     assert isinstance(step_post, ActionRequested)
     assert step_post.actions == ["step_done"]
     assert step_post.target.related == step.step_id
-    assert "<@U0JORDAN1>" in step_post.body
+    assert step_post.body == "Jordan Lee, this one is yours (added by Alice Moreau)."
     act_on_case_file(taken, ports, NOW)  # redelivered: still one step, one timer
     assert len(ports.case_files.get(case).steps) == 1  # type: ignore[union-attr]
     assert len(ports.scheduler.timers) == 1
 
-    [nudge] = _requests(case_file.step_due(fired, ports))
-    assert nudge.headline.startswith('Reminder: <@U0JORDAN1>, "Refund the May invoice" was due')
+    nudge, direct = _requests(case_file.step_due(fired, ports))
+    assert nudge.headline.startswith('Reminder: Jordan Lee, "Refund the May invoice" was due')
+    assert (direct.placement, direct.audience, direct.actions) == ("copy", "U0JORDAN1", ["step_done"])
 
     [finished] = act_on_case_file(_taken("step_done", case, "k-done", who="U0JORDAN1", step=step.step_id), ports, NOW)
     assert finished.note == "Done by Jordan Lee: Refund the May invoice"  # type: ignore[attr-defined]
