@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import requests
 
 from infra.local.mesh import LocalMesh
-from infra.narrate import by_delivery, tell
+from infra.narrate import tell
+from talkworthy.people import load_default_directory
 
 __all__ = ["work_the_case"]
 
@@ -37,18 +39,20 @@ class _Worker:
         self.say = functools.partial(print, file=mesh.console)
 
     def _post(self, route: str, data: dict[str, Any], what: str) -> None:
+        """Post to the outbox as the page does, then tell what the click made happen (the events since)."""
+        seen = len(self.mesh.events)
         answer = requests.post(f"{self.mesh.sink.url}/outbox/{route}", json={**data, "user": self.owner}, timeout=15)
         result = answer.json()
         if result.get("status") != 200:
             self.failures.append(f"{what}: the ingress answered {result.get('status')} {result.get('body')}")
         self.mesh.wait_idle(timeout=60)
-        self._tell(what, result.get("body", ""))
-
-    def _tell(self, what: str, body: str) -> None:
-        delivery = body.split('"delivery": "', 1)[-1].split('"', 1)[0] if '"delivery"' in body else None
-        lines = tell(by_delivery(self.mesh.events).get(delivery, [])) if delivery else []
+        caused: list[Mapping[str, Any]] = [
+            {"type": e["detail-type"], **e["detail"]}
+            for e in self.mesh.events[seen:]
+            if e["detail-type"] != "Action.Taken"
+        ]
         self.say(f"\n• {what}")
-        for line in lines or ["(a form: what it changed is told below)"]:
+        for line in tell(caused) or ["A form opened for them to fill in."]:
             self.say(f"    {line}")
 
     def click(self, message: dict[str, Any], action: str, what: str) -> bool:
@@ -82,30 +86,32 @@ def work_the_case(mesh: LocalMesh, plan: dict[str, Any], failures: list[str]) ->
     mesh.console.write(f"\n• the case's thread in {plan['channel']}: {file['text']}\n")
     worker = _Worker(mesh, plan["owner"], failures)
     colleague = plan["colleague"]
-    if worker.click(file, "bring_in", f"{plan['owner']} clicked Bring in"):
+    names = {p.slack: p.name for p in load_default_directory().people}
+    owner, other = names.get(plan["owner"], plan["owner"]), names.get(colleague, colleague)
+    if worker.click(file, "bring_in", f"{owner} clicked Bring in in the case's thread"):
         worker.submit(
             [{"block_id": "tw_who", "action_id": "who", "type": "radio_buttons", "value": f"person:{colleague}"}],
-            f"{plan['owner']} chose {colleague} in the form",
+            f"{owner} chose {other} in the form",
         )
     direct = [m for m in mesh.sink.messages() if m["channel"] == "D" + colleague[1:]]
     if not direct:
         failures.append(f"{colleague} was not sent the case's context by direct message")
     step = plan["next_step"]
     due = int(time.time()) + int(step["due_in_hours"]) * 3600
-    if worker.click(file, "add_step", f"{plan['owner']} clicked Add next step"):
+    if worker.click(file, "add_step", f"{owner} clicked Add next step"):
         worker.submit(
             [
                 {"block_id": "tw_step_text", "action_id": "text", "type": "plain_text_input", "value": step["text"]},
                 {"block_id": "tw_step_assignee", "action_id": "assignee", "type": "static_select", "value": colleague},
                 {"block_id": "tw_step_due", "action_id": "due", "type": "datetimepicker", "value": str(due)},
             ],
-            f"{plan['owner']} added the next step {step['text']!r}",
+            f"{owner} gave {other} the next step {step['text']!r}, due in {step['due_in_hours']} hours",
         )
     if not any(_button(m, "step_done") and step["text"] in m["text"] for m in _thread(mesh, parent)):
         failures.append(f"the next step {step['text']!r} is not in the case's thread with a Done button")
     closed_before = mesh.published["Ticket.Closed"]
     fresh = next((m for m in mesh.sink.messages() if m["ts"] == file["ts"]), file)
-    worker.click(fresh, "resolve", f"{plan['owner']} clicked Resolve")
+    worker.click(fresh, "resolve", f"{owner} clicked Resolve")
     if mesh.published["Ticket.Closed"] != closed_before + 1:
         failures.append("Resolve did not publish exactly one Ticket.Closed")
     from talkworthy.crm.dynamodb import DynamoDbCrm

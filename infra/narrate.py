@@ -107,7 +107,8 @@ def _effects(events: list[Event]) -> list[str]:
             lines.append(f"{event['note']}." if event["outcome"] != "refused" else f"Refused: {event['note']}.")
         elif kind == "Ticket.Closed":
             ticket = event["ticket"]
-            lines.append(f"{ticket['system'].capitalize()} says ticket {ticket['record_id']} is {event['status']}.")
+            system = "The built-in CRM" if ticket["system"] == "dynamodb" else ticket["system"].capitalize()
+            lines.append(f"{system} says ticket {ticket['record_id']} is {event['status']}.")
         elif kind == "Behavior.Observed":
             amount = f" of {event['amount']:g} {event.get('currency') or ''}".rstrip() if event.get("amount") else ""
             system = event["source_system"].capitalize()
@@ -129,7 +130,8 @@ def _case_thread(event: Event) -> str:
     headline = " ".join(str(event["headline"]).split())
     placement = event.get("placement")
     if placement == "copy":
-        return f"It sent {event['audience']} the case's context: {_quote(headline, 90)}."
+        how = "by direct message to" if str(event["audience"])[:1] in "UW" else "in"
+        return f"It sent the case's context {how} {event['audience']}: {_quote(headline, 90)}."
     if placement == "update":
         return f"The case's message now says: {_quote(headline, 90)}."
     buttons = ", ".join(ACTION_LABELS.get(a, a) for a in event.get("actions", []))
