@@ -164,7 +164,9 @@ def test_cases_handles_the_good_records_and_parks_the_poison_one_at_once(
     assert json.loads(parked[0]["Body"])["detail"]["meta"]["event_key"] == "poison-1"  # the body as received
     schedules = aws.client("scheduler").list_schedules(GroupName=mesh.attr("SlaScheduleGroup"))["Schedules"]
     assert len(schedules) == 1  # the good Case.Opened started its timer
-    assert _published(aws, mesh) == ["Action.Requested"]  # the breach asked the escalation channel
+    published = [json.loads(m["Body"])["detail"] for m in _drain(aws, mesh.queues["Observer"])]
+    # the breach asked the escalation channel; the case opened its case file in its thread
+    assert sorted(p.get("placement", "message") for p in published) == ["message", "thread"]
     assert not _records(aws, mesh, "CasesQueue")  # nothing left to retry
 
 

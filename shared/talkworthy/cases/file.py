@@ -94,10 +94,6 @@ class CaseFile(_Model):
     opened_key: str
     version: int = 0
 
-    @property
-    def target_id(self) -> str:
-        return self.case.record_id
-
     def step(self, step_id: str) -> Step | None:
         return next((step for step in self.steps if step.step_id == step_id), None)
 

@@ -55,7 +55,7 @@ def file_message(file: CaseFile, meta: EventMeta) -> ActionRequested:
         headline=f"Case file · goal: {file.goal}"[:300],
         body="Bring people in and add next steps here; the case ends when the goal is met "
         "(the ticket solved and the customer told).",
-        facts={"Deadline": _when(file), "Goal from": file.goal_from, "Owner": file.owner or "nobody yet"},
+        facts={"Deadline": _when(file), "Goal from": file.goal_from},
         target=case_target(file),
         actions=file_actions(file),
         placement="thread",

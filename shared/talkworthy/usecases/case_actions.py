@@ -25,12 +25,12 @@ from talkworthy.cases.store import CaseFileStore, change
 from talkworthy.catalog import ActionTaken, Detail, RecordRef, TicketClosed
 from talkworthy.catalog.case_file import StepDue
 from talkworthy.crm.port import CrmPort, SolvesCases
-from talkworthy.errors import InvalidInputError, PermanentError
+from talkworthy.errors import InvalidInputError, PermanentError, RetryableError
 from talkworthy.notify import case_forms
 from talkworthy.notify.slack import ChatPort
 from talkworthy.people import Directory, NotAllowed, Person
 from talkworthy.scheduling import SlaScheduler, step_timer_name
-from talkworthy.usecases.acting import completed, refusal
+from talkworthy.usecases.acting import Outcome, completed, refusal
 
 __all__ = ["CASE_FILE_ACTIONS", "CaseActionPorts", "act_on_case_file"]
 
@@ -53,7 +53,7 @@ class CaseActionPorts(Protocol):
     def slack_workspace_url(self) -> str: ...
 
 
-_Result = tuple[str, str, list[Detail]]  # outcome, note, events
+_Result = tuple[Outcome, str, list[Detail]]  # outcome, note, events
 _Perform = Callable[[ActionTaken, Person, CaseFile, CaseActionPorts, datetime], "_Result | None"]
 
 
@@ -64,13 +64,13 @@ def act_on_case_file(taken: ActionTaken, ports: CaseActionPorts, now: datetime) 
     case = RecordRef(system=taken.target.system or "", record_id=taken.target.id)
     file = ports.case_files.get(case)
     if file is None:
-        outcome, note, events = "vetoed", "This case has no case file (it opened before they existed)", list[Detail]()
+        result: _Result | None = ("vetoed", "This case has no case file (it opened before they existed)", [])
     else:
         result = _PERFORM[taken.action](taken, verdict, file, ports, now)
-        if result is None:
-            return []  # a form was opened; its submission comes back as the action with its argument
-        outcome, note, events = result
-    return [completed(taken, outcome, note, at=now, producer=PRODUCER), *events]  # type: ignore[arg-type]
+    if result is None:
+        return []  # a form was opened; its submission comes back as the action with its argument
+    outcome, note, events = result
+    return [completed(taken, outcome, note, at=now, producer=PRODUCER), *events]
 
 
 def _open(taken: ActionTaken, ports: CaseActionPorts, view: dict[str, object]) -> _Result | None:
@@ -85,7 +85,8 @@ def _open(taken: ActionTaken, ports: CaseActionPorts, view: dict[str, object]) -
 
 def _save(ports: CaseActionPorts, file: CaseFile, key: str, apply: Callable[[CaseFile], CaseFile]) -> CaseFile:
     saved = change(ports.case_files, file.case, lambda current: None if current.knows(key) else apply(current))
-    assert saved is not None  # the file existed a moment ago; files are never deleted
+    if saved is None:  # read a moment ago, and files are never deleted: the table is not answering straight
+        raise RetryableError(f"case file {file.case.record_id} vanished while it was changed")
     return saved
 
 
