@@ -8,6 +8,10 @@ context, retention answers to customers). Idempotent under redelivery: a timer i
 created under a name derived from the case (a second create is refused by Scheduler),
 cancelling a missing timer is a no-op, every action sets a state or writes once per key, and
 the events returned carry keys derived from the one handled, so notify acts on them once.
+
+Each case also has a case file (``usecases/case_file.py``, ``usecases/case_actions.py``): its goal,
+owner, deadline, participants, next steps and decisions, worked in the case's Slack thread, and
+ended when the goal is met (``Ticket.Closed`` and ``Loop.Closed`` with the customer told).
 """
 
 from __future__ import annotations
@@ -17,7 +21,16 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from talkworthy import composition as c
-from talkworthy.catalog import ActionTaken, CaseOpened, Detail, LoopClosed, SlaBreached, TicketClosed, utc_now
+from talkworthy.catalog import (
+    ActionCompleted,
+    ActionTaken,
+    CaseOpened,
+    Detail,
+    LoopClosed,
+    SlaBreached,
+    TicketClosed,
+    utc_now,
+)
 from talkworthy.catalog.case_file import StepDue
 from talkworthy.consumer import Arrival, HandlerMap, on
 from talkworthy.settings import CasesSettings
@@ -91,11 +104,19 @@ class CasesPorts:
 
 def start_timer(event: CaseOpened, ports: CasesPorts, arrival: Arrival) -> Sequence[Detail]:
     start_sla_timer(event, ports.scheduler)
-    return case_file.open_file(event, ports)
+    return []
 
 
 def stop_timer(event: TicketClosed, ports: CasesPorts, arrival: Arrival) -> Sequence[Detail]:
     stop_sla_timer(event, ports.scheduler)
+    return []
+
+
+def open_case_file(event: CaseOpened, ports: CasesPorts, arrival: Arrival) -> Sequence[Detail]:
+    return case_file.open_file(event, ports)
+
+
+def ticket_solved(event: TicketClosed, ports: CasesPorts, arrival: Arrival) -> Sequence[Detail]:
     return case_file.ticket_closed(event, ports)
 
 
@@ -122,13 +143,15 @@ def perform(taken: ActionTaken, ports: CasesPorts, arrival: Arrival) -> Sequence
 
 
 def _done(events: Sequence[Detail]) -> bool:
-    return any(getattr(event, "outcome", None) == "done" for event in events)
+    return any(isinstance(event, ActionCompleted) and event.outcome == "done" for event in events)
 
 
 HANDLERS = HandlerMap[CasesPorts](
     on(CaseOpened, start_timer),
     on(TicketClosed, stop_timer),
     on(SlaBreached, escalate),
+    on(CaseOpened, open_case_file),  # the case file: goal, owner, deadline, steps, in the case's thread
+    on(TicketClosed, ticket_solved),  # the goal's solved half
     on(LoopClosed, loop_closed),
     on(StepDue, step_due),
     on(ActionTaken, perform, where={"target": {"kind": ["case", "lead", "mention"]}}),
