@@ -166,7 +166,7 @@ def test_cases_handles_the_good_records_and_parks_the_poison_one_at_once(
     assert len(schedules) == 1  # the good Case.Opened started its timer
     published = [json.loads(m["Body"])["detail"] for m in _drain(aws, mesh.queues["Observer"])]
     # the breach asked the escalation channel; the case opened its case file in its thread
-    assert sorted(p.get("placement", "message") for p in published) == ["message", "thread"]
+    assert sorted(p.get("placement", "message") for p in published) == ["copy", "thread"]
     assert not _records(aws, mesh, "CasesQueue")  # nothing left to retry
 
 
