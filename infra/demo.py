@@ -13,6 +13,7 @@ from typing import Any
 import requests
 import yaml
 
+from infra.demo_cases import work_the_case
 from infra.demo_community import community_demo
 from infra.demo_loop import close_the_loop
 from infra.demo_surge import run_surge
@@ -261,6 +262,7 @@ def run_demo(scenarios: Path = SCENARIOS, mesh: LocalMesh | None = None) -> list
                         )
                     ],
                 )
+        work_the_case(mesh, scenario.get("case_file", {}), failures)
         _retention(mesh, scenario, failures)
         community_demo(mesh, failures)
         close_the_loop(mesh, scenario, samples, failures)

@@ -92,6 +92,8 @@ def _effects(events: list[Event]) -> list[str]:
             lines.append(f"It flagged a lead in the CRM ({event['lead']['record_id']}) by the rule {event['rule']!r}.")
         elif kind == "Idea.Submitted":
             lines.append(f"It filed the idea {_quote(event['title'], 70)} for the product team.")
+        elif kind == "Action.Requested" and event.get("placement", "message") != "message":
+            lines.append(_case_thread(event))
         elif kind == "Action.Requested":
             buttons = ", ".join(ACTION_LABELS.get(a, a) for a in event.get("actions", []))
             held = event.get("facts", {}).get("Contact policy")
@@ -105,14 +107,36 @@ def _effects(events: list[Event]) -> list[str]:
             lines.append(f"{event['note']}." if event["outcome"] != "refused" else f"Refused: {event['note']}.")
         elif kind == "Ticket.Closed":
             ticket = event["ticket"]
-            lines.append(f"{ticket['system'].capitalize()} says ticket {ticket['record_id']} is {event['status']}.")
+            system = "The built-in CRM" if ticket["system"] == "dynamodb" else ticket["system"].capitalize()
+            lines.append(f"{system} says ticket {ticket['record_id']} is {event['status']}.")
         elif kind == "Behavior.Observed":
             amount = f" of {event['amount']:g} {event.get('currency') or ''}".rstrip() if event.get("amount") else ""
             system = event["source_system"].capitalize()
             lines.append(f"{system} reported {_a(event['kind'])}{amount} by customer {event['customer_id']}.")
+        elif kind == "Step.Due":
+            lines.append(f"A next step on case {event['case']['record_id']} came due.")
+        elif kind == "Loop.Closed":
+            told = f"was told on {event.get('channel')}"
+            if not event["told"]:
+                told = f"was not told ({event.get('suppressed')})"
+            lines.append(f"The customer behind case {event['case']['record_id']} {told}.")
         elif kind == "Deviation.Detected":
             lines.append(f"Customer {event['customer_id']} left their own pattern: {event['explanation']}")
     return lines
+
+
+def _case_thread(event: Event) -> str:
+    """What the case's thread, a copy sent elsewhere, or the case's message now says."""
+    headline = " ".join(str(event["headline"]).split())
+    placement = event.get("placement")
+    if placement == "copy":
+        how = "by direct message to" if str(event["audience"])[:1] in "UW" else "in"
+        return f"It sent the case's context {how} {event['audience']}: {_quote(headline, 90)}."
+    if placement == "update":
+        return f"The case's message now says: {_quote(headline, 90)}."
+    buttons = ", ".join(ACTION_LABELS.get(a, a) for a in event.get("actions", []))
+    offered = f" ({buttons})" if buttons else ""
+    return f"In the case's thread: {_quote(headline, 90)}{offered}."
 
 
 def tell(events: list[Event]) -> list[str]:

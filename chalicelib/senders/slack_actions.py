@@ -11,6 +11,8 @@ queue.
   option, its target in the block id. ``trigger_id`` rides along so the consumer can open a modal.
 - ``view_submission`` of the *Link to contact* modal: ``confirm_link`` with the argument
   ``<profile_id>|crm:<system>/<contact_id>`` from the view's metadata and chosen option.
+- ``view_submission`` of a case form (``notify/case_forms.py``: Bring in, Add next step, Change
+  goal): that action with the argument the form gives.
 - Other payload types (other views, shortcuts, ...) are ignored with a reason.
 
 Dedupe key per action: ``<container.message_ts (or view_id)>:<action_ts>``; per submission:
@@ -49,6 +51,7 @@ from talkworthy.actions import SELECT_ACTIONS, decode_value, target_from_block_i
 from talkworthy.catalog import ActionTaken, Actor, Target
 from talkworthy.catalog.actions import ActionName
 from talkworthy.errors import InvalidInputError
+from talkworthy.notify import case_forms
 from talkworthy.notify.blocks import LINK_ACTION_ID
 from talkworthy.notify.modal import CALLBACK_ID, CHOICE_ACTION, CHOICE_BLOCK, read_metadata
 
@@ -123,6 +126,8 @@ class SlackActionsSender:
         kind = validate(_Interaction, payload, "payload")
         if kind.type == "view_submission" and payload.get("view", {}).get("callback_id") == CALLBACK_ID:
             return [_confirmation(validate(ViewSubmission, payload, "payload"), delivery)]
+        if kind.type == "view_submission" and payload.get("view", {}).get("callback_id") in case_forms.CALLBACKS:
+            return [_case_form(validate(ViewSubmission, payload, "payload"), delivery)]
         if kind.type != "block_actions":
             key = dedupe_key(kind.type, kind.trigger_id or hashlib.sha256(delivery.body).hexdigest()[:32])
             ignored = f"payload type {kind.type} is not routed"
@@ -216,6 +221,28 @@ def _confirmation(submitted: ViewSubmission, delivery: WebhookDelivery) -> Inbou
             actor=_actor(submitted.user),
             target=target,
             argument=f"{profile_id}|crm:{chosen['value']}",
+            response_url=response_url,
+            message_ref=message_ref,
+        )
+    return Inbound(key, [taken], empty_answer=True)  # an empty 200 closes the modal
+
+
+def _case_form(submitted: ViewSubmission, delivery: WebhookDelivery) -> Inbound:
+    view = submitted.view
+    try:
+        action, target, argument, message_ref, response_url = case_forms.read_submission(
+            view.callback_id, view.private_metadata, view.state
+        )
+    except InvalidInputError as err:
+        raise UnusableBodyError(f"payload.view: {err}") from err
+    key = dedupe_key("view", view.id, view.hash or "")
+    with translating("payload.view"):
+        taken = ActionTaken(
+            meta=delivery.meta(key),
+            action=action,
+            actor=_actor(submitted.user),
+            target=target,
+            argument=argument,
             response_url=response_url,
             message_ref=message_ref,
         )

@@ -2,12 +2,13 @@
 
 Served by the Slack sink at ``/outbox`` (``make run`` prints the URL). Messages are listed per
 channel and re-rendered as ``chat.update`` replaces them; a modal opened with ``views.open`` shows
-on top; the inbox lists the e-mails sent through the embedded SES, their links live. Clicking a
-button (or choosing from a menu, or submitting a modal) posts to the ingress exactly what Slack
-would: the interactivity payload form-encoded, signed with the signing secret
-(``X-Slack-Signature``, ``X-Slack-Request-Timestamp``), a ``response_url`` pointing back at the
-sink and a ``trigger_id`` the sink accepts in ``views.open``. Who clicks is chosen on the page
-from the people directory. Replies posted on the local Discourse and X stand-ins
+on top; replies in a message's thread sit under it (as Slack's thread view shows them), and direct
+messages the app sent have their own section per person; the inbox lists the e-mails sent through
+the embedded SES, their links live. Clicking a button (or choosing from a menu, or submitting a
+modal) posts to the ingress exactly what Slack would: the interactivity payload form-encoded, signed
+with the signing secret (``X-Slack-Signature``, ``X-Slack-Request-Timestamp``), a ``response_url``
+pointing back at the sink and a ``trigger_id`` the sink accepts in ``views.open``. Who clicks is
+chosen on the page from the people directory. Replies posted on the local Discourse and X stand-ins
 (``infra/local/reply_sink.py``) are listed under "Public replies".
 """
 
@@ -25,7 +26,7 @@ from urllib.parse import urlencode
 import requests
 
 from chalicelib.signatures import sign_slack
-from infra.local.outbox_render import render_email, render_message, render_reply, render_view
+from infra.local.outbox_render import render_email, render_message, render_reply, render_thread, render_view
 
 __all__ = ["Outbox", "Person"]
 
@@ -107,6 +108,7 @@ class Outbox:
                 "message_ts": message["ts"],
                 "channel_id": message["channel"],
                 "is_ephemeral": False,
+                **({"thread_ts": message["thread_ts"]} if message.get("thread_ts") else {}),
             },
             "trigger_id": self.new_trigger(),
             "team": {"id": "T0LOCAL", "domain": "local"},
@@ -119,14 +121,12 @@ class Outbox:
         return self.post(payload)
 
     def submit(self, view: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
-        values = {
-            str(data.get("block_id", "")): {
-                str(data.get("action_id", "")): {
-                    "type": "radio_buttons",
-                    "selected_option": {"value": str(data.get("value", ""))},
-                }
-            }
-        }
+        """Submit the modal with what was entered: ``data["values"]``, one ``{block_id, action_id,
+        type, value}`` per input, put in the view's ``state`` the way Slack shapes each element's."""
+        values: dict[str, dict[str, Any]] = {}
+        for entry in data.get("values") or []:
+            kind, value = str(entry.get("type", "")), entry.get("value")
+            values.setdefault(str(entry.get("block_id", "")), {})[str(entry.get("action_id", ""))] = _state(kind, value)
         payload = {
             "type": "view_submission",
             "team": {"id": "T0LOCAL", "domain": "local"},
@@ -140,17 +140,28 @@ class Outbox:
         return self.post(payload)
 
     # -- the page ----------------------------------------------------------------------------
+    def _title(self, channel: str) -> str:
+        if channel.startswith("D"):  # the app's direct message with a person (U… → D…)
+            person = next((p for p in self.people if p.slack[1:] == channel[1:]), None)
+            return f"Direct message: {person.name if person else channel}"
+        return f"# {channel.lstrip('#')}"
+
     def fragment(self, messages: Sequence[Mapping[str, Any]], view: Mapping[str, Any] | None) -> str:
         channels: dict[str, list[Mapping[str, Any]]] = {}
+        replies: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
         for message in messages:
-            if not message.get("deleted"):
+            if message.get("deleted"):
+                continue
+            if message.get("thread_ts"):
+                replies.setdefault((str(message["channel"]), str(message["thread_ts"])), []).append(message)
+            else:
                 channels.setdefault(str(message["channel"]), []).append(message)
         parts = []
         for channel, listed in sorted(channels.items()):
-            items = "".join(render_message(m) for m in listed)
+            items = "".join(render_message(m) + render_thread(replies.get((channel, str(m["ts"])), [])) for m in listed)
             parts.append(
                 f'<section class="channel" data-channel="{html.escape(channel)}">'
-                f"<h2># {html.escape(channel.lstrip('#'))}</h2>{items}</section>"
+                f"<h2>{html.escape(self._title(channel))}</h2>{items}</section>"
             )
         if not parts:
             parts.append(
@@ -160,10 +171,10 @@ class Outbox:
         emails = self.emails()
         inbox = "".join(render_email(e) for e in reversed(emails)) or '<p class="empty">No e-mail sent yet.</p>'
         parts.append(f'<section class="inbox"><h2>Inbox ({len(emails)})</h2>{inbox}</section>')
-        replies = self.replies()
-        if replies:
-            posted = "".join(render_reply(r) for r in reversed(replies))
-            parts.append(f'<section class="inbox replies"><h2>Public replies ({len(replies)})</h2>{posted}</section>')
+        public = self.replies()
+        if public:
+            posted = "".join(render_reply(r) for r in reversed(public))
+            parts.append(f'<section class="inbox replies"><h2>Public replies ({len(public)})</h2>{posted}</section>')
         if view is not None:
             parts.append(f'<div class="overlay">{render_view(view)}</div>')
         return "".join(parts)
@@ -175,6 +186,15 @@ class Outbox:
             for p in self.people
         )
         return _PAGE.replace("{{people}}", options).replace("{{content}}", self.fragment(messages, view))
+
+
+def _state(kind: str, value: Any) -> dict[str, Any]:
+    """One input's entry in a submitted view's ``state.values``, shaped as Slack sends it."""
+    if kind in ("radio_buttons", "static_select"):
+        return {"type": kind, "selected_option": {"value": str(value or "")}}
+    if kind == "datetimepicker":
+        return {"type": kind, "selected_date_time": int(value) if str(value or "").isdigit() else None}
+    return {"type": kind, "value": str(value or "")}
 
 
 _PAGE = """<!DOCTYPE html>
@@ -203,6 +223,12 @@ main{max-width:60rem;margin:0 auto;padding:1rem}
 .choice{display:block;margin:.4rem 0}.modal-buttons{display:flex;gap:.5rem;justify-content:flex-end;margin-top:1rem}
 .mention{background:#e8f5fa;color:#1264a3;border-radius:3px;padding:0 2px}
 #status{font-size:.8rem}
+.thread{margin:.2rem 0 .6rem 1.5rem;border-left:3px solid #e0e0e0;padding-left:.8rem}
+.thread-head{font-size:.8rem;color:#1264a3;font-weight:bold}
+.reply{border-top:1px solid #f2f2f2;padding:.4rem 0}
+.modal label.input{display:block;margin:.6rem 0}
+.modal label.input span{display:block;font-weight:bold;margin-bottom:.2rem}
+.modal input[type=text],.modal select,.modal input[type=datetime-local]{width:100%;padding:.3rem;box-sizing:border-box}
 </style></head>
 <body>
 <header><h1>Talkworthy outbox (local Slack and e-mail)</h1>
@@ -230,9 +256,17 @@ content.addEventListener('click', (event) => {
   if (!button) return;
   if (button.id === 'modal-close') { fetch('/outbox/close', {method: 'POST'}).then(refresh); return; }
   if (button.id === 'modal-submit') {
-    const chosen = content.querySelector('input[name=choice]:checked');
-    if (!chosen) { say('choose a contact first'); return; }
-    send('/outbox/submit', {value: chosen.value, block_id: chosen.dataset.blockId, action_id: chosen.dataset.actionId});
+    const values = [];
+    for (const field of content.querySelectorAll('#modal [data-input]')) {
+      if (field.type === 'radio' && !field.checked) continue;
+      let value = field.value;
+      if (field.dataset.input === 'datetimepicker' && value) value = String(Date.parse(value + 'Z') / 1000);
+      values.push({block_id: field.dataset.blockId, action_id: field.dataset.actionId, type: field.dataset.input,
+        value: value});
+    }
+    const radios = content.querySelectorAll('#modal input[type=radio][data-input]');
+    if (radios.length && !values.some((v) => v.type === 'radio_buttons')) { say('choose one first'); return; }
+    send('/outbox/submit', {values: values});
     return;
   }
   if (button.dataset.kind !== 'button') return;

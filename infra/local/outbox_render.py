@@ -9,11 +9,12 @@ from __future__ import annotations
 import html
 import json
 import re
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
-__all__ = ["render_email", "render_message", "render_reply", "render_view"]
+__all__ = ["render_email", "render_message", "render_reply", "render_thread", "render_view"]
 
 _BOLD = re.compile(r"\*([^*\n]+)\*")
 _MENTION = re.compile(r"&lt;@([UW][A-Z0-9]+)&gt;")
@@ -104,13 +105,22 @@ def _file(shared: Mapping[str, Any]) -> str:
     return f'<div class="file"><a href="{path}">{title}</a></div>'
 
 
-def render_message(message: Mapping[str, Any]) -> str:
+def render_thread(replies: Sequence[Mapping[str, Any]]) -> str:
+    """A message's thread: its replies under it, oldest first (as Slack's thread view shows them)."""
+    if not replies:
+        return ""
+    count = f"{len(replies)} repl{'y' if len(replies) == 1 else 'ies'}"
+    items = "".join(render_message(reply, kind="reply") for reply in replies)
+    return f'<div class="thread"><div class="thread-head">{count}</div>{items}</div>'
+
+
+def render_message(message: Mapping[str, Any], kind: str = "message") -> str:
+    """A message (``kind="reply"`` for one in a thread: its own class, so a channel's messages are
+    ``article.message`` and its threads' replies ``article.reply``)."""
     blocks: Sequence[Mapping[str, Any]] = message.get("blocks") or []
     body = "".join(_block(b) for b in blocks) or f'<div class="text">{_mrkdwn(str(message.get("text", "")))}</div>'
     body += "".join(_file(f) for f in message.get("files") or [])
-    classes = (
-        "message" + (" ephemeral" if message.get("ephemeral") else "") + (" edited" if message.get("updated") else "")
-    )
+    classes = kind + (" ephemeral" if message.get("ephemeral") else "") + (" edited" if message.get("updated") else "")
     note = '<div class="only-you">Only visible to you</div>' if message.get("ephemeral") else ""
     edited = ' <span class="edited-mark">(edited)</span>' if message.get("updated") else ""
     return (
@@ -121,22 +131,44 @@ def render_message(message: Mapping[str, Any]) -> str:
     )
 
 
-def render_view(view: Mapping[str, Any]) -> str:
-    """A modal: its blocks, radio inputs as a list to choose from, Submit and Cancel."""
-    inputs = []
-    for block in view.get("blocks", []):
-        if block.get("type") != "input":
-            inputs.append(_block(block))
-            continue
-        element = block.get("element", {})
+def _input(block: Mapping[str, Any]) -> str:
+    """One input block of a modal; each field carries ``data-input`` (its element type) and its ids."""
+    element = block.get("element", {})
+    kind = str(element.get("type", ""))
+    ids = (
+        f'data-input="{_attr(kind)}" data-block-id="{_attr(block.get("block_id", ""))}" '
+        f'data-action-id="{_attr(element.get("action_id", ""))}"'
+    )
+    label = _text(block.get("label"))
+    if kind == "radio_buttons":
         radios = "".join(
-            f'<label class="choice"><input type="radio" name="choice" value="{_attr(o.get("value", ""))}" '
-            f'data-block-id="{_attr(block.get("block_id", ""))}" '
-            f'data-action-id="{_attr(element.get("action_id", ""))}">'
+            f'<label class="choice"><input type="radio" name="choice" value="{_attr(o.get("value", ""))}" {ids}>'
             f" <b>{_text(o.get('text'))}</b> <small>{_text(o.get('description'))}</small></label>"
             for o in element.get("options", [])
         )
-        inputs.append(f"<fieldset><legend>{_text(block.get('label'))}</legend>{radios}</fieldset>")
+        return f"<fieldset><legend>{label}</legend>{radios}</fieldset>"
+    if kind == "static_select":
+        options = "".join(
+            f'<option value="{_attr(o.get("value", ""))}">{_text(o.get("text"))}</option>'
+            for o in element.get("options", [])
+        )
+        placeholder = _text(element.get("placeholder")) or "…"
+        field = f'<select {ids}><option value="" selected disabled>{placeholder}</option>{options}</select>'
+    elif kind == "datetimepicker":
+        initial = element.get("initial_date_time")
+        value = time.strftime("%Y-%m-%dT%H:%M", time.gmtime(int(initial))) if initial else ""
+        field = f'<input type="datetime-local" value="{_attr(value)}" {ids}>'
+    elif kind == "plain_text_input":
+        limit = f' maxlength="{int(element["max_length"])}"' if element.get("max_length") else ""
+        field = f'<input type="text" value="{_attr(element.get("initial_value", ""))}"{limit} {ids}>'
+    else:
+        return f'<div class="unknown">[{html.escape(kind)} input]</div>'
+    return f'<label class="input"><span>{label}</span>{field}</label>'
+
+
+def render_view(view: Mapping[str, Any]) -> str:
+    """A modal: its blocks, its inputs (choices, menus, text, a date and time; UTC), Submit and Cancel."""
+    inputs = [_input(block) if block.get("type") == "input" else _block(block) for block in view.get("blocks", [])]
     submit = view.get("submit")
     button = f'<button class="btn primary" id="modal-submit">{_text(submit)}</button>' if submit else ""
     close = _text(view.get("close")) or "Cancel"

@@ -2,7 +2,10 @@
 
 ``WebClient(token="xoxb-...", base_url=sink.url + "/api/")`` talks to it like to slack.com:
 
-- ``POST /api/chat.postMessage`` and ``POST /api/chat.update`` (JSON or form body). A missing token
+- ``POST /api/chat.postMessage`` and ``POST /api/chat.update`` (JSON or form body). A post with
+  ``thread_ts`` is a reply in that message's thread (kept with its ``thread_ts``); a post to a
+  user id (``U…``) goes to the app's direct message with them, channel ``D…`` as Slack answers.
+  A missing token
   is ``not_authed``; a token that is not ``xoxb-``/``xoxp-`` (or not in ``tokens``) is
   ``invalid_auth``; a channel that is neither a Slack id (``C…``/``G…``/``D…``) nor a ``#name`` (or not in
   ``channels``) is ``channel_not_found``; blocks breaking Block Kit's documented limits are
@@ -52,7 +55,7 @@ __all__ = ["RESPONSE_URL_TTL", "RESPONSE_URL_USES", "SlackSink", "block_errors"]
 RESPONSE_URL_USES = 5
 RESPONSE_URL_TTL = 30 * 60.0
 # Slack accepts an encoded id (C…, G…, D…) or a channel name (#name) in chat.postMessage.
-_CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,}|#[a-z0-9][a-z0-9._-]{0,79}")
+_CHANNEL_ID = re.compile(r"[CGDUW][A-Z0-9]{2,}|#[a-z0-9][a-z0-9._-]{0,79}")
 _Reply = tuple[int, dict[str, str], Any]
 
 
@@ -287,6 +290,9 @@ class SlackSink:
             return 200, {}, {"ok": False, "error": "channel_not_found"}
         if not text and not blocks:
             return 200, {}, {"ok": False, "error": "no_text"}
+        if channel[:1] in "UW":  # a user id: the app's direct message with them
+            channel = "D" + channel[1:]
+        thread_ts = str(params.get("thread_ts") or "") if name == "chat.postMessage" else ""
         if text is not None and len(str(text)) > 40_000:
             return 200, {}, {"ok": False, "error": "msg_too_long"}
         errors = block_errors(blocks) if blocks is not None else []
@@ -317,7 +323,7 @@ class SlackSink:
                     {"Retry-After": str(max(1, math.ceil(wait)))},
                     {"ok": False, "error": "ratelimited"},
                 )
-            message = self._store(channel, text, blocks, via="api")
+            message = self._store(channel, text, blocks, via="api", thread_ts=thread_ts or None)
             return 200, {}, {"ok": True, "channel": channel, "ts": message["ts"], "message": _public(message)}
 
     def _files_api(self, name: str, params: dict[str, Any]) -> _Reply:
@@ -443,7 +449,9 @@ class SlackSink:
         self._last_ts = micros
         return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
-    def _store(self, channel: str, text: Any, blocks: Any, *, via: str, ephemeral: bool = False) -> dict[str, Any]:
+    def _store(
+        self, channel: str, text: Any, blocks: Any, *, via: str, ephemeral: bool = False, thread_ts: str | None = None
+    ) -> dict[str, Any]:
         message = {
             "channel": channel,
             "ts": self._next_ts(),
@@ -455,6 +463,8 @@ class SlackSink:
             "via": via,
             "history": [],
         }
+        if thread_ts:
+            message["thread_ts"] = thread_ts
         self._messages.append(message)
         return message
 
@@ -470,7 +480,7 @@ class SlackSink:
 
 
 def _public(message: dict[str, Any]) -> dict[str, Any]:
-    return {
+    public = {
         "type": "message",
         "bot_id": "B0SINK",
         "user": "U0SINK",
@@ -479,6 +489,9 @@ def _public(message: dict[str, Any]) -> dict[str, Any]:
         "blocks": message["blocks"],
         **({"files": message["files"]} if message.get("files") else {}),
     }
+    if message.get("thread_ts"):
+        public["thread_ts"] = message["thread_ts"]
+    return public
 
 
 def _params(content_type: str, body: bytes) -> dict[str, Any] | None:

@@ -27,12 +27,14 @@ from talkworthy.errors import InvalidInputError
 
 __all__ = [
     "ACTION_LABELS",
+    "CASE_FILE_ACTIONS",
     "CONFIRM_ACTIONS",
     "DONE_WORDS",
     "OFFERED",
     "ONE_CLICK_ACTIONS",
     "PRIMARY_ACTIONS",
     "RECLASSIFY_OPTIONS",
+    "REPEATABLE_ACTIONS",
     "SELECT_ACTIONS",
     "ActionName",
     "after",
@@ -64,6 +66,11 @@ ACTION_LABELS: dict[str, str] = {
     "snooze_14d": "Snooze 14 days",
     "acknowledge": "Acknowledge",
     "assign_owner": "I own this incident",
+    "bring_in": "Bring in",
+    "add_step": "Add next step",
+    "step_done": "Done",
+    "set_goal": "Change goal",
+    "resolve": "Resolve",
 }
 
 DONE_WORDS: dict[str, str] = {
@@ -84,6 +91,11 @@ DONE_WORDS: dict[str, str] = {
     "snooze_14d": "Snoozed for 14 days",
     "acknowledge": "Acknowledged",
     "assign_owner": "Incident owned",
+    "bring_in": "Brought in",
+    "add_step": "Next step added",
+    "step_done": "Done",
+    "set_goal": "Goal changed",
+    "resolve": "Resolved",
 }
 
 OFFERED: dict[str, tuple[ActionName, ...]] = {
@@ -95,7 +107,14 @@ OFFERED: dict[str, tuple[ActionName, ...]] = {
     "incident": ("acknowledge", "assign_owner"),  # a surge's digest (the community context)
 }
 
-PRIMARY_ACTIONS = frozenset({"claim", "accept", "confirm_link", "retention_done", "assign_owner"})
+CASE_FILE_ACTIONS: tuple[ActionName, ...] = ("bring_in", "add_step", "set_goal")
+"""On the case file's message in the case's thread; ``resolve`` joins them for built-in CRM cases."""
+REPEATABLE_ACTIONS = frozenset({"bring_in", "add_step", "set_goal"})
+"""Done again and again: the message keeps offering them."""
+
+PRIMARY_ACTIONS = frozenset(
+    {"claim", "accept", "confirm_link", "retention_done", "resolve", "step_done", "assign_owner"}
+)
 CONFIRM_ACTIONS = frozenset({"dismiss", "decline"})
 SELECT_ACTIONS = frozenset({"reclassify"})
 FINAL_ACTIONS = frozenset({"dismiss", "accept", "merge", "decline", "retention_done", "not_at_risk", "snooze_14d"})
@@ -134,6 +153,8 @@ def after(current: Sequence[ActionName], done: ActionName) -> list[ActionName]:
     """What a message still offers once ``done`` was done."""
     if done in FINAL_ACTIONS:
         return []
+    if done in REPEATABLE_ACTIONS:
+        return unique_actions(current)
     gone: set[ActionName] = {done}
     added: list[ActionName] = []
     if done == "confirm_link":

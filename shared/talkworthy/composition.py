@@ -17,6 +17,7 @@ from talkworthy.clients import aws_client, dynamodb_table
 from talkworthy.errors import ConfigurationError
 
 if TYPE_CHECKING:
+    from talkworthy.cases.store import CaseFileStore
     from talkworthy.community.activity_store import ActivityStore
     from talkworthy.community.config import CommunityConfig
     from talkworthy.community.counters import SurgeStore
@@ -68,6 +69,7 @@ __all__ = [
     "activity_store",
     "baseline_store",
     "canny_api",
+    "case_files",
     "chat",
     "communities",
     "contact_ledger",
@@ -205,6 +207,12 @@ def routing_journal(table: str) -> RoutingJournal:
     from talkworthy.routing.journal import DynamoDbRoutingJournal
 
     return DynamoDbRoutingJournal(dynamodb_table(table))
+
+
+def case_files(table: str) -> CaseFileStore:
+    from talkworthy.cases.store import DynamoDbCaseFiles
+
+    return DynamoDbCaseFiles(dynamodb_table(table))
 
 
 @functools.cache

@@ -27,6 +27,7 @@ action subject          ``SUBJECT#<target>``        ``SUBJECT``             subj
 intent correction       ``CORRECTION#<key>``        ``CORRECTION``          enrichment.corrections
 sent Slack message      ``MESSAGE#<channel:ts>``    ``MESSAGE``             notify.messages
 message of a target     ``MESSAGE#<target>``        ``TARGET``              notify.messages
+case file               ``CASEFILE#<system>:<id>``  ``CASEFILE``            cases.store
 used action link        ``LINKUSE#<token digest>``  ``LINKUSE``             chalicelib.action_links
 community (health)      ``HEALTHCOMMUNITY#<id>``    ``COMMUNITY``           community.activity_store
 posted weekly digest    ``HEALTHCOMMUNITY#<id>``    ``DIGEST#<date>``       community.digests
@@ -64,6 +65,7 @@ __all__ = [
     "THREAD",
     "Key",
     "candidate",
+    "case_file",
     "correction",
     "crm_link_gsi",
     "cursor",
@@ -262,6 +264,8 @@ def health_community(community_id: str) -> Key:
 def health_week_pk(community_id: str, week_start: str) -> str:
     """One community's week (``week_start``: its Monday, ISO date): totals, one item per topic, traffic per day."""
     return f"HEALTHWEEK#{community_id}#{week_start}"
+
+
 def origin(ref: str) -> Key:
     """Where a case came from, under ``<system>:<id>`` of each record the case is known as."""
     return {"pk": f"ORIGIN#{ref}", "sk": "ORIGIN"}
@@ -280,3 +284,8 @@ def feedback(person: str, sort: str) -> Key:
 def feedback_tally(channel: str, segment: str) -> Key:
     """The satisfaction tally of one channel and segment."""
     return {"pk": f"FEEDBACKSTAT#{channel}#{segment}", "sk": "TALLY"}
+
+
+def case_file(system: str, record_id: str) -> Key:
+    """A case's file: goal, owner, deadline, participants, next steps, decisions (``cases/``)."""
+    return {"pk": f"CASEFILE#{system}:{record_id}", "sk": "CASEFILE"}

@@ -1,7 +1,8 @@
 """One-shot timers as EventBridge Scheduler schedules that put an event on the bus when due.
 
-SLA timers put ``Sla.Breached``; a solved case's survey puts ``Survey.Due``. Each is created under
-a name derived from its case, so a redelivered cause creates nothing new.
+SLA timers put ``Sla.Breached``; a solved case's survey puts ``Survey.Due``; a case's next steps
+put ``Step.Due`` (:func:`step_timer_name`). Each is created under a name derived from its case (or
+step), so a redelivered cause creates nothing new.
 """
 
 from __future__ import annotations
@@ -13,7 +14,14 @@ from typing import Any, Protocol
 from talkworthy.catalog import Detail, RecordRef
 from talkworthy.errors import RetryableError
 
-__all__ = ["EventBridgeSlaScheduler", "InMemorySlaScheduler", "SlaScheduler", "survey_timer_name", "timer_name"]
+__all__ = [
+    "EventBridgeSlaScheduler",
+    "InMemorySlaScheduler",
+    "SlaScheduler",
+    "step_timer_name",
+    "survey_timer_name",
+    "timer_name",
+]
 
 
 def timer_name(case: RecordRef, kind: str = "sla") -> str:
@@ -24,6 +32,12 @@ def timer_name(case: RecordRef, kind: str = "sla") -> str:
 
 def survey_timer_name(case: RecordRef) -> str:
     return timer_name(case, "survey")
+
+
+def step_timer_name(case: RecordRef, step_id: str) -> str:
+    """The timer of one next step on a case."""
+    digest = hashlib.sha256(f"{case.system}:{case.record_id}:{step_id}".encode()).hexdigest()[:40]
+    return f"step-{digest}"
 
 
 class SlaScheduler(Protocol):

@@ -92,7 +92,7 @@ def test_an_email_link_asks_first_acts_once_and_a_replay_changes_nothing(mesh: L
     from talkworthy.publishing import EventBridgePublisher
 
     _complaint(mesh)
-    slack = mesh.sink.messages()[-1]
+    slack = next(m for m in reversed(mesh.sink.messages()) if not m.get("thread_ts"))  # a case's message
     block_id = next(b["block_id"] for b in slack["blocks"] if b["type"] == "actions")
     case_id = block_id.split(":", 3)[3]
     request = ActionRequested(

@@ -136,3 +136,16 @@ def test_a_target_posted_again_points_at_its_latest_message(mesh_table: Any) -> 
 
     assert store.of_target(CASE) == _message("C0ESC:2.2")
     assert store.get("C0CARE:1.1") == _message("C0CARE:1.1")
+
+
+def test_a_thread_reply_or_a_copy_elsewhere_is_found_by_its_ref_only(mesh_table: Any) -> None:
+    store = DynamoDbSentMessages(mesh_table)
+    store.put(_message("C0CARE:1.1"))
+    reply = _message("C0CARE:1.5").model_copy(update={"placement": "thread"})
+    copy = _message("C0ESC:2.2").model_copy(update={"placement": "copy"})
+    store.put(reply)
+    store.put(copy)
+
+    assert store.of_target(CASE) == _message("C0CARE:1.1")  # the case's own message, for its thread and updates
+    assert store.get("C0CARE:1.5") == reply
+    assert store.get("C0ESC:2.2") == copy

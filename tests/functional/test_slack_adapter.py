@@ -61,6 +61,26 @@ def test_post_stores_the_rendered_message(sink):
     assert stored["updated"] is False
 
 
+def test_a_thread_reply_and_a_direct_message_are_kept_as_slack_keeps_them(sink):
+    from infra.local.outbox import Outbox, Person
+
+    adapter = _adapter(sink)
+    parent = adapter.post(CHANNEL, "the case", [])
+    reply = adapter.post(CHANNEL, "Next step: call Dana", [], thread_ts=parent.ts)
+    direct = adapter.post("U0JORDAN1", "You were brought in", [])
+
+    assert direct.channel == "D0JORDAN1"  # the app's direct message with the user, as Slack answers
+    stored = {m["ts"]: m for m in sink.messages()}
+    assert stored[reply.ts]["thread_ts"] == parent.ts
+    assert "thread_ts" not in stored[parent.ts]
+    page = Outbox("http://ingress", "secret", [Person("U0JORDAN1", "Jordan Lee", "sales")]).fragment(
+        sink.messages(), None
+    )
+    assert page.index("the case") < page.index('<div class="thread"><div class="thread-head">1 reply</div>')
+    assert '<article class="reply"' in page  # a reply is not one of the channel's messages
+    assert "Direct message: Jordan Lee" in page
+
+
 def test_update_replaces_the_message_and_keeps_history(sink):
     adapter = _adapter(sink)
     text, blocks = render_slack(_request())

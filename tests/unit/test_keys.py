@@ -24,6 +24,7 @@ def test_each_kind_has_its_own_partition_prefix() -> None:
         "loop": keys.loop("zendesk:1")["pk"],
         "feedback": keys.feedback("prf_1", "2026")["pk"],
         "feedback_tally": keys.feedback_tally("twitter", "vip")["pk"],
+        "case_file": keys.case_file("dynamodb", "CS-1")["pk"],
     }
     prefixes = {kind: pk.partition("#")[0] for kind, pk in partitions.items()}
     assert len(set(prefixes.values())) == len(prefixes), prefixes

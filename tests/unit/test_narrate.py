@@ -46,3 +46,22 @@ def test_a_click_is_told_by_its_outcome() -> None:
     refused = tell(by_delivery([_envelope("Action.Completed", outcome="refused", note="you can't")])["delivery-1"])
     assert done[0].endswith(".")
     assert refused == ["Refused: you can't."]
+
+
+def test_a_cases_thread_is_told_in_words_including_a_customer_who_was_not_told() -> None:
+    events = by_delivery(
+        [
+            _envelope("Action.Requested", placement="thread", headline="Next step: Call Dana", actions=["step_done"]),
+            _envelope("Action.Requested", placement="copy", audience="U0JORDAN1", headline="Alice brought you in"),
+            _envelope("Action.Requested", placement="update", headline="Goal met: the ticket is solved", actions=[]),
+            _envelope("Loop.Closed", told=False, suppressed="quiet period after support"),
+            _envelope("Step.Due"),
+        ]
+    )["delivery-1"]
+    assert tell(events) == [
+        "In the case's thread: “Next step: Call Dana” (Done).",
+        "It sent the case's context by direct message to U0JORDAN1: “Alice brought you in”.",
+        "The case's message now says: “Goal met: the ticket is solved”.",
+        "The customer behind case 35436 was not told (quiet period after support).",
+        "A next step on case CS-1A2B3C4D5E6F came due.",
+    ]

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from talkworthy.catalog.actions import ActionCompleted, ActionRequested, ActionTaken, Actor, DigestHint, Target
     from talkworthy.catalog.base import Detail, EventMeta, Provenance, Score, utc_now
     from talkworthy.catalog.behavior import BehaviorObserved, DeviationDetected, DeviationReason, Expectation
+    from talkworthy.catalog.case_file import StepDue
     from talkworthy.catalog.cases import (
         CaseOpened,
         CaseOrigin,
@@ -75,6 +76,7 @@ __all__ = [
     "Segment",
     "SentimentSplit",
     "SlaBreached",
+    "StepDue",
     "SurgeDetected",
     "SurgeEvidence",
     "SurgeResolved",
@@ -93,6 +95,7 @@ _MODULES = {
     "cases": ("CaseOpened", "CaseOrigin", "LeadFlagged", "LoopClosed", "RecordRef", "SlaBreached", "TicketClosed"),
     "community_activity": ("CommunityActivity",),
     "feedback": ("FeedbackReceived", "SurveyDue", "TicketReopened"),
+    "case_file": ("StepDue",),
     "ideas": ("IdeaStatusChanged", "IdeaSubmitted", "IdeaVoted", "Person"),
     "mention": (
         "Author",
@@ -119,6 +122,7 @@ _DETAIL_TYPES = (
     ("feedback", "SurveyDue"),
     ("feedback", "TicketReopened"),
     ("feedback", "FeedbackReceived"),
+    ("case_file", "StepDue"),
     ("ideas", "IdeaSubmitted"),
     ("ideas", "IdeaStatusChanged"),
     ("ideas", "IdeaVoted"),

@@ -31,6 +31,12 @@ ActionName = Literal[
     # a surge's incident digest (target kind ``incident``), handled by the community context
     "acknowledge",
     "assign_owner",
+    # the case file (target kind ``case``; a step's id rides in ``Target.related``), the cases context
+    "bring_in",
+    "add_step",
+    "step_done",
+    "set_goal",
+    "resolve",
 ]
 
 
@@ -67,6 +73,14 @@ class ActionRequested(Detail):
     link: str | None = None
     intent: str | None = Field(default=None, description="the predicted intent label (offers reclassify)")
     digest: DigestHint | None = Field(default=None, description="may be folded into an open surge's digest")
+    placement: Literal["message", "thread", "copy", "update"] = Field(
+        default="message",
+        description=(
+            "message: the target's own message (found by its target later); thread: a reply in the thread of"
+            " the target's message; copy: a message about the target elsewhere (a DM, a team channel), not"
+            " its own; update: the target's message gets the headline as a note and keeps only `actions`"
+        ),
+    )
 
 
 class Actor(_Model):

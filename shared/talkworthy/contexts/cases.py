@@ -11,6 +11,10 @@ create is refused by Scheduler), cancelling a missing timer is a no-op, every ac
 or writes once per key, the events returned carry keys derived from the one handled, so notify
 acts on them once; an origin is a whole-item put, and a loop is closed by the one report that
 claims the case's closure with a conditional write.
+
+Each case also has a case file (``usecases/case_file.py``, ``usecases/case_actions.py``): its goal,
+owner, deadline, participants, next steps and decisions, worked in the case's Slack thread, and
+ended when the goal is met (``Ticket.Closed`` and ``Loop.Closed`` with the customer told).
 """
 
 from __future__ import annotations
@@ -23,23 +27,29 @@ from typing import TYPE_CHECKING
 
 from talkworthy import composition as c
 from talkworthy.catalog import (
+    ActionCompleted,
     ActionTaken,
     CaseOpened,
     Detail,
+    LoopClosed,
     SlaBreached,
     SurveyDue,
     TicketClosed,
     TicketReopened,
     utc_now,
 )
+from talkworthy.catalog.case_file import StepDue
 from talkworthy.consumer import Arrival, HandlerMap, on
 from talkworthy.settings import CasesSettings
+from talkworthy.usecases import case_file
 from talkworthy.usecases.act import act
+from talkworthy.usecases.case_actions import CASE_FILE_ACTIONS, act_on_case_file
 from talkworthy.usecases.close_loop import LoopPorts, close_loop, record_origin
 from talkworthy.usecases.sla import escalation_for, start_sla_timer, stop_sla_timer
 from talkworthy.usecases.survey import SurveyPorts, cancel_survey, plan_survey, send_survey
 
 if TYPE_CHECKING:
+    from talkworthy.cases.store import CaseFileStore
     from talkworthy.crm.port import CrmPort
     from talkworthy.enrichment.corrections import CorrectionsStore
     from talkworthy.identity.port import IdentityGraph
@@ -71,6 +81,10 @@ class CasesPorts:
     @cached_property
     def subjects(self) -> SubjectStore:
         return c.subjects(self.config.mesh_table)
+
+    @cached_property
+    def case_files(self) -> CaseFileStore:
+        return c.case_files(self.config.mesh_table)
 
     @cached_property
     def corrections(self) -> CorrectionsStore:
@@ -155,12 +169,38 @@ def stop_timer(event: TicketClosed, ports: CasesPorts, arrival: Arrival) -> Sequ
     return []
 
 
+def open_case_file(event: CaseOpened, ports: CasesPorts, arrival: Arrival) -> Sequence[Detail]:
+    return case_file.open_file(event, ports)
+
+
+def ticket_solved(event: TicketClosed, ports: CasesPorts, arrival: Arrival) -> Sequence[Detail]:
+    return case_file.ticket_closed(event, ports)
+
+
+def loop_closed(event: LoopClosed, ports: CasesPorts, arrival: Arrival) -> Sequence[Detail]:
+    return case_file.loop_closed(event, ports)
+
+
+def step_due(event: StepDue, ports: CasesPorts, arrival: Arrival) -> Sequence[Detail]:
+    return case_file.step_due(event, ports)
+
+
 def escalate(breach: SlaBreached, ports: CasesPorts, arrival: Arrival) -> Sequence[Detail]:
     return [escalation_for(breach, ports.config.escalation_channel)]
 
 
 def perform(taken: ActionTaken, ports: CasesPorts, arrival: Arrival) -> Sequence[Detail]:
-    return act(taken, ports, utc_now())
+    now = utc_now()
+    if taken.action in CASE_FILE_ACTIONS:
+        return act_on_case_file(taken, ports, now)
+    events = act(taken, ports, now)
+    if taken.action == "claim" and taken.target.kind == "case" and _done(events):
+        events += case_file.note_claim(taken, ports, now)
+    return events
+
+
+def _done(events: Sequence[Detail]) -> bool:
+    return any(isinstance(event, ActionCompleted) and event.outcome == "done" for event in events)
 
 
 HANDLERS = HandlerMap[CasesPorts](
@@ -171,5 +211,9 @@ HANDLERS = HandlerMap[CasesPorts](
     on(SurveyDue, survey),
     on(TicketReopened, reopened),
     on(SlaBreached, escalate),
+    on(CaseOpened, open_case_file),  # the case file: goal, owner, deadline, steps, in the case's thread
+    on(TicketClosed, ticket_solved),  # the goal's solved half
+    on(LoopClosed, loop_closed),
+    on(StepDue, step_due),
     on(ActionTaken, perform, where={"target": {"kind": ["case", "lead", "mention"]}}),
 )

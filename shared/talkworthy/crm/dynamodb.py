@@ -219,6 +219,17 @@ class DynamoDbCrm:
         status = "closed" if kind == "case" else "disqualified"
         self._set(kind, record_id, expression, {"#status": "status"}, {":s": status, ":r": reason})
 
+    def solve_case(self, case_id: str, resolution: str) -> None:
+        """Solved (Slack's Resolve): out of the open-cases index; a second solve keeps the first's time and words."""
+        self._set(
+            "case",
+            case_id,
+            "SET #status = :s, resolution = if_not_exists(resolution, :r), solved_at = if_not_exists(solved_at, :now)"
+            " REMOVE gsi1pk, gsi1sk",
+            {"#status": "status"},
+            {":s": "solved", ":r": resolution},
+        )
+
     def record(self, kind: RecordKind, record_id: str) -> dict[str, Any] | None:
         """The stored case or lead as an item (what a user would see in the CRM), or None."""
         key = {"pk": f"{kind.upper()}#{record_id}", "sk": kind.upper()}

@@ -42,6 +42,7 @@ class InMemoryCrm:
         self.owners: dict[str, str] = {}
         self.priorities: dict[str, Priority] = {}
         self.dismissed: dict[str, str] = {}
+        self.solved: dict[str, str] = {}
         self._case_by_key: dict[str, str] = {}
         self._lead_by_key: dict[str, str] = {}
         self._ids = count(1)
@@ -131,6 +132,12 @@ class InMemoryCrm:
         self.dismissed[record_id] = reason
         if kind == "case":
             self.closed.add(record_id)
+
+    def solve_case(self, case_id: str, resolution: str) -> None:
+        self._record("solve_case", (case_id, resolution))
+        self._require("case", case_id)
+        self.solved.setdefault(case_id, resolution)
+        self.closed.add(case_id)
 
     def _require(self, kind: RecordKind, record_id: str) -> None:
         if record_id not in (self.cases if kind == "case" else self.leads):

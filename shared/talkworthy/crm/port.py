@@ -8,7 +8,7 @@ second case or lead.
 from __future__ import annotations
 
 import hashlib
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,6 +26,7 @@ __all__ = [
     "NurtureRequest",
     "RecordKind",
     "RecordNotFoundError",
+    "SolvesCases",
     "TaskRef",
     "TaskRequest",
     "external_key",
@@ -151,6 +152,15 @@ class CrmPort(Protocol):
 
     def dismiss(self, kind: RecordKind, record_id: str, reason: str) -> None:
         """Close the case, or disqualify the lead, as not actionable."""
+        ...
+
+
+@runtime_checkable
+class SolvesCases(Protocol):
+    """A system of record Talkworthy may solve a case in from Slack (the built-in CRM)."""
+
+    def solve_case(self, case_id: str, resolution: str) -> None:
+        """Mark the case solved, keeping the first resolution; solving twice is harmless."""
         ...
 
 

@@ -25,6 +25,7 @@ class ChatCall:
     replace_original: bool | None = None
     trigger_id: str | None = None
     view: Block | None = None
+    thread_ts: str | None = None
 
 
 @dataclass
@@ -60,8 +61,8 @@ class RecordingChat:
             self._counter += 1
             return self._counter
 
-    def post(self, channel: str, text: str, blocks: Sequence[Block]) -> MessageRef:
-        number = self._record(ChatCall("post", text, _copy(blocks), channel=channel))
+    def post(self, channel: str, text: str, blocks: Sequence[Block], thread_ts: str | None = None) -> MessageRef:
+        number = self._record(ChatCall("post", text, _copy(blocks), channel=channel, thread_ts=thread_ts))
         return MessageRef(channel=channel, ts=f"1700000000.{number:06d}")
 
     def update(self, ref: MessageRef, text: str, blocks: Sequence[Block]) -> None:

@@ -41,6 +41,7 @@ class SentMessage(BaseModel):
     intent: str | None = None
     argument: str | None = None
     notes: list[Note] = []
+    placement: str = "message"  # ActionRequested.placement: only the target's own message is found by its target
 
 
 def _target(target: Target) -> str:
@@ -52,7 +53,10 @@ class SentMessages(Protocol):
 
     def of_target(self, target: Target) -> SentMessage | None: ...
 
-    def put(self, message: SentMessage) -> None: ...
+    def put(self, message: SentMessage) -> None:
+        """Keep ``message``; the target's own message (``placement == "message"``) is also the one
+        :meth:`of_target` finds (thread replies and copies sent elsewhere are found by their ref)."""
+        ...
 
 
 class DynamoDbSentMessages:
@@ -73,10 +77,11 @@ class DynamoDbSentMessages:
             self._table.put_item,
             Item={**keys.message(message.ref), "kind": "message", "doc": message.model_dump_json()},
         )
-        call(
-            self._table.put_item,
-            Item={**keys.message_of_target(_target(message.target)), "kind": "message_target", "ref": message.ref},
-        )
+        if message.placement == "message":
+            call(
+                self._table.put_item,
+                Item={**keys.message_of_target(_target(message.target)), "kind": "message_target", "ref": message.ref},
+            )
 
 
 class InMemorySentMessages:
@@ -97,4 +102,5 @@ class InMemorySentMessages:
     def put(self, message: SentMessage) -> None:
         with self._lock:
             self.messages[message.ref] = message
-            self._targets[_target(message.target)] = message.ref
+            if message.placement == "message":
+                self._targets[_target(message.target)] = message.ref

@@ -144,7 +144,7 @@ class PacedChat:
         self._max_wait = max_wait
         self._clock = clock
 
-    def post(self, channel: str, text: str, blocks: Sequence[Block]) -> MessageRef:
+    def post(self, channel: str, text: str, blocks: Sequence[Block], thread_ts: str | None = None) -> MessageRef:
         now = self._clock()
         slot = self._pacer.reserve(channel, now, horizon=self._max_wait)
         if slot - now > self._max_wait:  # a pacer that ignores the horizon
@@ -152,7 +152,7 @@ class PacedChat:
         wait = slot - self._clock()
         if wait > 0:
             self._sleep(wait)
-        return self._chat.post(channel, text, blocks)
+        return self._chat.post(channel, text, blocks, thread_ts)
 
     def update(self, ref: MessageRef, text: str, blocks: Sequence[Block]) -> None:
         self._chat.update(ref, text, blocks)

@@ -52,7 +52,9 @@ class MessageRef:
 
 
 class ChatPort(Protocol):
-    def post(self, channel: str, text: str, blocks: Sequence[Block]) -> MessageRef: ...
+    def post(self, channel: str, text: str, blocks: Sequence[Block], thread_ts: str | None = None) -> MessageRef:
+        """``chat.postMessage``; with ``thread_ts`` a reply in that message's thread."""
+        ...
 
     def update(self, ref: MessageRef, text: str, blocks: Sequence[Block]) -> None: ...
 
@@ -95,9 +97,15 @@ class SlackChatAdapter:
         self._response_timeout = response_timeout
         client.retry_handlers = slack_retry.install(client.retry_handlers, *self._retry)
 
-    def post(self, channel: str, text: str, blocks: Sequence[Block]) -> MessageRef:
+    def post(self, channel: str, text: str, blocks: Sequence[Block], thread_ts: str | None = None) -> MessageRef:
+        threaded = {"thread_ts": thread_ts} if thread_ts else {}
         response = self._call(
-            "chat.postMessage", self._client.chat_postMessage, channel=channel, text=text, blocks=list(blocks)
+            "chat.postMessage",
+            self._client.chat_postMessage,
+            channel=channel,
+            text=text,
+            blocks=list(blocks),
+            **threaded,
         )
         return MessageRef(channel=str(response["channel"]), ts=str(response["ts"]))
 

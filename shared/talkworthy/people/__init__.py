@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from talkworthy.catalog.actions import ActionName, Actor, Target
 
-__all__ = ["Directory", "DirectoryError", "NotAllowed", "Person", "load_default_directory", "load_directory"]
+__all__ = ["Directory", "DirectoryError", "NotAllowed", "Person", "Team", "load_default_directory", "load_directory"]
 
 Kind = Literal["case", "mention", "idea", "profile", "lead", "incident"]
 
@@ -37,6 +37,13 @@ class Person(_Model):
     crm_user: str
 
 
+class Team(_Model):
+    """A team an owner can bring into a case: its context is posted in the team's channel."""
+
+    name: str
+    channel: str = Field(pattern=r"^(#[a-z0-9][a-z0-9._-]{0,79}|[CG][A-Z0-9]{8,})$")
+
+
 class NotAllowed(_Model):
     reason: str
 
@@ -46,6 +53,7 @@ class Directory(_Model):
     ask: str = Field(min_length=1, description="where a refused person is told to ask")
     roles: dict[str, dict[Kind, list[ActionName]]]
     people: list[Person]
+    teams: list[Team] = []
 
     @model_validator(mode="after")
     def _unique_people(self) -> Directory:

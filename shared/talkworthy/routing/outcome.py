@@ -82,6 +82,12 @@ class Outcome(_Strict):
     sla: Sla | None = None
     notify: NotifyTarget | None = None
     tags: tuple[str, ...] = Field(default=(), description="e.g. [sales]: outreach the contact policy governs")
+    goal: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=300,
+        description="open_case: the outcome the customer needs, the case file's goal (the owner may change it)",
+    )
 
     @model_validator(mode="after")
     def _complete(self) -> Outcome:

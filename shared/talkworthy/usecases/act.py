@@ -135,6 +135,7 @@ def _escalate(taken: ActionTaken, person: Person, ports: ActPorts, now: datetime
         target=target,
         actions=["claim"],
         link=link,
+        placement="copy",  # the case's own message stays the one its thread and later updates use
     )
     note = done_note("escalate", person.name) + (": priority urgent" if _record_kind(taken) == "case" else "")
     return _Result("done", note, events=[request])

@@ -48,4 +48,5 @@ def escalation_for(breach: SlaBreached, channel: str) -> ActionRequested:
         target=Target(kind="case", id=breach.case.record_id, system=breach.case.system),
         actions=["claim", "escalate"],
         link=breach.case.url,
+        placement="copy",  # the case's own message stays the one its thread and later updates use
     )

@@ -33,7 +33,7 @@ class TimedChat(RecordingChat):
         self.clock = clock
         self.posted_at: list[tuple[str, float]] = []
 
-    def post(self, channel, text, blocks):
+    def post(self, channel, text, blocks, thread_ts=None):
         self.posted_at.append((channel, self.clock()))
         return super().post(channel, text, blocks)
 

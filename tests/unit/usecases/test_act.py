@@ -102,6 +102,7 @@ def test_escalate_raises_priority_keeps_the_sla_and_asks_the_escalation_channel_
     assert len(ports.scheduler.timers) == 1
     assert request.audience == "C0ESCALATE"  # type: ignore[attr-defined]
     assert request.link == "https://acme.slack.com/archives/C1/p1000001"  # type: ignore[attr-defined]
+    assert request.placement == "copy"  # type: ignore[attr-defined]  # not the case's own message
 
 
 def test_reclassify_corrects_the_intent_and_keeps_a_labelled_example() -> None:
