@@ -149,3 +149,16 @@ def test_a_thread_reply_or_a_copy_elsewhere_is_found_by_its_ref_only(mesh_table:
     assert store.of_target(CASE) == _message("C0CARE:1.1")  # the case's own message, for its thread and updates
     assert store.get("C0CARE:1.5") == reply
     assert store.get("C0ESC:2.2") == copy
+
+
+def test_a_target_folded_into_a_digest_is_remembered_and_a_later_post_is_still_found(mesh_table: Any) -> None:
+    store = DynamoDbSentMessages(mesh_table)
+    assert store.folded_into(CASE) is None
+
+    store.fold(CASE, "surge-1")
+    store.fold(CASE, "surge-1")  # a redelivered fold
+
+    assert store.folded_into(CASE) == "surge-1"
+    assert store.of_target(CASE) is None  # no message of its own to reply under
+    store.put(_message("C0CARE:1.1"))  # posted later (the surge resolved, a new notification)
+    assert store.of_target(CASE) == _message("C0CARE:1.1")

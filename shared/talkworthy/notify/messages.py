@@ -58,6 +58,14 @@ class SentMessages(Protocol):
         :meth:`of_target` finds (thread replies and copies sent elsewhere are found by their ref)."""
         ...
 
+    def fold(self, target: Target, surge_id: str) -> None:
+        """The target's own message was folded into a surge's incident digest instead of posted."""
+        ...
+
+    def folded_into(self, target: Target) -> str | None:
+        """The surge whose digest the target's own message was folded into, if it was."""
+        ...
+
 
 class DynamoDbSentMessages:
     def __init__(self, table: Table) -> None:
@@ -83,11 +91,25 @@ class DynamoDbSentMessages:
                 Item={**keys.message_of_target(_target(message.target)), "kind": "message_target", "ref": message.ref},
             )
 
+    def fold(self, target: Target, surge_id: str) -> None:
+        call(
+            self._table.update_item,
+            Key=keys.message_of_target(_target(target)),
+            UpdateExpression="SET kind = :k, folded = :s",
+            ExpressionAttributeValues={":k": "message_target", ":s": surge_id},
+        )
+
+    def folded_into(self, target: Target) -> str | None:
+        found = call(self._table.get_item, Key=keys.message_of_target(_target(target)), ConsistentRead=True)
+        folded = found.get("Item", {}).get("folded")
+        return str(folded) if folded else None
+
 
 class InMemorySentMessages:
     def __init__(self) -> None:
         self.messages: dict[str, SentMessage] = {}
         self._targets: dict[str, str] = {}
+        self._folded: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def get(self, ref: str) -> SentMessage | None:
@@ -104,3 +126,11 @@ class InMemorySentMessages:
             self.messages[message.ref] = message
             if message.placement == "message":
                 self._targets[_target(message.target)] = message.ref
+
+    def fold(self, target: Target, surge_id: str) -> None:
+        with self._lock:
+            self._folded[_target(target)] = surge_id
+
+    def folded_into(self, target: Target) -> str | None:
+        with self._lock:
+            return self._folded.get(_target(target))

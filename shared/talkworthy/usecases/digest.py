@@ -63,6 +63,8 @@ def fold_into_digest(
         at=request.meta.occurred_at.timestamp(),
     )
     incidents.fold(surge.surge_id, request.audience, fold)  # False on a redelivery: already in the digest
+    if request.placement == "message":  # its thread replies and updates (a case file) have no message to go to
+        messages.fold(request.target, surge.surge_id)
     if incidents.claim_render(surge.surge_id, request.audience, now, every):
         _render(surge, request.audience, incidents=incidents, chat=chat, messages=messages)
     return True

@@ -2,7 +2,8 @@
 
 A Slack message is kept (``notify/messages.py``) so an action on it can update it later. Where it
 goes follows ``placement``: the target's own message (found by its target later), a reply in
-that message's thread (a case's thread: waits, retried, until the message is posted), a copy
+that message's thread (a case's thread: waits, retried, until the message is posted; nothing
+when that message was folded into a surge's incident digest), a copy
 elsewhere (a DM, a team channel), or an update of the target's message (a note, the buttons left).
 
 Sent at most once per event key; a replayed event (an archive replay, or ``talkworthy replay``
@@ -13,6 +14,8 @@ events never floods people with old news.
 
 from __future__ import annotations
 
+import logging
+
 from talkworthy.actions import email_actions
 from talkworthy.catalog import ActionRequested
 from talkworthy.consumer import Arrival
@@ -22,6 +25,8 @@ from talkworthy.notify import ActionLinkSigner, ChatPort, EmailPort, render_emai
 from talkworthy.notify.blocks import actions_block, render_update
 from talkworthy.notify.messages import Note, SentMessage, SentMessages
 from talkworthy.notify.slack import MessageRef
+
+logger = logging.getLogger(__name__)
 
 THREAD_WAIT = 5.0  # seconds before a thread reply looks again for the message it belongs under
 
@@ -45,7 +50,7 @@ def send_notification(
     if arrival.is_replay and not (notify_on_replay or arrival.replay_notifies):
         return None
 
-    def send() -> dict[str, str]:
+    def send() -> dict[str, str | None]:
         if request.channel == "slack":
             return {"sent": _post(request, chat, messages)}
         urls = links.links(links_base_url, email_actions(request.actions), request.target, request.audience, now)
@@ -56,10 +61,14 @@ def send_notification(
     return result["sent"] if ran else None
 
 
-def _post(request: ActionRequested, chat: ChatPort, messages: SentMessages) -> str:
+def _post(request: ActionRequested, chat: ChatPort, messages: SentMessages) -> str | None:
     if request.placement in ("thread", "update"):
         home = messages.of_target(request.target)
         if home is None:
+            surge = messages.folded_into(request.target)
+            if surge is not None:  # its message is a line in the incident digest: no thread to reply in
+                logger.info("not posted: the target was folded into incident digest %s", surge)
+                return None
             raise RetryableError(f"the {request.target.kind}'s message is not posted yet", retry_after=THREAD_WAIT)
         if request.placement == "update":
             return _update(request, home, chat, messages)

@@ -104,3 +104,13 @@ def test_an_update_notes_the_headline_on_the_targets_message_once_and_keeps_only
     notify.once = InMemoryOnce()  # even past the send-once guard, the note is not added twice
     notify.send(_request("goal-met", "update", actions=[]))
     assert str(notify.chat.updates[-1].blocks).count("headline goal-met") == 1
+
+
+def test_a_thread_reply_for_a_target_folded_into_an_incident_digest_posts_nothing_and_is_not_retried() -> None:
+    notify = Notify()
+    with pytest.raises(RetryableError):  # not posted yet, not folded: wait for the case's message
+        notify.send(_request("early", "thread"))
+    notify.messages.fold(CASE, "surge-1")  # the case's notification became a line in the digest
+    assert notify.send(_request("file", "thread", actions=["bring_in"])) is None
+    assert notify.send(_request("goal", "update")) is None
+    assert notify.chat.posts == []
