@@ -115,7 +115,7 @@ def run_surge(mesh: LocalMesh, surge: dict[str, Any], failures: list[str]) -> No
         f"    Talkworthy noticed a surge: {evidence['count']} {first['subject']} in {evidence['bucket_seconds']} s "
         f"where {usual} are usual, twice in a row: far more than chance explains."
     )
-    care = [m for m in mesh.sink.messages() if m["channel"] == digest["channel"] and "Customer " in m.get("text", "")]
+    care = _posted_one_by_one(mesh, digest["channel"])
     say(
         f"    The first {len(care)} complaints were posted one by one while it was being confirmed; the rest "
         f"were folded into one incident message in {digest['channel']}, updated in place."
@@ -148,9 +148,18 @@ def run_surge(mesh: LocalMesh, surge: dict[str, Any], failures: list[str]) -> No
         failures.append("the incident message does not say who owns the incident")
     if cases < count:
         failures.append(f"expected {count} cases from the burst, saw {cases}")
-    folded = count - len(care)
+    folded = count - len(_posted_one_by_one(mesh, digest["channel"]))  # the count once every complaint is in
     if folded <= 0 or f"{folded} notifications" not in text:
         failures.append(f"expected the incident message to fold {folded} notifications")
+
+
+def _posted_one_by_one(mesh: LocalMesh, channel: str) -> list[dict[str, Any]]:
+    """The complaints posted as messages of their own in the channel (not thread replies)."""
+    return [
+        m
+        for m in mesh.sink.messages()
+        if m["channel"] == channel and not m.get("thread_ts") and "Customer " in m.get("text", "")
+    ]
 
 
 def _status_line(message: dict[str, Any]) -> str:
