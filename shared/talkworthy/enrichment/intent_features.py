@@ -126,14 +126,15 @@ def _contrast(norm: str, marked: list[str], sentiment: Score | None) -> list[Fea
     trouble = problems + [t for t in marked if t in NEGATORS] + _DURATION.findall(norm)
     out: list[Feature] = []
     if problems:
-        named = "|".join(f'problem:"{t}"' for t in dict.fromkeys(problems))
-        out.append(("x:problem", min(len(problems), _PROBLEMS_FULL) / _PROBLEMS_FULL, CUES_SOURCE + named))
+        named = CUES_SOURCE + "pattern:problem_stated"  # one cue: its words already show as word cues
+        out.append(("x:problem", min(len(problems), _PROBLEMS_FULL) / _PROBLEMS_FULL, named))
         resolved = [t for t in marked if _has(RESOLVED_WORDS, t)]
         if resolved:
             named = "|".join(f'resolved:"{t}"' for t in dict.fromkeys(resolved))
             out.append(("x:problem_resolved", 1.0, CUES_SOURCE + named))
     if trouble and praise:
-        out.append(("x:praise_beside_trouble", 1.0, CUES_SOURCE + "pattern:praise_beside_trouble"))
+        # shown as what it marks: sarcasm ("love waking up to acme being down again") or a mixed intent
+        out.append(("x:praise_beside_trouble", 1.0, CUES_SOURCE + "pattern:sarcasm_or_mixed"))
     if trouble and sentiment is not None and sentiment.label == "positive":
         out.append(("x:positive_beside_trouble", 1.0, CUES_SOURCE + "pattern:positive_beside_trouble"))
     if negated:
