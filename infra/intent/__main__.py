@@ -25,6 +25,7 @@ from talkworthy.enrichment.evaluation import evaluate, load_examples, report_fro
 from talkworthy.enrichment.intent import classify_intent
 from talkworthy.enrichment.intent_model import load_packaged_model
 from talkworthy.enrichment.intent_model_source import PublishedIntentModels
+from talkworthy.errors import ConfigurationError
 
 PACKAGED = Path(__file__).resolve().parents[2] / "shared" / "talkworthy" / "enrichment" / "data" / "intent_model.json"
 
@@ -49,15 +50,25 @@ def _print_reports(title: str, model_classify: Classify, corrections: list[Corre
         print(f"\n== {title} on {len(corrections)} stored corrections\n{report.table()}")
 
 
-def _in_force(published: PublishedIntentModels | None) -> tuple[Classify, str]:
-    """What a new version must not be worse than: the published or packaged model, else the cue rules."""
+def _in_force(published: PublishedIntentModels | None) -> tuple[Classify | None, dict[str, dict[str, Any]], str]:
+    """What a new version must not be worse than (the published or packaged model, else the cue rules):
+    how to run it (``None`` if it cannot run), its figures on each blind set, and its name."""
     if published is not None:
         model = published.current()
-        return model.classify, f"{published.origin} {model.version}"
+        return model.classify, _blind_figures(model.classify), f"{published.origin} {model.version}"
     if PACKAGED.exists():
-        model = load_packaged_model()
-        return model.classify, f"packaged {model.version}"
-    return classify_intent, "cue rules"
+        try:
+            model = load_packaged_model()
+        except ConfigurationError as err:  # trained on other features than these: keep the figures it shipped with
+            document = json.loads(PACKAGED.read_text(encoding="utf-8"))
+            print(f"packaged {document.get('version')} cannot run ({err}); comparing with its stored figures")
+            return None, {name: document["metrics"][name] for name in BLIND_SETS}, f"packaged {document.get('version')}"
+        return model.classify, _blind_figures(model.classify), f"packaged {model.version}"
+    return classify_intent, _blind_figures(classify_intent), "cue rules"
+
+
+def _blind_figures(classify: Classify) -> dict[str, dict[str, Any]]:
+    return {name: figures(report) for name, report in blind_reports(classify).items()}
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -79,9 +90,8 @@ def train_and_publish(table: Any, out: Path, *, force: bool = False) -> int:
     corrections = _corrections(table)
     examples = load_examples(TRAIN_SET) + as_examples(corrections)
     published = PublishedIntentModels(table) if table is not None else None
-    current, in_force = _in_force(published)
-    before = blind_reports(current)
-    on_traffic = evaluate(as_examples(corrections), classify=current) if corrections else None
+    current, before, in_force = _in_force(published)
+    on_traffic = evaluate(as_examples(corrections), classify=current) if corrections and current else None
     if on_traffic is not None:
         print(f"in force ({in_force}) on {len(corrections)} corrections: accuracy {on_traffic.accuracy:.3f}")
 
@@ -93,7 +103,7 @@ def train_and_publish(table: Any, out: Path, *, force: bool = False) -> int:
     print(f"\n== cross-validated on the training posts\n{cv.table()}")
     for name, report in after.items():
         print(f"\n== {run.model.version} on {BLIND_SETS[name].name} (blind): macro-F1 {report.macro_f1:.3f}")
-        print(f"   in force ({in_force}): macro-F1 {before[name].macro_f1:.3f}")
+        print(f"   in force ({in_force}): macro-F1 {before[name]['macro_f1']:.3f}")
     run.document["metrics"] = {
         "cv": figures(cv),
         **{name: figures(report) for name, report in after.items()},
@@ -101,7 +111,7 @@ def train_and_publish(table: Any, out: Path, *, force: bool = False) -> int:
         # real traffic: what the model in force got wrong enough for a person to correct
         "corrections_in_force": figures(on_traffic) if on_traffic is not None else {"n": 0},
     }
-    reasons = worse_than(after, before)
+    reasons = worse_than({name: figures(report) for name, report in after.items()}, before)
     if reasons and not force:
         print("\nnot published: worse than the model in force: " + "; ".join(reasons))
         return 1

@@ -22,6 +22,9 @@ __all__ = [
     "worse_than",
 ]
 
+# One post of a 140-post blind set moves macro-F1 by about 0.007: a smaller drop is noise, not a worse
+# model (retraining on a few corrections moves single posts). Complaint recall has no such allowance.
+MACRO_F1_NOISE = 0.007
 DATA = Path(__file__).resolve().parents[2] / "tests" / "data"
 TRAIN_SET = DATA / "intent_train.yaml"
 BLIND_SETS = {"holdout": DATA / "intent_holdout.yaml", "holdout_2": DATA / "intent_holdout_2.yaml"}
@@ -53,14 +56,19 @@ def figures(report: EvaluationReport) -> dict[str, Any]:
     }
 
 
-def worse_than(candidate: dict[str, EvaluationReport], current: dict[str, EvaluationReport]) -> list[str]:
-    """Why the candidate may not be published: any blind set where its macro-F1 or complaint recall drops."""
+def worse_than(candidate: dict[str, dict[str, Any]], current: dict[str, dict[str, Any]]) -> list[str]:
+    """Why the candidate may not be published: any blind set where its macro-F1 drops by more than one
+    post's worth (:data:`MACRO_F1_NOISE`) or its complaint recall drops at all.
+
+    Both sides are :func:`figures` per blind set (rounded alike), so the model in force can be measured
+    now or, when it cannot run any more (trained on other features), taken from its stored figures.
+    """
     reasons = []
-    for name, report in candidate.items():
+    for name, after in candidate.items():
         before = current[name]
-        if report.macro_f1 < before.macro_f1:
-            reasons.append(f"{name}: macro-F1 {report.macro_f1:.3f} < {before.macro_f1:.3f}")
-        recall, recall_before = report.per_class["complaint"].recall, before.per_class["complaint"].recall
+        if after["macro_f1"] < before["macro_f1"] - MACRO_F1_NOISE:
+            reasons.append(f"{name}: macro-F1 {after['macro_f1']:.3f} < {before['macro_f1']:.3f}")
+        recall, recall_before = (f["per_class"]["complaint"]["recall"] for f in (after, before))
         if recall < recall_before:
             reasons.append(f"{name}: complaint recall {recall:.3f} < {recall_before:.3f}")
     return reasons

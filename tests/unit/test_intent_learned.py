@@ -157,6 +157,34 @@ def test_typos_share_character_grams_with_the_correct_spelling() -> None:
     assert grams & typo  # " re", " ref" survive the swap
 
 
+def _contrast(text: str, sentiment: Score | None = None) -> dict[str, float]:
+    return {name: value for name, value, _ in extract(text, sentiment) if name.startswith("x:")}
+
+
+def _positive() -> Score:
+    return Score(label="positive", value=0.6, provenance=Provenance(provider="t", model="t", version="0", confidence=1))
+
+
+def test_praise_beside_a_stated_problem_is_its_own_feature_and_plain_praise_has_none() -> None:
+    sarcastic = _contrast("great job acme, third outage this week", _positive())
+    waiting = _contrast("love how support replies are so fast (it's been 11 days)", _positive())
+    sincere = _contrast("great job acme, the new timeline is lovely", _positive())
+
+    assert sarcastic["x:praise_beside_trouble"] == 1.0
+    assert sarcastic["x:positive_beside_trouble"] == 1.0
+    assert sarcastic["x:problem"] == pytest.approx(2 / 3)  # "third", "outage"
+    assert "x:praise_beside_trouble" in waiting  # a span of time is trouble too
+    assert sincere == {}
+
+
+def test_a_denied_or_fixed_problem_and_scare_quotes_are_told_apart() -> None:
+    assert "x:problem_negated" in _contrast("acme never crashes on me")
+    assert "x:problem" not in _contrast("acme never crashes on me")
+    assert "x:problem_resolved" in _contrast("support restored the deleted board in minutes")
+    assert "x:scare_quotes" in _contrast('thanks for the "fix" acme')
+    assert "x:scare_quotes" not in _contrast('G2: "we moved our whole agency to acme last spring and love it"')
+
+
 def test_the_packaged_model_reads_a_sarcastic_complaint_as_a_complaint_and_says_why() -> None:
     model = load_packaged_model()
 

@@ -13,7 +13,14 @@ Groups (each sparse group is scaled to unit length, so a long post does not outv
 - ``c:<chars>`` character 3- to 5-grams inside each word (typos and inflections still share grams);
 - ``cue:<label>`` the rule-based classifier's score for each label, and ``rule:<label>`` its pick,
   so the explainable cues (sarcasm markers, negation, asks) feed the model;
-- ``sent:value``, ``sent:negative``, ``sent:positive`` the sentiment score, when given.
+- ``sent:value``, ``sent:negative``, ``sent:positive`` the sentiment score, when given;
+- contrast features, the interactions a linear model cannot form from words alone
+  (:data:`~talkworthy.enrichment.intent_lexicon.PROBLEM_WORDS`, ``PRAISE_WORDS``): ``x:problem``
+  (problems stated as facts, up to three), ``x:problem_negated`` ("never crashes", "no bugs"),
+  ``x:praise_beside_trouble`` (praise words beside a problem, a negator or a span of time, "11 days":
+  sarcasm or a mixed intent), ``x:positive_beside_trouble`` (the sentiment is positive, yet so),
+  ``x:problem_resolved`` (a problem told as fixed: "restored it in minutes"), and
+  ``x:scare_quotes`` (a quoted word or two: "fix", "improvements").
 """
 
 from __future__ import annotations
@@ -25,18 +32,24 @@ from typing import Final
 
 from talkworthy.catalog.base import Score
 from talkworthy.enrichment.intent import classify_intent
-from talkworthy.enrichment.intent_lexicon import NEGATORS
+from talkworthy.enrichment.intent_lexicon import NEGATORS, PRAISE_WORDS, PROBLEM_WORDS, RESOLVED_WORDS
 from talkworthy.enrichment.social_text import normalize
 
 __all__ = ["CUES_SOURCE", "FEATURES_VERSION", "Feature", "extract"]
 
-FEATURES_VERSION: Final = "1"
+FEATURES_VERSION: Final = "2"
 _TOKEN = re.compile(r"<url>|@\w+|#?[\w']+|[?!]|[^\w\s]")
 _PUNCTUATION: Final = frozenset({".", ",", ";", ":"})
 _BREAKS: Final = _PUNCTUATION | {"!", "?", "but", "though", "although", "however"}
 _NEGATION_WINDOW: Final = 3
 CUES_SOURCE: Final = "cues="  # a source naming the rule cues behind a cue feature, "|"-separated
 _CUE_SCALE: Final = 3.0  # rule scores run 0..~6; /3 keeps them near the unit-scaled sparse groups
+_PROBLEMS_FULL: Final = 3  # x:problem reaches 1.0 at three problem words
+_DURATION = re.compile(
+    r"\b\d+\+? ?"
+    r"(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|clicks?|times?|emails?)\b"
+)
+_SCARE_QUOTES = re.compile(r"\"[^\"\s]+(?: [^\"\s]+)?\"")  # on normalised text (curly quotes straightened)
 
 
 Feature = tuple[str, float, str]
@@ -71,10 +84,11 @@ def extract(text: str, sentiment: Score | None = None) -> list[Feature]:
     norm = normalize(text)
     tokens = _TOKEN.findall(norm)
     words = [t for t in tokens if t not in _PUNCTUATION]
+    marked = _marked(tokens)
     unigrams: dict[str, str] = {}
-    for marked in _marked(tokens):
-        if marked not in _PUNCTUATION:
-            unigrams.setdefault(marked, marked)  # "not_x" says it was negated
+    for token in marked:
+        if token not in _PUNCTUATION:
+            unigrams.setdefault(token, token)  # "not_x" says it was negated
     pairs: dict[str, str] = {}
     for a, b in itertools.pairwise(words):
         pair = f"{a} {b}"
@@ -99,4 +113,37 @@ def extract(text: str, sentiment: Score | None = None) -> list[Feature]:
         cues.append(("sent:value", sentiment.value, f"sentiment:{sentiment.label}"))
         if sentiment.label in {"negative", "positive"}:
             cues.append((f"sent:{sentiment.label}", 1.0, f"sentiment:{sentiment.label}"))
-    return [*_unit("w:", unigrams), *_unit("b:", pairs), *_unit("c:", grams), *cues]
+    contrast = _contrast(norm, marked, sentiment)
+    return [*_unit("w:", unigrams), *_unit("b:", pairs), *_unit("c:", grams), *cues, *contrast]
+
+
+def _contrast(norm: str, marked: list[str], sentiment: Score | None) -> list[Feature]:
+    """Problems stated as facts, negated problems, and praise or positive sentiment beside trouble."""
+    problems = [t for t in marked if _has(PROBLEM_WORDS, t)]
+    negated = [t for t in marked if t.startswith("not_") and _has(PROBLEM_WORDS, t[4:])]
+    praise = [t for t in marked if _has(PRAISE_WORDS, t)]
+    # trouble: a problem, a negator ("nothing loads", "no reply") or a span of time or count ("11 days")
+    trouble = problems + [t for t in marked if t in NEGATORS] + _DURATION.findall(norm)
+    out: list[Feature] = []
+    if problems:
+        named = CUES_SOURCE + "pattern:problem_stated"  # one cue: its words already show as word cues
+        out.append(("x:problem", min(len(problems), _PROBLEMS_FULL) / _PROBLEMS_FULL, named))
+        resolved = [t for t in marked if _has(RESOLVED_WORDS, t)]
+        if resolved:
+            named = "|".join(f'resolved:"{t}"' for t in dict.fromkeys(resolved))
+            out.append(("x:problem_resolved", 1.0, CUES_SOURCE + named))
+    if trouble and praise:
+        # shown as what it marks: sarcasm ("love waking up to acme being down again") or a mixed intent
+        out.append(("x:praise_beside_trouble", 1.0, CUES_SOURCE + "pattern:sarcasm_or_mixed"))
+    if trouble and sentiment is not None and sentiment.label == "positive":
+        out.append(("x:positive_beside_trouble", 1.0, CUES_SOURCE + "pattern:positive_beside_trouble"))
+    if negated:
+        out.append(("x:problem_negated", 1.0, CUES_SOURCE + "|".join(f'negated:"{t[4:]}"' for t in negated)))
+    if _SCARE_QUOTES.search(norm):
+        out.append(("x:scare_quotes", 1.0, CUES_SOURCE + "pattern:scare_quotes"))
+    return out
+
+
+def _has(words: frozenset[str], token: str) -> bool:
+    """``token`` or its singular (a trailing "s" dropped) is one of ``words``."""
+    return token in words or (token.endswith("s") and token[:-1] in words)

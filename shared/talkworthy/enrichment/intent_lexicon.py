@@ -13,7 +13,7 @@ from typing import Final, NamedTuple
 
 from talkworthy.catalog.mention import IntentLabel
 
-__all__ = ["CUES", "NEGATORS", "SARCASM_MARKERS", "Cue"]
+__all__ = ["CUES", "NEGATORS", "PRAISE_WORDS", "PROBLEM_WORDS", "RESOLVED_WORDS", "SARCASM_MARKERS", "Cue"]
 
 
 class Cue(NamedTuple):
@@ -334,3 +334,39 @@ NEGATORS: Final = frozenset(
 
 # Cue names/phrases that mark the post as sarcastic: praise in it counts for complaint instead.
 SARCASM_MARKERS: Final = frozenset({"sarcasm"})
+
+# Words that state a problem as a plain fact ("third outage", "charged twice", "still waiting") and
+# words of praise: the learned model's contrast features (talkworthy.enrichment.intent_features) fire
+# on praise beside a problem (sarcasm, mixed intents) and on a negated problem ("never crashes").
+# General vocabulary of the domain, matched as whole normalised words; typos are left to char grams.
+PROBLEM_WORDS: Final = frozenset(
+    {
+        "outage", "outages", "down", "downtime", "crash", "crashes", "crashed", "crashing", "broke", "broken",
+        "breaks", "breaking", "bug", "bugs", "buggy", "error", "errors", "glitch", "lost", "lose", "loses",
+        "losing", "deleted", "deletes", "wiped", "gone", "missing", "vanished", "disappeared", "disappear",
+        "slow", "slower", "slowest", "lag", "lags", "laggy", "lagging", "freeze", "freezes", "froze", "frozen",
+        "spinner", "spinning", "stuck", "timeout", "timing", "fails", "failed", "failing", "failure",
+        "unusable", "useless", "charged", "overcharged", "billed", "double", "twice", "price", "prices",
+        "pricing", "raised", "hike", "doubled", "paywall", "waiting", "waited", "late", "delayed", "delay",
+        "ignored", "unanswered", "again", "still", "removed", "worse", "worst", "logged", "locked",
+        "downgrade", "bloat", "bloated", "bloatware", "spam", "degraded", "disconnected", "queue", "blank",
+        "empty", "wrong", "forgets", "forgot", "hides", "hidden", "confusing", "mess", "nightmare",
+        "disappointed", "disappointing", "rude", "fiction", "garbage", "trash", "terrible", "awful",
+        "horrible", "annoying", "frustrating", "unreliable", "unstable", "painful", "ridiculous", "insulting",
+        "loading", "cancel", "leave", "leaving", "switched", "every", "third", "fourth", "fifth",
+    }
+)  # fmt: skip
+PRAISE_WORDS: Final = frozenset(
+    {
+        "love", "loving", "loved", "great", "good", "nice", "amazing", "awesome", "brilliant", "wonderful",
+        "fantastic", "excellent", "perfect", "best", "impressive", "impressed", "incredible", "stellar",
+        "thanks", "thank", "appreciate", "kudos", "props", "congrats", "bravo", "glad", "happy", "yay",
+        "cool", "fun", "favorite", "favourite", "enjoy", "joy", "emopos", "genius", "innovative",
+    }
+)  # fmt: skip
+RESOLVED_WORDS: Final = frozenset(
+    {
+        "fixed", "fixes", "solved", "sorted", "resolved", "refunded", "restored", "recovered", "reversed",
+        "rescued", "handled", "saved", "anymore", "finally",
+    }
+)  # fmt: skip
