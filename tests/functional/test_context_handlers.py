@@ -475,10 +475,14 @@ def test_a_case_file_is_worked_to_its_goal_a_step_timer_then_resolve_then_the_cu
     assert "Ticket solved in the built-in CRM: Resolved by Alice Moreau from Slack" in {
         p["detail"]["headline"] for p in said if p["detail-type"] == "Action.Requested"
     }
+    # the same context closes the loop on that Ticket.Closed (usecases/close_loop.py): this case has no
+    # public origin, so the customer is told by e-mail, and that Loop.Closed meets the goal; a second
+    # Loop.Closed (another channel's, redelivered or late) changes nothing
     loop = _sample("Loop.Closed", case={"system": "dynamodb", "record_id": case_id}, ticket=None)
-    said = _handle(aws, mesh, loop)
+    said += _handle(aws, mesh, loop)
     headlines = [p["detail"]["headline"] for p in said if p["detail-type"] == "Action.Requested"]
-    assert headlines.count("Customer told on x (https://x.com/acme_care/status/1850000000000000001)") >= 1
+    assert "Customer told on email" in headlines
+    assert "Customer told on x (https://x.com/acme_care/status/1850000000000000001)" not in headlines
     assert any(h.startswith("Goal met") for h in headlines)
     file = files.get(case)
     assert file is not None

@@ -79,8 +79,13 @@ class NotifyPorts:
         return c.once(self.config.idempotency_table)
 
 
+def _quiet(arrival: Arrival, ports: NotifyPorts) -> bool:
+    """A replay tells nobody unless the stack allows it or the operator asked (``replay --notify``)."""
+    return arrival.is_replay and not (ports.config.notify_on_replay or arrival.replay_notifies)
+
+
 def send(request: ActionRequested, ports: NotifyPorts, arrival: Arrival) -> Sequence[Detail]:
-    if arrival.is_replay and not ports.config.notify_on_replay:
+    if _quiet(arrival, ports):
         return []
     if fold_into_digest(request, incidents=ports.incidents, chat=ports.chat, messages=ports.messages, now=time.time()):
         return []
@@ -107,7 +112,7 @@ def update_message(done: ActionCompleted, ports: NotifyPorts, arrival: Arrival) 
 def surge(
     event: SurgeDetected | SurgeUpdated | SurgeResolved, ports: NotifyPorts, arrival: Arrival
 ) -> Sequence[Detail]:
-    if arrival.is_replay and not ports.config.notify_on_replay:
+    if _quiet(arrival, ports):
         return []
     show_surge(event, incidents=ports.incidents, chat=ports.chat, messages=ports.messages)
     return []
