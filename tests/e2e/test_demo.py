@@ -77,3 +77,17 @@ def test_demo_scenarios_produce_every_expected_effect(mesh: LocalMesh) -> None:
     image = requests.get(f"{mesh.sink.url}/files/{chart['id']}/{chart['name']}", timeout=10)
     assert image.headers["Content-Type"] == "image/png"
     assert image.content.startswith(b"\x89PNG")
+
+
+def test_demo_ideas_merged_accepted_told_once_then_unmerged(mesh: LocalMesh) -> None:
+    """Two Canny posts asking for the same thing (the demo above ran on this module's mesh): merged,
+    accepted → planned in Canny for both posts (Canny's own e-mails off), each of the three people
+    e-mailed once, then unmerged."""
+    written = [(c["postID"], c["status"], c["shouldNotifyVoters"]) for c in mesh.canny.board()["status_changes"]]
+    assert ("6749c2d1e0f1a2b3c4d5e601", "planned", False) in written
+    assert ("6749c2d1e0f1a2b3c4d5e602", "planned", False) in written
+    subject = "Your idea is now planned: Schedule reports to Slack every Monday"
+    planned = [e["to"] for e in mesh.inbox() if e["subject"] == subject]
+    assert sorted(planned) == ["dana@globex.example", "kim@cornershop.example", "sam@hooli.example"]
+    merged = next(m for m in mesh.sink.messages() if "Merged into Schedule reports" in json.dumps(m["blocks"]))
+    assert "Unmerged by Priya Shah" in json.dumps(merged["blocks"])
