@@ -13,6 +13,8 @@ from infra.local.mesh import LocalMesh, MeshConfig
 from talkworthy.catalog import RecordRef
 from talkworthy.scheduling import timer_name
 
+DANA_POST = "1858412270931259392"  # her complaint on X, the demo's first delivery
+
 
 @pytest.fixture(scope="module")
 def mesh() -> Iterator[LocalMesh]:
@@ -31,19 +33,26 @@ def test_demo_scenarios_produce_every_expected_effect(mesh: LocalMesh) -> None:
     assert all(depth == 0 for depth in mesh.dlq_depths().values())
 
     # a complaint from a high-value customer: a case, a Slack message with actions, an SLA timer;
-    # the demo then clicks Claim as Alice: the message says so and offers what is left
+    # the demo then clicks Claim as Alice and later works the case to its goal: the message says both,
+    # and no button is left on it
     message = _message_about(mesh, "Dana Whitfield")
     dana = json.dumps(message["blocks"])
     assert message["updated"] is True
     assert "Claimed by Alice Moreau" in dana
-    assert '"action_id": "claim"' not in dana
-    assert '"action_id": "escalate"' in dana
+    assert "Goal met" in dana
+    assert "Case closed" in dana
+    assert not [b for b in message["blocks"] if b["type"] == "actions"]
     assert "SLA" in dana
     schedules = mesh.session.client("scheduler").list_schedules(GroupName=mesh.stack.attr("SlaScheduleGroup"))
-    block_id = next(b["block_id"] for b in message["blocks"] if b["type"] == "actions")
-    _, _, system, case_id = block_id.split(":", 3)
+    case = next(
+        e["detail"]["case"]
+        for e in mesh.events
+        if e["detail-type"] == "Case.Opened" and (e["detail"].get("origin") or {}).get("post_id") == DANA_POST
+    )
     names = {schedule["Name"] for schedule in schedules["Schedules"]}
-    assert timer_name(RecordRef(system=system, record_id=case_id)) not in names, "the claim stopped its SLA timer"
+    assert timer_name(RecordRef(system=case["system"], record_id=case["record_id"])) not in names, (
+        "the claim stopped its SLA timer"
+    )
 
     # a prospect asking for a quote: a lead, announced to sales
     jo = _message_about(mesh, "Jo Lindqvist")
