@@ -15,6 +15,7 @@ import yaml
 
 from infra.demo_cases import work_the_case
 from infra.demo_community import community_demo
+from infra.demo_ideas import ideas_demo
 from infra.demo_loop import close_the_loop
 from infra.demo_surge import run_surge
 from infra.local.mesh import HANDLER_LOG, LocalMesh, MeshConfig
@@ -266,6 +267,7 @@ def run_demo(scenarios: Path = SCENARIOS, mesh: LocalMesh | None = None) -> list
         _retention(mesh, scenario, failures)
         community_demo(mesh, failures)
         close_the_loop(mesh, scenario, samples, failures)
+        ideas_demo(mesh, scenario.get("ideas", {}), samples, failures)
         if "surge" in scenario:
             run_surge(mesh, scenario["surge"], failures)
         for name in scenario.get("duplicates", []):

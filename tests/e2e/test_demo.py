@@ -13,6 +13,8 @@ from infra.local.mesh import LocalMesh, MeshConfig
 from talkworthy.catalog import RecordRef
 from talkworthy.scheduling import timer_name
 
+DANA_POST = "1858412270931259392"  # her complaint on X, the demo's first delivery
+
 
 @pytest.fixture(scope="module")
 def mesh() -> Iterator[LocalMesh]:
@@ -31,22 +33,26 @@ def test_demo_scenarios_produce_every_expected_effect(mesh: LocalMesh) -> None:
     assert all(depth == 0 for depth in mesh.dlq_depths().values())
 
     # a complaint from a high-value customer: a case, a Slack message with actions, an SLA timer;
-    # the demo then clicks Claim as Alice, works the case in its thread and resolves it, and the
-    # customer is told on X: the message says so, and a closed case offers no buttons
+    # the demo then clicks Claim as Alice and later works the case to its goal: the message says both,
+    # and no button is left on it
     message = _message_about(mesh, "Dana Whitfield")
     dana = json.dumps(message["blocks"])
     assert message["updated"] is True
     assert "Claimed by Alice Moreau" in dana
     assert "Goal met" in dana
+    assert "Case closed" in dana
     assert not [b for b in message["blocks"] if b["type"] == "actions"]
     assert "SLA" in dana
     schedules = mesh.session.client("scheduler").list_schedules(GroupName=mesh.stack.attr("SlaScheduleGroup"))
+    case = next(
+        e["detail"]["case"]
+        for e in mesh.events
+        if e["detail-type"] == "Case.Opened" and (e["detail"].get("origin") or {}).get("post_id") == DANA_POST
+    )
     names = {schedule["Name"] for schedule in schedules["Schedules"]}
-    opened = [e for e in mesh.events if e["detail-type"] == "Case.Opened" and "Dana" in json.dumps(e)]
-    assert opened, "Dana's case was opened"
-    for case in opened:
-        ref = RecordRef.model_validate(case["detail"]["case"])
-        assert timer_name(ref) not in names, "the claim stopped its SLA timer"
+    assert timer_name(RecordRef(system=case["system"], record_id=case["record_id"])) not in names, (
+        "the claim stopped its SLA timer"
+    )
 
     # a prospect asking for a quote: a lead, announced to sales
     jo = _message_about(mesh, "Jo Lindqvist")
@@ -80,3 +86,17 @@ def test_demo_scenarios_produce_every_expected_effect(mesh: LocalMesh) -> None:
     image = requests.get(f"{mesh.sink.url}/files/{chart['id']}/{chart['name']}", timeout=10)
     assert image.headers["Content-Type"] == "image/png"
     assert image.content.startswith(b"\x89PNG")
+
+
+def test_demo_ideas_merged_accepted_told_once_then_unmerged(mesh: LocalMesh) -> None:
+    """Two Canny posts asking for the same thing (the demo above ran on this module's mesh): merged,
+    accepted → planned in Canny for both posts (Canny's own e-mails off), each of the three people
+    e-mailed once, then unmerged."""
+    written = [(c["postID"], c["status"], c["shouldNotifyVoters"]) for c in mesh.canny.board()["status_changes"]]
+    assert ("6749c2d1e0f1a2b3c4d5e601", "planned", False) in written
+    assert ("6749c2d1e0f1a2b3c4d5e602", "planned", False) in written
+    subject = "Your idea is now planned: Schedule reports to Slack every Monday"
+    planned = [e["to"] for e in mesh.inbox() if e["subject"] == subject]
+    assert sorted(planned) == ["dana@globex.example", "kim@cornershop.example", "sam@hooli.example"]
+    merged = next(m for m in mesh.sink.messages() if "Merged into Schedule reports" in json.dumps(m["blocks"]))
+    assert "Unmerged by Priya Shah" in json.dumps(merged["blocks"])
