@@ -28,7 +28,6 @@ intent correction       ``CORRECTION#<key>``        ``CORRECTION``          enri
 sent Slack message      ``MESSAGE#<channel:ts>``    ``MESSAGE``             notify.messages
 message of a target     ``MESSAGE#<target>``        ``TARGET``              notify.messages
 case file               ``CASEFILE#<system>:<id>``  ``CASEFILE``            cases.store
-used action link        ``LINKUSE#<token digest>``  ``LINKUSE``             chalicelib.action_links
 community (health)      ``HEALTHCOMMUNITY#<id>``    ``COMMUNITY``           community.activity_store
 posted weekly digest    ``HEALTHCOMMUNITY#<id>``    ``DIGEST#<date>``       community.digests
 community week totals   ``HEALTHWEEK#<id>#<date>``  ``TOTALS``              community.activity_store
@@ -83,7 +82,6 @@ __all__ = [
     "identity",
     "interaction",
     "ledger_pk",
-    "link_use",
     "loop",
     "message",
     "message_of_target",
@@ -184,10 +182,14 @@ def customer_email(email: str) -> Key:
     return {"pk": f"{CUSTOMER_EMAIL}{email.strip().lower()}", "sk": "CUSTOMER"}
 
 
+def _shard(value: str, shards: int) -> int:
+    """A stable shard of ``value`` among ``shards`` (the same on every run and container)."""
+    return int(hashlib.sha256(value.encode()).hexdigest()[:8], 16) % shards
+
+
 def due_gsi(customer_id: str) -> str:
     """``gsi1pk`` of a baseline due for a check: one of :data:`DUE_SHARDS` partitions, stable per customer."""
-    shard = int(hashlib.sha256(customer_id.encode()).hexdigest()[:8], 16) % DUE_SHARDS
-    return f"{DUE}{shard}"
+    return f"{DUE}{_shard(customer_id, DUE_SHARDS)}"
 
 
 def touches_pk(customer_id: str) -> str:
@@ -226,8 +228,7 @@ def routed_pk(day: str, shard: int) -> str:
 
 def routed(day: str, event_key: str) -> Key:
     """A routed mention: its day's partition, sharded by event key so a crisis does not heat one key."""
-    shard = int(hashlib.sha256(event_key.encode()).hexdigest()[:8], 16) % ROUTED_SHARDS
-    return {"pk": routed_pk(day, shard), "sk": event_key}
+    return {"pk": routed_pk(day, _shard(event_key, ROUTED_SHARDS)), "sk": event_key}
 
 
 def target_key(kind: str, system: str | None, record_id: str) -> str:
@@ -248,10 +249,6 @@ def message(ref: str) -> Key:
 
 def message_of_target(target: str) -> Key:
     return {"pk": f"MESSAGE#{target}", "sk": "TARGET"}
-
-
-def link_use(digest: str) -> Key:
-    return {"pk": f"LINKUSE#{digest}", "sk": "LINKUSE"}
 
 
 HEALTH_COMMUNITIES_GSI = "HEALTHCOMMUNITIES"  # gsi1pk of every community item: the digest lists them
