@@ -28,6 +28,7 @@ def _percentile(values: list[float], share: float) -> float:
 def action_costs() -> dict[str, Any]:
     from infra.demo import SCENARIOS, _samples, seed, send_sample
     from infra.local.mesh import HANDLER_LOG, LocalMesh, MeshConfig
+    from infra.local.outbox import button
 
     meter = Meter()
     config = MeshConfig(ingress_port=0, trace_stream=None, log_level="INFO", handler_log=HANDLER_LOG)
@@ -38,9 +39,8 @@ def action_costs() -> dict[str, Any]:
         ).ok
         mesh.wait_idle(timeout=120)
         message = next(m for m in mesh.sink.messages() if m["channel"] == "#customer-care")
-        block = next(b for b in message["blocks"] if b.get("type") == "actions")
-        claim = next(e for e in block["elements"] if e.get("action_id") == "claim")
-        data = {"kind": "button", "action_id": "claim", "block_id": block["block_id"], "value": claim["value"]}
+        data = button(message, "claim")
+        assert data is not None, "the complaint's message offers Claim"
         outbox = mesh.sink.outbox
         assert outbox is not None
         acks: list[float] = []

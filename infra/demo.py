@@ -19,6 +19,7 @@ from infra.demo_ideas import ideas_demo
 from infra.demo_loop import close_the_loop
 from infra.demo_surge import run_surge
 from infra.local.mesh import HANDLER_LOG, LocalMesh, MeshConfig
+from infra.local.outbox import button
 from infra.local.template import REPO_ROOT
 from infra.narrate import by_delivery, tell
 from infra.samples import WebhookSample, load_webhook_samples, signed_request
@@ -174,16 +175,10 @@ def _retention(mesh: LocalMesh, scenario: dict[str, Any], failures: list[str]) -
 def _click(mesh: LocalMesh, click: dict[str, Any], failures: list[str]) -> str | None:
     """Click a button on the first message of a channel, as the outbox does (signed, as Slack would)."""
     message = next((m for m in mesh.sink.messages() if m["channel"] == click["channel"]), None)
-    button = None
-    for block in (message or {}).get("blocks", []):
-        for element in block.get("elements", []) if block.get("type") == "actions" else []:
-            if element.get("action_id") == click["action"]:
-                button = (block["block_id"], element)
-    if message is None or button is None:
+    data = None if message is None else button(message, click["action"])
+    if message is None or data is None:
         failures.append(f"no {click['action']} button on a message in {click['channel']}")
         return None
-    block_id, element = button
-    data = {"kind": "button", "action_id": click["action"], "block_id": block_id, "value": element["value"]}
     assert mesh.sink.outbox is not None
     answer = mesh.sink.outbox.click(
         message, {**data, "user": click["user"]}, mesh.sink.response_url(message["channel"], message["ts"])

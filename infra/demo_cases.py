@@ -15,6 +15,7 @@ from typing import Any
 import requests
 
 from infra.local.mesh import LocalMesh
+from infra.local.outbox import button
 from infra.narrate import tell
 from talkworthy.people import load_default_directory
 
@@ -23,14 +24,6 @@ __all__ = ["work_the_case"]
 
 def _thread(mesh: LocalMesh, parent: dict[str, Any]) -> list[dict[str, Any]]:
     return [m for m in mesh.sink.messages() if m.get("thread_ts") == parent["ts"] and m["channel"] == parent["channel"]]
-
-
-def _button(message: dict[str, Any], action: str) -> dict[str, Any] | None:
-    for block in message.get("blocks", []):
-        for element in block.get("elements", []) if block.get("type") == "actions" else []:
-            if element.get("action_id") == action:
-                return {"kind": "button", "action_id": action, "block_id": block["block_id"], "value": element["value"]}
-    return None
 
 
 class _Worker:
@@ -56,7 +49,7 @@ class _Worker:
             self.say(f"    {line}")
 
     def click(self, message: dict[str, Any], action: str, what: str) -> bool:
-        data = _button(message, action)
+        data = button(message, action)
         if data is None:
             self.failures.append(f"no {action} button on the case file's message")
             return False
@@ -79,7 +72,7 @@ def work_the_case(mesh: LocalMesh, plan: dict[str, Any], failures: list[str]) ->
         return
     parent = next((m for m in mesh.sink.messages() if m["channel"] == plan["channel"] and not m.get("thread_ts")), None)
     replies = _thread(mesh, parent) if parent else []
-    file = next((m for m in replies if _button(m, "bring_in")), None)
+    file = next((m for m in replies if button(m, "bring_in")), None)
     if parent is None or file is None:
         failures.append(f"no case file in the thread of the first case in {plan['channel']}")
         return
@@ -107,7 +100,7 @@ def work_the_case(mesh: LocalMesh, plan: dict[str, Any], failures: list[str]) ->
             ],
             f"{owner} gave {other} the next step {step['text']!r}, due in {step['due_in_hours']} hours",
         )
-    if not any(_button(m, "step_done") and step["text"] in m["text"] for m in _thread(mesh, parent)):
+    if not any(button(m, "step_done") and step["text"] in m["text"] for m in _thread(mesh, parent)):
         failures.append(f"the next step {step['text']!r} is not in the case's thread with a Done button")
     closed_before = mesh.published["Ticket.Closed"]
     fresh = next((m for m in mesh.sink.messages() if m["ts"] == file["ts"]), file)
@@ -116,7 +109,7 @@ def work_the_case(mesh: LocalMesh, plan: dict[str, Any], failures: list[str]) ->
         failures.append("Resolve did not publish exactly one Ticket.Closed")
     from talkworthy.crm.dynamodb import DynamoDbCrm
 
-    case_id = str((_button(file, "bring_in") or {}).get("block_id", "")).split(":", 3)[-1]
+    case_id = str((button(file, "bring_in") or {}).get("block_id", "")).split(":", 3)[-1]
     record = DynamoDbCrm(mesh.session.resource("dynamodb").Table(mesh.stack.attr("CrmTable"))).record("case", case_id)
     if record is None or record.get("status") != "solved":
         failures.append(f"case {case_id} is not solved in the built-in CRM after Resolve")

@@ -20,6 +20,7 @@ from typing import Any
 import requests
 
 from infra.local.mesh import LocalMesh
+from infra.local.outbox import button
 from infra.samples import WebhookSample, signed_request
 from talkworthy.ideas.model import Idea
 from talkworthy.people import load_default_directory
@@ -35,20 +36,12 @@ def _send(mesh: LocalMesh, sample: WebhookSample) -> int:
     return answer.status_code
 
 
-def _button(message: dict[str, Any], action: str) -> dict[str, Any] | None:
-    for block in message.get("blocks", []):
-        for element in block.get("elements", []) if block.get("type") == "actions" else []:
-            if element.get("action_id") == action:
-                return {"kind": "button", "action_id": action, "block_id": block["block_id"], "value": element["value"]}
-    return None
-
-
 def _message(mesh: LocalMesh, channel: str, action: str, about: str) -> dict[str, Any] | None:
     """The newest message in ``channel`` offering ``action`` that mentions ``about``."""
     found = [
         m
         for m in mesh.sink.messages()
-        if m["channel"] == channel and _button(m, action) and about in json.dumps([m.get("text"), m["blocks"]])
+        if m["channel"] == channel and button(m, action) and about in json.dumps([m.get("text"), m["blocks"]])
     ]
     return found[-1] if found else None
 
@@ -73,7 +66,7 @@ class _Ideas:
         """The product owner clicks ``action`` on the message about ``about``; the message then says ``done``."""
         channel = self.plan["channel"]
         message = _message(self.mesh, channel, action, about)
-        data = _button(message, action) if message else None
+        data = button(message, action) if message else None
         if message is None or data is None:
             self.failures.append(f"ideas: no {action} button on a message about {about!r} in {channel}")
             return False

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
+from infra.local.outbox import button
 from infra.samples import WebhookSample, load_webhook_samples, signed_request
 
 if TYPE_CHECKING:
@@ -77,21 +78,17 @@ def _digest(mesh: LocalMesh) -> dict[str, Any] | None:
 
 
 def _click_owner(mesh: LocalMesh, digest: dict[str, Any], user: str, failures: list[str]) -> None:
-    for block in digest.get("blocks", []):
-        for element in block.get("elements", []) if block.get("type") == "actions" else []:
-            if element.get("action_id") == "assign_owner":
-                data = {"kind": "button", "action_id": "assign_owner", "block_id": block["block_id"]}
-                assert mesh.sink.outbox is not None
-                answer = mesh.sink.outbox.click(
-                    digest,
-                    {**data, "value": element["value"], "user": user},
-                    mesh.sink.response_url(digest["channel"], digest["ts"]),
-                )
-                if answer["status"] != 200:
-                    failures.append(f"I own this incident: the ingress answered {answer['status']}")
-                mesh.wait_idle(timeout=60)
-                return
-    failures.append("the incident message has no 'I own this incident' button")
+    data = button(digest, "assign_owner")
+    if data is None:
+        failures.append("the incident message has no 'I own this incident' button")
+        return
+    assert mesh.sink.outbox is not None
+    answer = mesh.sink.outbox.click(
+        digest, {**data, "user": user}, mesh.sink.response_url(digest["channel"], digest["ts"])
+    )
+    if answer["status"] != 200:
+        failures.append(f"I own this incident: the ingress answered {answer['status']}")
+    mesh.wait_idle(timeout=60)
 
 
 def run_surge(mesh: LocalMesh, surge: dict[str, Any], failures: list[str]) -> None:

@@ -28,7 +28,7 @@ import requests
 from chalicelib.signatures import sign_slack
 from infra.local.outbox_render import render_email, render_message, render_reply, render_thread, render_view
 
-__all__ = ["Outbox", "Person"]
+__all__ = ["Outbox", "Person", "button"]
 
 TRIGGER_TTL = 60.0  # real Slack: 3 s; locally a slow machine must not lose the modal
 
@@ -186,6 +186,15 @@ class Outbox:
             for p in self.people
         )
         return _PAGE.replace("{{people}}", options).replace("{{content}}", self.fragment(messages, view))
+
+
+def button(message: Mapping[str, Any], action: str) -> dict[str, Any] | None:
+    """What clicking the ``action`` button of ``message`` posts (kind, action id, block id, value), or None."""
+    for block in message.get("blocks", []):
+        for element in block.get("elements", []) if block.get("type") == "actions" else []:
+            if element.get("action_id") == action:
+                return {"kind": "button", "action_id": action, "block_id": block["block_id"], "value": element["value"]}
+    return None
 
 
 def _state(kind: str, value: Any) -> dict[str, Any]:
