@@ -19,8 +19,9 @@ from __future__ import annotations
 import itertools
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from infra.local.local_server import LocalServer, QuietHandler
 
 __all__ = ["ReplySink"]
 
@@ -29,38 +30,17 @@ MAX_TWEET = 280
 _Answer = tuple[int, dict[str, Any]]
 
 
-class ReplySink:
+class ReplySink(LocalServer):  # start, stop, url: infra/local/local_server.py
     def __init__(
         self, host: str = "127.0.0.1", port: int = 0, *, api_key: str, api_username: str, bearer_token: str
     ) -> None:
-        self._address = (host, port)
+        super().__init__(host, port, _Handler, "reply-sink")
         self._discourse = (api_key, api_username)
         self._bearer = bearer_token
         self._lock = threading.Lock()
         self._ids = itertools.count(1001)
         self._replies: list[dict[str, Any]] = []
         self._topic_posts: dict[int, int] = {}
-        self._server: ThreadingHTTPServer | None = None
-
-    def start(self) -> ReplySink:
-        handler = type("ReplySinkHandler", (_Handler,), {"sink": self})
-        self._server = ThreadingHTTPServer(self._address, handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        server, self._server = self._server, None
-        if server is not None:
-            server.shutdown()
-            server.server_close()
-
-    @property
-    def url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("ReplySink is not started")
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
 
     def replies(self) -> list[dict[str, Any]]:
         """Every reply posted, oldest first: ``{platform, id, text, in_reply_to, url}``."""
@@ -135,25 +115,10 @@ class ReplySink:
         return 201, {"data": {"id": post_id, "text": text, "edit_history_tweet_ids": [post_id]}}
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     sink: ReplySink
 
-    def do_GET(self) -> None:
-        self._dispatch("GET")
-
-    def do_POST(self) -> None:
-        self._dispatch("POST")
-
     def _dispatch(self, method: str) -> None:
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         headers = {name.lower(): value for name, value in self.headers.items()}
-        status, payload = self.sink.handle(method, self.path.split("?")[0], headers, body)
-        data = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+        status, payload = self.sink.handle(method, self.path.split("?")[0], headers, self._body())
+        self._answer(status, json.dumps(payload).encode(), {"Content-Type": "application/json; charset=utf-8"})

@@ -40,13 +40,13 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 from infra.local.canny_standin import CANNY_PREFIX, CannyStandIn
 from infra.local.discourse_sink import DiscourseReportsSink
 from infra.local.faults import Faults
+from infra.local.local_server import LocalServer, QuietHandler
 from infra.local.outbox import Outbox
 from infra.local.slack_files import SlackFiles
 
@@ -127,7 +127,7 @@ def block_errors(blocks: Any) -> list[str]:
     return errors
 
 
-class SlackSink:
+class SlackSink(LocalServer):
     def __init__(
         self,
         host: str = "127.0.0.1",
@@ -140,14 +140,12 @@ class SlackSink:
         clock: Callable[[], float] = time.monotonic,
         faults: Faults | None = None,
     ) -> None:
-        self._address = (host, port)
+        super().__init__(host, port, _Handler, "slack-sink")
         self._faults = faults  # TALKWORTHY_FAULTS: injected 429s and 500s (infra/local/faults.py)
         self._tokens = frozenset(tokens) if tokens is not None else None
         self._channels = frozenset(channels) if channels is not None else None
         self._burst, self._interval, self._clock = burst, interval, clock
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
         self._last_ts = 0
         self.outbox: Outbox | None = None
         self.files: SlackFiles | None = None  # files.getUploadURLExternal and friends, once started
@@ -155,40 +153,12 @@ class SlackSink:
         self.canny: CannyStandIn | None = None  # Canny's API under /canny/api/v1/ once set
         self.reset()
 
-    # -- lifecycle ---------------------------------------------------------------------------
-    def start(self) -> SlackSink:
-        if self._server is not None:
-            return self
-        handler = type("SlackSinkHandler", (_Handler,), {"sink": self})
-        self._server = ThreadingHTTPServer(self._address, handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="slack-sink", daemon=True
-        )
-        self._thread.start()
-        self.files = SlackFiles(self.url)
-        return self
-
-    def stop(self) -> None:
-        server, thread, self._server, self._thread = self._server, self._thread, None, None
-        if server is not None:
-            server.shutdown()
-            server.server_close()
-        if thread is not None:
-            thread.join(timeout=5)
-
-    def __enter__(self) -> SlackSink:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
+    # -- lifecycle (start, stop, url: infra/local/local_server.py) ---------------------------
+    def start(self) -> Self:
         if self._server is None:
-            raise RuntimeError("SlackSink is not started")
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+            super().start()
+            self.files = SlackFiles(self.url)
+        return self
 
     # -- inspection --------------------------------------------------------------------------
     def messages(self, start: int = 0) -> list[dict[str, Any]]:
@@ -505,24 +475,17 @@ def _params(content_type: str, body: bytes) -> dict[str, Any] | None:
         return None
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     sink: SlackSink
     server_version = "SlackSink/1.0"
 
-    def do_GET(self) -> None:
-        self._dispatch("GET")
-
-    def do_POST(self) -> None:
-        self._dispatch("POST")
-
     def _dispatch(self, method: str) -> None:
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         status, headers, payload = self.sink.handle(
             method,
             self.path,
             self.headers.get("Content-Type", ""),
             self.headers.get("Authorization", ""),
-            body,
+            self._body(),
             {name.lower(): value for name, value in self.headers.items()},
         )
         if isinstance(payload, bytes):  # an uploaded file (its type is in the headers)
@@ -531,15 +494,7 @@ class _Handler(BaseHTTPRequestHandler):
             data, content_type = payload.encode(), "text/html; charset=utf-8"
         else:
             data, content_type = json.dumps(payload).encode(), "application/json; charset=utf-8"
-        self.send_response(status)
-        for name, value in {**headers, "Content-Type": content_type}.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+        self._answer(status, data, {**headers, "Content-Type": content_type})
 
 
 if __name__ == "__main__":

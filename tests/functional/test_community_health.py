@@ -12,7 +12,6 @@ from infra.local.provision import ProvisionedStack
 from infra.local.runtime import LocalFunction
 from talkworthy import clients, composition
 from talkworthy.community.activity_store import DynamoDbActivityStore, InMemoryActivityStore
-from talkworthy.community.health import week_factors
 from talkworthy.publishing import EventBridgePublisher
 from tests.unit.community.activity_helpers import COMMUNITY, activity
 
@@ -85,7 +84,7 @@ def test_activity_delivered_twice_is_aggregated_once_as_in_memory(
     assert week.likes == {"p2|u1"}
     assert stored.communities() == [COMMUNITY]
 
-    factors = week_factors(week.events()).values
+    factors = week.factors().values
     assert factors["content"] == 5  # two topics and three replies by members; the staff reply is left out
     assert factors["interaction"] == 3.0  # u1, u2 and u3 conversed in t1
     assert factors["responsiveness"] == pytest.approx(0.5 * 1 / (1 + (2 * HOUR - 10) / HOUR / 24))
@@ -99,4 +98,4 @@ def test_page_views_of_a_day_are_set_not_added(aws: boto3.Session, stack: Provis
 
     week = stored.week(COMMUNITY, date(2026, 11, 23))
     assert week.traffic == {"2026-11-24": 1000, "2026-11-25": 500}
-    assert week_factors(week.events()).values["traffic"] == 1500
+    assert week.factors().values["traffic"] == 1500

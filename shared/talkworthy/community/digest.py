@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from talkworthy.community.health import FACTORS
+from talkworthy.community.factors import FACTORS
 
 if TYPE_CHECKING:
-    from talkworthy.community.health import WeekFactors
+    from talkworthy.community.factors import WeekFactors
     from talkworthy.usecases.community_health import ScoredWeek
 
 __all__ = ["FACTOR_WORDS", "Digest", "compose_digest"]

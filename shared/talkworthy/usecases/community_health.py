@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from talkworthy.community.health import WINDOW, HealthScore, WeekFactors, score_weeks, week_factors
+from talkworthy.community.health import WINDOW, HealthScore, score_weeks
 
 if TYPE_CHECKING:
     from talkworthy.catalog import Detail
     from talkworthy.catalog.community_activity import CommunityActivity
     from talkworthy.community.activity_store import ActivityStore
+    from talkworthy.community.factors import WeekFactors
 
 __all__ = ["ScoredWeek", "record_activity", "weekly_scores"]
 
@@ -40,7 +41,7 @@ def weekly_scores(store: ActivityStore, community_id: str, last_week: date, wind
     read; the weeks before the community's first activity are left out.
     """
     weeks = [last_week - timedelta(weeks=back) for back in range(2 * window, -1, -1)]
-    factors = [week_factors(store.week(community_id, week).events()) for week in weeks]
+    factors = [store.week(community_id, week).factors() for week in weeks]
     first = next((i for i, f in enumerate(factors) if any(f.values.values())), len(factors) - 1)
     scores = score_weeks(factors[first:], window)
     scored = [ScoredWeek(*each) for each in zip(weeks[first:], factors[first:], scores, strict=True)]

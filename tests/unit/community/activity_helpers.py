@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from talkworthy.catalog import CommunityActivity, EventMeta
-from talkworthy.community.health import CommunityEvent
+from talkworthy.community.factors import CommunityEvent
 
 __all__ = ["activity", "as_activities"]
 

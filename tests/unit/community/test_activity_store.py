@@ -9,14 +9,14 @@ import pytest
 
 from infra.eval_health import WEEK, synthetic_community
 from talkworthy.community.activity_store import InMemoryActivityStore, week_of
-from talkworthy.community.health import week_factors
+from talkworthy.community.factors import week_factors
 from tests.unit.community.activity_helpers import COMMUNITY, activity, as_activities
 
 MONDAY = datetime(2026, 11, 23, tzinfo=UTC).timestamp()
 
 
 def _stored_factors(store: InMemoryActivityStore, start: date):
-    return week_factors(store.week(COMMUNITY, start).events())
+    return store.week(COMMUNITY, start).factors()
 
 
 @pytest.mark.parametrize("week", [3, 25])
@@ -70,3 +70,14 @@ def test_activity_belongs_to_the_week_it_happened_in():
     sunday_night = datetime(2026, 11, 29, 23, 59, tzinfo=UTC)
     assert week_of(sunday_night) == date(2026, 11, 23)
     assert week_of(datetime(2026, 11, 30, 0, 0, tzinfo=UTC)) == date(2026, 11, 30)
+
+
+def test_an_actor_with_a_bar_in_the_name_is_read_whole():
+    store = InMemoryActivityStore()
+    store.record(activity("topic_created", MONDAY + 10, "u1", "t1"))
+    store.record(activity("post_created", MONDAY + 7200, "ann|b", "t1", post_id="p2"))
+    store.record(activity("post_created", MONDAY + 9000, "ann", "t1", post_id="p3"))
+    factors = _stored_factors(store, week_of(datetime.fromtimestamp(MONDAY, UTC)))
+
+    assert factors.values["interaction"] == 3.0  # u1, "ann|b" and ann are three people
+    assert factors.first_reply_hours_median == pytest.approx((7200 - 10) / 3600)

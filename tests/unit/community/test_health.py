@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from infra.eval_health import evaluate
-from talkworthy.community.health import CommunityEvent, WeekFactors, score_weeks, week_factors
+from talkworthy.community.factors import CommunityEvent, WeekFactors, week_factors
+from talkworthy.community.health import score_weeks
 
 
 def test_factors_count_people_not_staff_and_time_the_first_reply_by_someone_else() -> None:
@@ -47,3 +48,21 @@ def test_when_responders_halve_the_score_falls_and_names_responsiveness_within_t
     assert figures["weeks_until_score_moved"] <= 2
     assert figures["weeks_until_responsiveness_named"] is not None
     assert figures["weeks_until_responsiveness_named"] <= 2
+
+
+def test_the_first_reply_is_the_first_read_after_the_opening_by_someone_else_not_written_before_it() -> None:
+    events = [
+        CommunityEvent("post_created", 50, "bob", "t1"),  # before any opening: a post, not an answer
+        CommunityEvent("topic_created", 100, "ann", "t1"),
+        CommunityEvent("post_created", 90, "cy", "t1"),  # read after the opening but written before it
+        CommunityEvent("post_created", 400, "ann", "t1"),  # the author is no answer
+        CommunityEvent("post_created", 1900, "dee", "t1"),  # the first reply: 30 minutes
+        CommunityEvent("post_created", 1000, "eve", "t1"),  # earlier, but read after the first reply
+        CommunityEvent("topic_created", 5000, "fay", "t2"),
+        CommunityEvent("post_created", 5000, "gus", "t2"),  # as it opened: no wait
+    ]
+    factors = week_factors(events)
+    assert factors.first_reply_hours_median == pytest.approx((1800 / 3600 + 0) / 2)
+    assert factors.reply_coverage == 1.0
+    assert factors.values["content"] == 8
+    assert factors.values["interaction"] == pytest.approx((5 + 2) / 2)  # bob, ann, cy, dee, eve; fay, gus
