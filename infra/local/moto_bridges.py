@@ -9,8 +9,8 @@ Each bridge keeps AWS's semantics and changes only how much work moto does for t
   with PLY (about 1 ms each, 7-14 ms per delivered event). Parsed expressions are kept.
 - The server: each request's backend is found by listing moto's package directory and matching
   every service's URL patterns. The backend found for a host is kept.
-- DynamoDB ``Query`` of a base table sorts every item of the table to keep one partition's; it
-  reads only the partition.
+- DynamoDB ``Query`` sorts every item of the table to keep the matching ones; it reads only what
+  can match (``infra/local/moto_queries.py``).
 - DynamoDB ``TransactWriteItems`` deep-copies every table it touches (so its cost and moto's memory
   grow with the table) to roll back. All conditions are checked before anything is written (under
   the item lock of ``atomic_dynamodb_items``), and only the touched items are kept for a rollback.
@@ -25,6 +25,8 @@ from contextvars import ContextVar
 from typing import Any
 
 from moto.core.utils import unix_time
+
+from infra.local import moto_queries
 
 __all__ = ["install"]
 
@@ -51,6 +53,43 @@ def lean_sqs(set_attribute: SetAttribute = setattr) -> None:
 
     set_attribute(SQSBackend, "is_message_valid_based_on_retention_period", is_message_valid_based_on_retention_period)
     set_attribute(SQSBackend, "get_queue_attributes", get_queue_attributes)
+    deduplication_flag_read_directly(set_attribute)
+
+
+_SENDING: ContextVar[bool] = ContextVar("talkworthy_moto_sending", default=False)
+
+
+def deduplication_flag_read_directly(set_attribute: SetAttribute = setattr) -> None:
+    """A send reads only ``ContentBasedDeduplication`` from ``Queue.attributes`` (which computes
+    every attribute, three O(depth) counts among them): while a message is sent, the attributes are
+    the flag alone, as moto would give it (a FIFO queue's "true"/"false"; a standard queue has none)."""
+    from moto.sqs.models import Queue, SQSBackend
+
+    every = getattr(Queue.attributes, "fget", None) or Queue.attributes
+    every = getattr(every, "__wrapped__", every)
+
+    @functools.wraps(every)
+    def attributes(self: Any) -> dict[str, Any]:
+        if not _SENDING.get():
+            return every(self)
+        return {"ContentBasedDeduplication": str(self.content_based_deduplication).lower()} if self.fifo_queue else {}
+
+    def sending(operation: Callable[..., Any]) -> Callable[..., Any]:
+        operation = getattr(operation, "__wrapped__", operation)
+
+        @functools.wraps(operation)
+        def while_sending(*args: Any, **kwargs: Any) -> Any:
+            token = _SENDING.set(True)
+            try:
+                return operation(*args, **kwargs)
+            finally:
+                _SENDING.reset(token)
+
+        return while_sending
+
+    set_attribute(Queue, "attributes", property(attributes))
+    set_attribute(SQSBackend, "_validate_message", sending(SQSBackend._validate_message))
+    set_attribute(SQSBackend, "send_message", sending(SQSBackend.send_message))
 
 
 def parsed_jsonpath_kept(set_attribute: SetAttribute = setattr) -> None:
@@ -174,48 +213,9 @@ def backend_per_host_kept(set_attribute: SetAttribute = setattr) -> None:
     set_attribute(DomainDispatcherApplication, "get_backend_for_host", get_backend_for_host)
 
 
-_QUERYING: ContextVar[tuple[Any, Any] | None] = ContextVar("talkworthy_moto_partition", default=None)
-
-
-def partition_queries(set_attribute: SetAttribute = setattr) -> None:
-    """A query of the base table reads only its partition. moto's ``Table.query`` takes every item
-    of the table, sorted (``all_items``), to keep those whose hash key matches, then sorts them by
-    range key: its cost grows with the whole table. During such a query ``all_items`` yields the
-    partition's items; moto's own filter, sort, pagination and filter expression do the rest.
-    Index queries are unchanged (a GSI holds items from every partition)."""
-    from moto.dynamodb.models.table import Table
-
-    query = getattr(Table.query, "__wrapped__", Table.query)
-    all_items = getattr(Table.all_items, "__wrapped__", Table.all_items)
-
-    @functools.wraps(query)
-    def query_partition(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
-        index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
-        if index_name:
-            return query(self, hash_key, *args, **kwargs)
-        token = _QUERYING.set((self, hash_key))
-        try:
-            return query(self, hash_key, *args, **kwargs)
-        finally:
-            _QUERYING.reset(token)
-
-    @functools.wraps(all_items)
-    def items_of_partition(self: Any) -> list[Any]:
-        querying = _QUERYING.get()
-        if querying is None or querying[0] is not self:
-            return list(all_items(self))
-        stored = self.items.get(querying[1])  # .get: the table's defaultdict must not grow
-        if stored is None:
-            return []
-        return list(stored.values()) if self.range_key_attr else [stored]
-
-    set_attribute(Table, "query", query_partition)
-    set_attribute(Table, "all_items", items_of_partition)
-
-
 def install(set_attribute: SetAttribute = setattr) -> None:
     backend_per_host_kept(set_attribute)
-    partition_queries(set_attribute)
+    moto_queries.install(set_attribute)
     lean_sqs(set_attribute)
     parsed_jsonpath_kept(set_attribute)
     lean_transactions(set_attribute)
