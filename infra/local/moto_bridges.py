@@ -2,9 +2,8 @@
 
 Each bridge keeps AWS's semantics and changes only how much work moto does for them:
 
-- SQS: a receive re-reads the queue's retention period through ``get_queue_attributes``, which
-  computes *every* attribute (three O(depth) counts) twice per attribute asked for, for each
-  message returned. The retention period is read directly, and named attributes are computed once.
+- SQS: where a receive, a send or a delete costs more the deeper the queue
+  (``infra/local/moto_sqs.py``).
 - EventBridge: every matched target re-parses the default input template's JSONPath expressions
   with PLY (about 1 ms each, 7-14 ms per delivered event). Parsed expressions are kept.
 - The server: each request's backend is found by listing moto's package directory and matching
@@ -21,75 +20,13 @@ from __future__ import annotations
 import copy
 import functools
 from collections.abc import Callable
-from contextvars import ContextVar
 from typing import Any
 
-from moto.core.utils import unix_time
-
-from infra.local import moto_queries
+from infra.local import moto_queries, moto_sqs
 
 __all__ = ["install"]
 
 SetAttribute = Callable[[Any, str, Any], None]
-
-
-def lean_sqs(set_attribute: SetAttribute = setattr) -> None:
-    from moto.sqs.models import SQSBackend
-
-    def is_message_valid_based_on_retention_period(self: Any, queue_name: str, message: Any) -> bool:
-        retention = int(self.get_queue(queue_name).message_retention_period)
-        return bool(retention + message.sent_timestamp / 1000 > unix_time())
-
-    original = SQSBackend.get_queue_attributes
-
-    def get_queue_attributes(self: Any, queue_name: str, attribute_names: list[str]) -> dict[str, Any]:
-        if not attribute_names or "All" in attribute_names:
-            return original(self, queue_name, attribute_names)
-        every = self.get_queue(queue_name).attributes  # once, not twice per name
-        unknown = [name for name in attribute_names if name not in every]
-        if unknown:
-            return original(self, queue_name, attribute_names)  # moto's own error for an invalid name
-        return {name: every[name] for name in attribute_names if every[name] is not None}
-
-    set_attribute(SQSBackend, "is_message_valid_based_on_retention_period", is_message_valid_based_on_retention_period)
-    set_attribute(SQSBackend, "get_queue_attributes", get_queue_attributes)
-    deduplication_flag_read_directly(set_attribute)
-
-
-_SENDING: ContextVar[bool] = ContextVar("talkworthy_moto_sending", default=False)
-
-
-def deduplication_flag_read_directly(set_attribute: SetAttribute = setattr) -> None:
-    """A send reads only ``ContentBasedDeduplication`` from ``Queue.attributes`` (which computes
-    every attribute, three O(depth) counts among them): while a message is sent, the attributes are
-    the flag alone, as moto would give it (a FIFO queue's "true"/"false"; a standard queue has none)."""
-    from moto.sqs.models import Queue, SQSBackend
-
-    every = getattr(Queue.attributes, "fget", None) or Queue.attributes
-    every = getattr(every, "__wrapped__", every)
-
-    @functools.wraps(every)
-    def attributes(self: Any) -> dict[str, Any]:
-        if not _SENDING.get():
-            return every(self)
-        return {"ContentBasedDeduplication": str(self.content_based_deduplication).lower()} if self.fifo_queue else {}
-
-    def sending(operation: Callable[..., Any]) -> Callable[..., Any]:
-        operation = getattr(operation, "__wrapped__", operation)
-
-        @functools.wraps(operation)
-        def while_sending(*args: Any, **kwargs: Any) -> Any:
-            token = _SENDING.set(True)
-            try:
-                return operation(*args, **kwargs)
-            finally:
-                _SENDING.reset(token)
-
-        return while_sending
-
-    set_attribute(Queue, "attributes", property(attributes))
-    set_attribute(SQSBackend, "_validate_message", sending(SQSBackend._validate_message))
-    set_attribute(SQSBackend, "send_message", sending(SQSBackend.send_message))
 
 
 def parsed_jsonpath_kept(set_attribute: SetAttribute = setattr) -> None:
@@ -216,6 +153,6 @@ def backend_per_host_kept(set_attribute: SetAttribute = setattr) -> None:
 def install(set_attribute: SetAttribute = setattr) -> None:
     backend_per_host_kept(set_attribute)
     moto_queries.install(set_attribute)
-    lean_sqs(set_attribute)
+    moto_sqs.install(set_attribute)
     parsed_jsonpath_kept(set_attribute)
     lean_transactions(set_attribute)

@@ -203,6 +203,34 @@ def test_a_send_reads_the_deduplication_flag_without_counting_the_queue(
     )
 
 
+def test_deletes_and_receives_of_a_deep_queue_answer_as_moto_does(bridged: boto3.Session) -> None:
+    sqs = bridged.client("sqs")
+    url = sqs.create_queue(QueueName="deep")["QueueUrl"]
+    for start in range(0, 30, 10):
+        sqs.send_message_batch(QueueUrl=url, Entries=[{"Id": str(n), "MessageBody": str(start + n)} for n in range(10)])
+    sqs.send_message(QueueUrl=url, MessageBody="later", DelaySeconds=60)  # delayed: not received
+    got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=60)["Messages"]
+    assert [m["Body"] for m in got] == [str(n) for n in range(10)]
+    handles = [{"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(got)]
+    deleted = sqs.delete_message_batch(QueueUrl=url, Entries=[*handles[:5], {"Id": "bad", "ReceiptHandle": "nope"}])
+    assert sorted(e["Id"] for e in deleted["Successful"]) == ["0", "1", "2", "3", "4"]
+    assert [(e["Id"], e["Code"]) for e in deleted["Failed"]] == [("bad", "ReceiptHandleIsInvalid")]
+    again = sqs.delete_message_batch(QueueUrl=url, Entries=handles[:2])  # deleted already: accepted
+    assert len(again["Successful"]) == 2
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    assert (
+        attributes["ApproximateNumberOfMessages"],
+        attributes["ApproximateNumberOfMessagesNotVisible"],
+        attributes["ApproximateNumberOfMessagesDelayed"],
+    ) == ("20", "5", "1")
+    rest = [
+        m["Body"]
+        for _ in range(3)
+        for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+    ]
+    assert rest == [str(n) for n in range(10, 30)]
+
+
 def _orders(client: Any) -> None:
     client.create_table(
         TableName="orders",
