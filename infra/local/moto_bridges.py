@@ -7,7 +7,8 @@ Each bridge keeps AWS's semantics and changes only how much work moto does for t
 - EventBridge: every matched target re-parses the default input template's JSONPath expressions
   with PLY (about 1 ms each, 7-14 ms per delivered event). Parsed expressions are kept.
 - The server: each request's backend is found by listing moto's package directory and matching
-  every service's URL patterns. The backend found for a host is kept.
+  every service's URL patterns, and the response class's methods are listed to find the action's
+  handler. The backend found for a host, and each class's method names, are kept.
 - DynamoDB ``Query`` sorts every item of the table to keep the matching ones; it reads only what
   can match (``infra/local/moto_queries.py``).
 - DynamoDB ``TransactWriteItems`` deep-copies every table it touches (so its cost and moto's memory
@@ -150,8 +151,18 @@ def backend_per_host_kept(set_attribute: SetAttribute = setattr) -> None:
     set_attribute(DomainDispatcherApplication, "get_backend_for_host", get_backend_for_host)
 
 
+def method_names_kept(set_attribute: SetAttribute = setattr) -> None:
+    """moto lists a response class's methods (``inspect.getmembers``) on every request to find the
+    action's handler; the list depends only on the class (bridges replace methods, never add)."""
+    from moto.core import responses
+
+    listed = getattr(responses.method_names_from_class, "__wrapped__", responses.method_names_from_class)
+    set_attribute(responses, "method_names_from_class", functools.lru_cache(maxsize=None)(listed))
+
+
 def install(set_attribute: SetAttribute = setattr) -> None:
     backend_per_host_kept(set_attribute)
+    method_names_kept(set_attribute)
     moto_queries.install(set_attribute)
     moto_sqs.install(set_attribute)
     parsed_jsonpath_kept(set_attribute)
