@@ -140,24 +140,45 @@ def _percentile(values: list[float], q: int) -> float:
 
 
 class _AwsCalls:
-    """AWS calls made in this process (handlers, ingress, the runtime's own), by service and operation."""
+    """AWS calls made in this process (handlers, ingress, the runtime's own), by service and
+    operation, and with ``by_caller`` also by the Talkworthy function that made them (the first
+    frame in ``talkworthy/`` outside its AWS helpers; ``infra`` for the runtime's own)."""
 
-    def __init__(self) -> None:
+    def __init__(self, by_caller: bool = False) -> None:
         from botocore.client import BaseClient
 
         self.counts = Counter[str]()
+        self.callers = Counter[str]()
         original = BaseClient._make_api_call
-        counts, lock = self.counts, threading.Lock()
+        counts, callers, lock = self.counts, self.callers, threading.Lock()
 
         def counted(client: Any, operation: str, params: Any) -> Any:
+            name = f"{client.meta.service_model.service_name}.{operation}"
+            caller = _caller() if by_caller else ""
             with lock:
-                counts[f"{client.meta.service_model.service_name}.{operation}"] += 1
+                counts[name] += 1
+                if by_caller:
+                    callers[f"{caller} {name}"] += 1
             return original(client, operation, params)
 
         BaseClient._make_api_call = counted
 
-    def since(self, before: Counter[str], mentions: int) -> dict[str, float]:
-        return {k: round(n / mentions, 2) for k, n in sorted((self.counts - before).items(), key=lambda kv: -kv[1])}
+    def since(self, before: Counter[str], mentions: int, counts: Counter[str] | None = None) -> dict[str, float]:
+        now = self.counts if counts is None else counts
+        return {k: round(n / mentions, 2) for k, n in sorted((now - before).items(), key=lambda kv: -kv[1])}
+
+
+_HELPERS = ("talkworthy/dynamo.py", "talkworthy/clients.py")
+
+
+def _caller() -> str:
+    frame = sys._getframe(2)
+    while frame is not None:
+        path = frame.f_code.co_filename
+        if "/talkworthy/" in path and not path.endswith(_HELPERS):
+            return f"{path.rsplit('/talkworthy/', 1)[1]}:{frame.f_code.co_name}"
+        frame = frame.f_back  # type: ignore[assignment]
+    return "infra"
 
 
 def _wait_processed(mesh: Any, timeout: float) -> float:
@@ -174,11 +195,13 @@ def _wait_processed(mesh: Any, timeout: float) -> float:
     return time.perf_counter()
 
 
-def run(count: int, concurrency: int, warmup: int, drain_timeout: float, probe: int = 0) -> dict[str, Any]:
+def run(
+    count: int, concurrency: int, warmup: int, drain_timeout: float, probe: int = 0, by_caller: bool = False
+) -> dict[str, Any]:
     from infra.demo import SCENARIOS, seed
     from infra.local.mesh import HANDLER_LOG, LocalMesh, MeshConfig
 
-    calls = _AwsCalls()
+    calls = _AwsCalls(by_caller)
     mix = mention_mix()
     mentions = [_nth(mix[n % len(mix)], n) for n in range(warmup + count + 2 * probe)]
     with LocalMesh(MeshConfig(ingress_port=0, trace_stream=None, handler_log=HANDLER_LOG)) as mesh:
@@ -194,7 +217,7 @@ def run(count: int, concurrency: int, warmup: int, drain_timeout: float, probe: 
         slack_before, limited_before = len(mesh.sink.messages()), mesh.sink.rate_limited_count
         requested_before = mesh.published["Action.Requested"]
         cpu_mesh, cpu_moto = time.process_time(), _proc_cpu_seconds(moto_pid)
-        calls_before = calls.counts.copy()
+        calls_before, callers_before = calls.counts.copy(), calls.callers.copy()
         senders = _Senders(mesh.ingress_url, mesh.secrets["webhooks"], mentions[warmup : warmup + count], concurrency)
         started, wall_started = time.perf_counter(), time.time()
         sending = senders.send_all()
@@ -206,6 +229,7 @@ def run(count: int, concurrency: int, warmup: int, drain_timeout: float, probe: 
         mesh_cpu = time.process_time() - cpu_mesh - senders.cpu
         moto_cpu = _proc_cpu_seconds(moto_pid) - cpu_moto
         calls_per_mention = calls.since(calls_before, count)
+        by_caller_per_mention = dict(list(calls.since(callers_before, count, calls.callers).items())[:25])
         if probe:
             after = _probe(mesh, moto_pid, mentions[warmup + count + probe :])
             growth = {
@@ -245,6 +269,7 @@ def run(count: int, concurrency: int, warmup: int, drain_timeout: float, probe: 
             "cpu_ms_per_mention_total": round((mesh_cpu + moto_cpu) * 1000 / count, 1),
             "aws_calls_per_mention": round(sum(calls_per_mention.values()), 1),
             "aws_calls_per_mention_by_operation": calls_per_mention,
+            **({"aws_calls_per_mention_by_caller": by_caller_per_mention} if by_caller else {}),
             **growth,
             "peak_rss_mb_mesh": _peak_rss_mb(os.getpid()),
             "peak_rss_mb_embedded_aws": _peak_rss_mb(moto_pid),
@@ -267,8 +292,9 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=50)
     parser.add_argument("--probe", type=int, default=0, help="mentions sent before and after the run (growth)")
     parser.add_argument("--drain-timeout", type=float, default=600.0, help="seconds to wait for Slack to drain")
+    parser.add_argument("--by-caller", action="store_true", help="also count AWS calls by the function making them")
     args = parser.parse_args()
-    load = run(args.mentions, args.concurrency, args.warmup, args.drain_timeout, args.probe)
+    load = run(args.mentions, args.concurrency, args.warmup, args.drain_timeout, args.probe, args.by_caller)
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     results["load"] = load
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")

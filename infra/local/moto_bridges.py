@@ -2,15 +2,15 @@
 
 Each bridge keeps AWS's semantics and changes only how much work moto does for them:
 
-- SQS: a receive re-reads the queue's retention period through ``get_queue_attributes``, which
-  computes *every* attribute (three O(depth) counts) twice per attribute asked for, for each
-  message returned. The retention period is read directly, and named attributes are computed once.
+- SQS: where a receive, a send or a delete costs more the deeper the queue
+  (``infra/local/moto_sqs.py``).
 - EventBridge: every matched target re-parses the default input template's JSONPath expressions
   with PLY (about 1 ms each, 7-14 ms per delivered event). Parsed expressions are kept.
 - The server: each request's backend is found by listing moto's package directory and matching
-  every service's URL patterns. The backend found for a host is kept.
-- DynamoDB ``Query`` of a base table sorts every item of the table to keep one partition's; it
-  reads only the partition.
+  every service's URL patterns, and the response class's methods are listed to find the action's
+  handler. The backend found for a host, and each class's method names, are kept.
+- DynamoDB ``Query`` sorts every item of the table to keep the matching ones; it reads only what
+  can match (``infra/local/moto_queries.py``).
 - DynamoDB ``TransactWriteItems`` deep-copies every table it touches (so its cost and moto's memory
   grow with the table) to roll back. All conditions are checked before anything is written (under
   the item lock of ``atomic_dynamodb_items``), and only the touched items are kept for a rollback.
@@ -21,36 +21,13 @@ from __future__ import annotations
 import copy
 import functools
 from collections.abc import Callable
-from contextvars import ContextVar
 from typing import Any
 
-from moto.core.utils import unix_time
+from infra.local import moto_queries, moto_sqs
 
 __all__ = ["install"]
 
 SetAttribute = Callable[[Any, str, Any], None]
-
-
-def lean_sqs(set_attribute: SetAttribute = setattr) -> None:
-    from moto.sqs.models import SQSBackend
-
-    def is_message_valid_based_on_retention_period(self: Any, queue_name: str, message: Any) -> bool:
-        retention = int(self.get_queue(queue_name).message_retention_period)
-        return bool(retention + message.sent_timestamp / 1000 > unix_time())
-
-    original = SQSBackend.get_queue_attributes
-
-    def get_queue_attributes(self: Any, queue_name: str, attribute_names: list[str]) -> dict[str, Any]:
-        if not attribute_names or "All" in attribute_names:
-            return original(self, queue_name, attribute_names)
-        every = self.get_queue(queue_name).attributes  # once, not twice per name
-        unknown = [name for name in attribute_names if name not in every]
-        if unknown:
-            return original(self, queue_name, attribute_names)  # moto's own error for an invalid name
-        return {name: every[name] for name in attribute_names if every[name] is not None}
-
-    set_attribute(SQSBackend, "is_message_valid_based_on_retention_period", is_message_valid_based_on_retention_period)
-    set_attribute(SQSBackend, "get_queue_attributes", get_queue_attributes)
 
 
 def parsed_jsonpath_kept(set_attribute: SetAttribute = setattr) -> None:
@@ -174,48 +151,19 @@ def backend_per_host_kept(set_attribute: SetAttribute = setattr) -> None:
     set_attribute(DomainDispatcherApplication, "get_backend_for_host", get_backend_for_host)
 
 
-_QUERYING: ContextVar[tuple[Any, Any] | None] = ContextVar("talkworthy_moto_partition", default=None)
+def method_names_kept(set_attribute: SetAttribute = setattr) -> None:
+    """moto lists a response class's methods (``inspect.getmembers``) on every request to find the
+    action's handler; the list depends only on the class (bridges replace methods, never add)."""
+    from moto.core import responses
 
-
-def partition_queries(set_attribute: SetAttribute = setattr) -> None:
-    """A query of the base table reads only its partition. moto's ``Table.query`` takes every item
-    of the table, sorted (``all_items``), to keep those whose hash key matches, then sorts them by
-    range key: its cost grows with the whole table. During such a query ``all_items`` yields the
-    partition's items; moto's own filter, sort, pagination and filter expression do the rest.
-    Index queries are unchanged (a GSI holds items from every partition)."""
-    from moto.dynamodb.models.table import Table
-
-    query = getattr(Table.query, "__wrapped__", Table.query)
-    all_items = getattr(Table.all_items, "__wrapped__", Table.all_items)
-
-    @functools.wraps(query)
-    def query_partition(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
-        index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
-        if index_name:
-            return query(self, hash_key, *args, **kwargs)
-        token = _QUERYING.set((self, hash_key))
-        try:
-            return query(self, hash_key, *args, **kwargs)
-        finally:
-            _QUERYING.reset(token)
-
-    @functools.wraps(all_items)
-    def items_of_partition(self: Any) -> list[Any]:
-        querying = _QUERYING.get()
-        if querying is None or querying[0] is not self:
-            return list(all_items(self))
-        stored = self.items.get(querying[1])  # .get: the table's defaultdict must not grow
-        if stored is None:
-            return []
-        return list(stored.values()) if self.range_key_attr else [stored]
-
-    set_attribute(Table, "query", query_partition)
-    set_attribute(Table, "all_items", items_of_partition)
+    listed = getattr(responses.method_names_from_class, "__wrapped__", responses.method_names_from_class)
+    set_attribute(responses, "method_names_from_class", functools.lru_cache(maxsize=None)(listed))
 
 
 def install(set_attribute: SetAttribute = setattr) -> None:
     backend_per_host_kept(set_attribute)
-    partition_queries(set_attribute)
-    lean_sqs(set_attribute)
+    method_names_kept(set_attribute)
+    moto_queries.install(set_attribute)
+    moto_sqs.install(set_attribute)
     parsed_jsonpath_kept(set_attribute)
     lean_transactions(set_attribute)

@@ -30,6 +30,7 @@ ITEM_OPERATIONS = (
     "query",
     "scan",
     "batch_get_item",
+    "batch_write_item",  # its puts and deletes also keep the index postings (moto_queries.py)
 )
 
 

@@ -10,7 +10,7 @@ import boto3
 import pytest
 from moto.dynamodb.models import table as moto_table
 
-from infra.local import moto_bridges
+from infra.local import moto_bridges, moto_queries
 from infra.local.moto_server import atomic_dynamodb_items
 
 COPIES = 4
@@ -176,6 +176,61 @@ def test_queue_attributes_by_name_and_receives_are_unchanged(bridged: boto3.Sess
         sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Bogus"])
 
 
+def test_a_send_reads_the_deduplication_flag_without_counting_the_queue(
+    bridged: boto3.Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from moto.sqs.models import Queue
+
+    sqs = bridged.client("sqs")
+    fifo = sqs.create_queue(QueueName="q.fifo", Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "true"})[
+        "QueueUrl"
+    ]
+    plain = sqs.create_queue(QueueName="plain")["QueueUrl"]
+    counted = []
+    depth = Queue.approximate_number_of_messages.fget
+    monkeypatch.setattr(Queue, "approximate_number_of_messages", property(lambda q: counted.append(q) or depth(q)))
+    for body in ("a", "b", "a"):  # the second "a" is a duplicate within five minutes: dropped
+        sqs.send_message(QueueUrl=fifo, MessageBody=body, MessageGroupId="g")
+    sqs.send_message_batch(QueueUrl=plain, Entries=[{"Id": str(n), "MessageBody": str(n)} for n in range(3)])
+    assert counted == []
+    with pytest.raises(sqs.exceptions.ClientError, match="MessageGroupId"):
+        sqs.send_message(QueueUrl=fifo, MessageBody="c")
+    attributes = sqs.get_queue_attributes(QueueUrl=fifo, AttributeNames=["All"])["Attributes"]
+    assert (attributes["ApproximateNumberOfMessages"], attributes["ContentBasedDeduplication"]) == ("2", "true")
+    assert (
+        sqs.get_queue_attributes(QueueUrl=plain, AttributeNames=["All"])["Attributes"]["ApproximateNumberOfMessages"]
+        == "3"
+    )
+
+
+def test_deletes_and_receives_of_a_deep_queue_answer_as_moto_does(bridged: boto3.Session) -> None:
+    sqs = bridged.client("sqs")
+    url = sqs.create_queue(QueueName="deep")["QueueUrl"]
+    for start in range(0, 30, 10):
+        sqs.send_message_batch(QueueUrl=url, Entries=[{"Id": str(n), "MessageBody": str(start + n)} for n in range(10)])
+    sqs.send_message(QueueUrl=url, MessageBody="later", DelaySeconds=60)  # delayed: not received
+    got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=60)["Messages"]
+    assert [m["Body"] for m in got] == [str(n) for n in range(10)]
+    handles = [{"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(got)]
+    deleted = sqs.delete_message_batch(QueueUrl=url, Entries=[*handles[:5], {"Id": "bad", "ReceiptHandle": "nope"}])
+    assert sorted(e["Id"] for e in deleted["Successful"]) == ["0", "1", "2", "3", "4"]
+    assert [(e["Id"], e["Code"]) for e in deleted["Failed"]] == [("bad", "ReceiptHandleIsInvalid")]
+    again = sqs.delete_message_batch(QueueUrl=url, Entries=handles[:2])  # deleted already: accepted
+    assert len(again["Successful"]) == 2
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    assert (
+        attributes["ApproximateNumberOfMessages"],
+        attributes["ApproximateNumberOfMessagesNotVisible"],
+        attributes["ApproximateNumberOfMessagesDelayed"],
+    ) == ("20", "5", "1")
+    rest = [
+        m["Body"]
+        for _ in range(3)
+        for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+    ]
+    assert rest == [str(n) for n in range(10, 30)]
+
+
 def _orders(client: Any) -> None:
     client.create_table(
         TableName="orders",
@@ -248,7 +303,7 @@ def test_a_base_table_query_reads_its_partition_with_the_same_answers(
     plain = [_pages(client, **query) for query in QUERIES]
     assert plain[0] == [["c2/order#1", "c2/order#2"], ["c2/order#3", "c2/order#4"], ["c2/order#5"]]
     partitions_read: list[int] = []
-    moto_bridges.partition_queries(monkeypatch.setattr)
+    moto_queries.install(monkeypatch.setattr)
     bridged_all_items = moto_table.Table.all_items
 
     def counting(self: Any) -> list[Any]:
@@ -260,3 +315,117 @@ def test_a_base_table_query_reads_its_partition_with_the_same_answers(
     assert [_pages(client, **query) for query in QUERIES] == plain  # pagination, order, filters, the GSI
     assert max(partitions_read[: len(plain[0])]) == 5  # one customer's orders, not the table's 15
     assert client.scan(TableName="orders")["Count"] == 15  # outside a query: every item
+
+
+def _by_status(client: Any, status: str, **query: Any) -> list[str]:
+    return [
+        key
+        for page in _pages(
+            client,
+            IndexName="by-status",
+            KeyConditionExpression="#s = :v",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues={":v": {"S": status}},
+            **query,
+        )
+        for key in page
+    ]
+
+
+def _scanned(client: Any, status: str) -> list[str]:
+    """What the index holds for ``status``, read from the whole table (a scan is not bridged), in
+    moto's order for an index without a sort key: the table's sort key, then its partition key."""
+    items = [i for i in client.scan(TableName="orders")["Items"] if i.get("status", {}).get("S") == status]
+    return [f"{i['pk']['S']}/{i['sk']['S']}" for i in sorted(items, key=lambda i: (i["sk"]["S"], i["pk"]["S"]))]
+
+
+def test_an_index_query_reads_the_index_partition_kept_by_every_write(
+    aws: boto3.Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = aws.client("dynamodb")
+    _orders(client)  # written before the bridge: the postings are built on the first query
+    plain = {status: _by_status(client, status) for status in ("open", "closed")}
+    backwards = _by_status(client, "open", ScanIndexForward=False)
+    moto_bridges.install(monkeypatch.setattr)
+    atomic_dynamodb_items(monkeypatch.setattr)
+    read: list[int] = []
+    bridged_all_items = moto_table.Table.all_items
+
+    def counting(self: Any) -> list[Any]:
+        items = bridged_all_items(self)
+        read.append(len(items))
+        return items
+
+    monkeypatch.setattr(moto_table.Table, "all_items", counting)
+    assert {status: _by_status(client, status) for status in ("open", "closed")} == plain
+    assert _by_status(client, "open", ScanIndexForward=False) == backwards == list(reversed(plain["open"]))
+    assert max(read) == 9  # the open orders, not the table's 15
+
+    def key(pk: str, sk: str) -> dict[str, Any]:
+        return {"pk": {"S": pk}, "sk": {"S": sk}}
+
+    client.put_item(TableName="orders", Item={**key("c1", "order#1"), "status": {"S": "closed"}})  # overwritten
+    client.update_item(  # changed in place
+        TableName="orders",
+        Key=key("c2", "order#2"),
+        UpdateExpression="SET #s = :v",
+        ExpressionAttributeNames={"#s": "status"},
+        ExpressionAttributeValues={":v": {"S": "open"}},
+    )
+    client.update_item(
+        TableName="orders",
+        Key=key("c3", "order#3"),
+        UpdateExpression="REMOVE #s",
+        ExpressionAttributeNames={"#s": "status"},
+    )
+    client.update_item(  # a new item, made by an update
+        TableName="orders",
+        Key=key("c4", "order#1"),
+        UpdateExpression="SET #s = :v",
+        ExpressionAttributeNames={"#s": "status"},
+        ExpressionAttributeValues={":v": {"S": "held"}},
+    )
+    client.delete_item(TableName="orders", Key=key("c2", "order#5"))
+    client.batch_write_item(
+        RequestItems={
+            "orders": [
+                {"PutRequest": {"Item": {**key("c5", "order#9"), "status": {"S": "open"}}}},
+                {"DeleteRequest": {"Key": key("c1", "order#3")}},
+            ]
+        }
+    )
+    client.transact_write_items(
+        TransactItems=[
+            {
+                "Update": {
+                    "TableName": "orders",
+                    "Key": key("c3", "order#4"),
+                    "UpdateExpression": "SET #s = :v",
+                    "ExpressionAttributeNames": {"#s": "status"},
+                    "ExpressionAttributeValues": {":v": {"S": "held"}},
+                }
+            },
+            {"Delete": {"TableName": "orders", "Key": key("c3", "order#5")}},
+        ]
+    )
+    with pytest.raises(client.exceptions.ConditionalCheckFailedException):  # refused: nothing moves
+        client.update_item(
+            TableName="orders",
+            Key=key("c1", "order#5"),
+            UpdateExpression="SET #s = :v",
+            ConditionExpression="attribute_not_exists(pk)",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues={":v": {"S": "held"}},
+        )
+    for status in ("open", "closed", "held"):
+        assert _by_status(client, status) == _scanned(client, status)
+    assert _by_status(client, "open") == [
+        "c2/order#1",
+        "c3/order#1",
+        "c2/order#2",
+        "c2/order#3",
+        "c1/order#5",
+        "c5/order#9",
+    ]
+    assert _by_status(client, "held") == ["c4/order#1", "c3/order#4"]
+    assert _by_status(client, "nobody") == []
