@@ -31,7 +31,7 @@ __all__ = ["TrainingRun", "expected_calibration_error", "featurize", "train"]
 C = 16.0  # inverse L2 strength, chosen by cross-validation on the training set only
 # Class weights: balanced, and complaints weighted up (chosen by cross-validation on the training set):
 # a complaint read as praise or "other" is logged, not answered, the costliest mistake in the inbox.
-COMPLAINT_WEIGHT = 1.4
+COMPLAINT_WEIGHT = 2.0
 MIN_DOCS = 2  # a feature seen in one post only is noise (and weight file size)
 FOLDS = 5
 THRESHOLD = 0.5  # below this calibrated confidence a mention goes to triage
@@ -174,7 +174,7 @@ def train(examples: Sequence[Example], *, version_note: str = "") -> TrainingRun
         "calibration": {"ece_cv_uncalibrated": round(ece_before, 4), "ece_cv": round(ece_after, 4)},
     }
     digest = hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()[:10]
-    document["version"] = f"2.{digest}"
+    document["version"] = f"{FEATURES_VERSION}.{digest}"
     model = IntentModel.from_json(json.dumps(document))
     return TrainingRun(
         model=model,

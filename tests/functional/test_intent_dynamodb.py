@@ -114,6 +114,13 @@ def test_retraining_refuses_a_version_made_worse_by_bad_corrections(mesh_table: 
 def test_retraining_with_good_corrections_publishes_a_version_that_enrich_picks_up(
     mesh_table: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # In force: a published version with no weights (one label for every post), which any retrained
+    # model beats by far. Against the packaged model itself, two corrections move a few blind posts
+    # either way (3.6203bd96cf: blind 1 macro-F1 0.838 -> 0.825), and the gate's verdict would be that
+    # noise, not this path; test_intent_gate.py covers the comparison itself.
+    weak = json.loads(Path("shared/talkworthy/enrichment/data/intent_model.json").read_text())
+    weak.update(version="3.weak", weights={})
+    PublishedIntentModels(mesh_table).publish(json.dumps(weak), {})
     store = DynamoDbCorrections(mesh_table)
     store.record(_correction("c:1", "yet another acme outage, my whole afternoon gone", "complaint"))
     store.record(_correction("c:2", "what would acme business cost for our 14 person studio", "sales_lead", "question"))

@@ -185,6 +185,26 @@ def test_a_denied_or_fixed_problem_and_scare_quotes_are_told_apart() -> None:
     assert "x:scare_quotes" not in _contrast('G2: "we moved our whole agency to acme last spring and love it"')
 
 
+def _shape(text: str) -> set[str]:
+    return {name for name, _, _ in extract(text) if name.split(":")[0] in {"x", "e", "s", "n"}}
+
+
+def test_a_complaint_told_with_no_complaint_word_has_its_shape_features() -> None:
+    story = _shape("ordered on the 3rd, tracking hasn't moved since")
+    asked = _shape("ordered on the 3rd, tracking hasn't moved since. can you check?")
+    venting = _shape("why does acme need 4 clicks to mark something done")
+
+    assert {"x:span", "x:span_no_ask", "x:trouble_no_ask", "n:the #rd"} <= story
+    assert "x:span" in asked
+    assert not {"x:span_no_ask", "x:trouble_no_ask"} & asked
+    assert {"x:rhetorical", "n:# clicks"} <= venting
+    assert "x:first_person_trouble" in _shape("my tasks are gone")
+    assert {"e:trouble", "e:only"} <= _shape("acme app rn 🐌🐌🐌")
+    assert "e:only" not in _shape("acme app rn 🐌 and the widget is stuck on yesterday's tasks")
+    assert {"s:elongated", "s:repeated_punctuation"} <= _shape("acme is soooo slow today!!")
+    assert _shape("great job acme, the new timeline is lovely") == set()
+
+
 def test_the_packaged_model_reads_a_sarcastic_complaint_as_a_complaint_and_says_why() -> None:
     model = load_packaged_model()
 

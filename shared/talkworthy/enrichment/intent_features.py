@@ -20,7 +20,14 @@ Groups (each sparse group is scaled to unit length, so a long post does not outv
   ``x:praise_beside_trouble`` (praise words beside a problem, a negator or a span of time, "11 days":
   sarcasm or a mixed intent), ``x:positive_beside_trouble`` (the sentiment is positive, yet so),
   ``x:problem_resolved`` (a problem told as fixed: "restored it in minutes"), and
-  ``x:scare_quotes`` (a quoted word or two: "fix", "improvements").
+  ``x:scare_quotes`` (a quoted word or two: "fix", "improvements");
+- shape features (version 3), how a complaint with no complaint word is told (patterns in
+  ``intent_lexicon``): ``x:span`` a span of time, a count or a date ("41 seconds", "day 12", "the
+  3rd"), ``x:span_no_ask`` and ``x:trouble_no_ask`` the same or any trouble with no ask in the post
+  (a story, not a request), ``x:first_person_trouble`` trouble told by "I"/"we", ``x:rhetorical`` a
+  venting question ("why does", "who decided", "is it just me"), ``e:trouble`` emoji of trouble or
+  waiting (🐌 💀 ⏳), ``e:only`` a post that is mostly emoji, ``s:elongated`` ("soooo"),
+  ``s:repeated_punctuation`` ("!!"), and ``n:`` word pairs with digits as ``#`` ("# seconds").
 """
 
 from __future__ import annotations
@@ -32,12 +39,22 @@ from typing import Final
 
 from talkworthy.catalog.base import Score
 from talkworthy.enrichment.intent import classify_intent
-from talkworthy.enrichment.intent_lexicon import NEGATORS, PRAISE_WORDS, PROBLEM_WORDS, RESOLVED_WORDS
+from talkworthy.enrichment.intent_lexicon import (
+    ASK_PATTERN,
+    FIRST_PERSON,
+    NEGATORS,
+    PRAISE_WORDS,
+    PROBLEM_WORDS,
+    RESOLVED_WORDS,
+    RHETORICAL_PATTERN,
+    SPAN_PATTERN,
+    TROUBLE_EMOJI,
+)
 from talkworthy.enrichment.social_text import normalize
 
 __all__ = ["CUES_SOURCE", "FEATURES_VERSION", "Feature", "extract"]
 
-FEATURES_VERSION: Final = "2"
+FEATURES_VERSION: Final = "3"
 _TOKEN = re.compile(r"<url>|@\w+|#?[\w']+|[?!]|[^\w\s]")
 _PUNCTUATION: Final = frozenset({".", ",", ";", ":"})
 _BREAKS: Final = _PUNCTUATION | {"!", "?", "but", "though", "although", "however"}
@@ -50,6 +67,15 @@ _DURATION = re.compile(
     r"(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|clicks?|times?|emails?)\b"
 )
 _SCARE_QUOTES = re.compile(r"\"[^\"\s]+(?: [^\"\s]+)?\"")  # on normalised text (curly quotes straightened)
+_SPAN = re.compile(SPAN_PATTERN)
+_ASK = re.compile(ASK_PATTERN)
+_RHETORICAL = re.compile(RHETORICAL_PATTERN)
+_ELONGATED = re.compile(r"([a-z])\1\1")
+_REPEATED_PUNCTUATION = re.compile(r"[!?]{2,}")
+_WORD = re.compile(r"[a-z][a-z']*")
+_DIGITS = re.compile(r"\d+")
+_EMOJI_ONLY_WORDS: Final = 2  # at most this many words besides the brand, handles and filler
+_FILLER: Final = frozenset({"acme", "acme's", "rn", "today", "again", "the", "app", "new", "user", "support"})
 
 
 Feature = tuple[str, float, str]
@@ -114,7 +140,9 @@ def extract(text: str, sentiment: Score | None = None) -> list[Feature]:
         if sentiment.label in {"negative", "positive"}:
             cues.append((f"sent:{sentiment.label}", 1.0, f"sentiment:{sentiment.label}"))
     contrast = _contrast(norm, marked, sentiment)
-    return [*_unit("w:", unigrams), *_unit("b:", pairs), *_unit("c:", grams), *cues, *contrast]
+    troubled = any(t in NEGATORS or _has(PROBLEM_WORDS, t) for t in marked)
+    shape = _shape(norm, words, troubled)
+    return [*_unit("w:", unigrams), *_unit("b:", pairs), *_unit("c:", grams), *cues, *contrast, *shape]
 
 
 def _contrast(norm: str, marked: list[str], sentiment: Score | None) -> list[Feature]:
@@ -142,6 +170,40 @@ def _contrast(norm: str, marked: list[str], sentiment: Score | None) -> list[Fea
     if _SCARE_QUOTES.search(norm):
         out.append(("x:scare_quotes", 1.0, CUES_SOURCE + "pattern:scare_quotes"))
     return out
+
+
+def _shape(norm: str, words: list[str], troubled: bool) -> list[Feature]:
+    """How the post is told: a story with no ask, a venting question, emoji, stretched words."""
+    out: list[Feature] = []
+    spans = _SPAN.search(norm) is not None
+    asks = _ASK.search(norm) is not None
+    trouble = troubled or spans
+    if spans:
+        out.append(("x:span", 1.0, CUES_SOURCE + "pattern:time_or_count"))
+        if not asks:
+            out.append(("x:span_no_ask", 1.0, CUES_SOURCE + "pattern:story_no_ask"))
+    if trouble and not asks:
+        out.append(("x:trouble_no_ask", 1.0, CUES_SOURCE + "pattern:problem_no_ask"))
+    if trouble and FIRST_PERSON.intersection(words):
+        out.append(("x:first_person_trouble", 1.0, CUES_SOURCE + "pattern:problem_first_hand"))
+    if _RHETORICAL.search(norm):
+        out.append(("x:rhetorical", 1.0, CUES_SOURCE + "pattern:rhetorical_question"))
+    emoji = [ch for ch in norm if ch in TROUBLE_EMOJI]
+    if emoji:
+        out.append(("e:trouble", 1.0, CUES_SOURCE + "|".join(f'emoji:"{e}"' for e in dict.fromkeys(emoji))))
+    text = [w for w in _WORD.findall(norm) if w not in _FILLER and not w.startswith("emo")]
+    if len(text) <= _EMOJI_ONLY_WORDS and any(not ch.isascii() and not ch.isalnum() for ch in norm):
+        out.append(("e:only", 1.0, CUES_SOURCE + "pattern:emoji_only"))
+    if _ELONGATED.search(norm):
+        out.append(("s:elongated", 1.0, CUES_SOURCE + "pattern:stretched_word"))
+    if _REPEATED_PUNCTUATION.search(norm):
+        out.append(("s:repeated_punctuation", 1.0, CUES_SOURCE + "pattern:repeated_punctuation"))
+    numbered = {
+        f"{_DIGITS.sub('#', a)} {_DIGITS.sub('#', b)}": f"{a} {b}"
+        for a, b in itertools.pairwise(words)
+        if _DIGITS.search(a) or _DIGITS.search(b)
+    }
+    return out + _unit("n:", numbered)
 
 
 def _has(words: frozenset[str], token: str) -> bool:

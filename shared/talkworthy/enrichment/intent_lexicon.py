@@ -13,7 +13,20 @@ from typing import Final, NamedTuple
 
 from talkworthy.catalog.mention import IntentLabel
 
-__all__ = ["CUES", "NEGATORS", "PRAISE_WORDS", "PROBLEM_WORDS", "RESOLVED_WORDS", "SARCASM_MARKERS", "Cue"]
+__all__ = [
+    "ASK_PATTERN",
+    "CUES",
+    "FIRST_PERSON",
+    "NEGATORS",
+    "PRAISE_WORDS",
+    "PROBLEM_WORDS",
+    "RESOLVED_WORDS",
+    "RHETORICAL_PATTERN",
+    "SARCASM_MARKERS",
+    "SPAN_PATTERN",
+    "TROUBLE_EMOJI",
+    "Cue",
+]
 
 
 class Cue(NamedTuple):
@@ -370,3 +383,26 @@ RESOLVED_WORDS: Final = frozenset(
         "rescued", "handled", "saved", "anymore", "finally",
     }
 )  # fmt: skip
+
+# How a complaint with no complaint word is told (the learned model's shape features, features
+# version 3): a span of time, a count or a date told as a fact; an ask (its absence marks a story,
+# not a request); the rhetorical questions that vent; "I"/"we"; emoji of trouble or waiting.
+SPAN_PATTERN: Final = (
+    r"\b\d+\+? ?(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|times?|clicks?|"
+    r"emails?|tickets?|screens?|attempts?|rows?|tasks?)\b"
+    r"|\b(?:day|week|month|hour|attempt|ticket) \d+\b"
+    r"|\bthe \d+(?:st|nd|rd|th)\b"
+    r"|\bsince (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|last|the|january|february|"
+    r"march|april|may|june|july|august|september|october|november|december|\d)"
+)
+ASK_PATTERN: Final = (
+    r"\?|\b(?:please|help|can you|could you|can someone|could someone|can anyone|would you|"
+    r"need (?:a|the|your|someone|help)|any fix|any workaround|let me know|advise)\b"
+)
+RHETORICAL_PATTERN: Final = (
+    r"\b(?:why (?:does|do|is|are|did|would|can't|won't|on earth)|who (?:decided|thought|asked|designed|needs)|"
+    r"how (?:is it|hard can|many more|come)|what(?:'s| is) the point|is it (?:just me|normal|too much)|"
+    r"am i the only|does (?:anyone|anybody) at|remember when|when did)\b"
+)
+FIRST_PERSON: Final = frozenset({"i", "i'm", "i've", "i'd", "me", "my", "we", "we're", "we've", "our", "us"})
+TROUBLE_EMOJI: Final = frozenset("🐌🐢🦥💀🫠🤡🪦📉⏳⌛🔄🚨🚒🧯🥲😬😐🤷😳😵🫥👻💸🥊🧍🤯🫤🥴")
