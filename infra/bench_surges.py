@@ -166,7 +166,10 @@ def _cost(measured: dict[str, Any], count: int, per_second: float) -> dict[str, 
         "dynamodb_journal_growth": round(measured["journal_growth_wcu"] * PRICE["dynamodb_per_wcu"] * per, 3),
         "dynamodb_journal_reads": round(measured["journal_rcu"] * PRICE["dynamodb_per_rcu"] * per, 3),
         "dynamodb_scan": round(
-            (measured["wcu"] * PRICE["dynamodb_per_wcu"] + (measured["rcu"] - measured["journal_rcu"]) * PRICE["dynamodb_per_rcu"])
+            (
+                measured["wcu"] * PRICE["dynamodb_per_wcu"]
+                + (measured["rcu"] - measured["journal_rcu"]) * PRICE["dynamodb_per_rcu"]
+            )
             * per,
             3,
         ),

@@ -111,7 +111,9 @@ class DynamoDbSurgeStore:
         """Move the clock to ``bucket`` if it is still at ``previous`` (None: never moved)."""
         if previous is None:
             return conditional(
-                self._table.put_item, Item={**_CLOCK_KEY, "bucket": bucket}, ConditionExpression="attribute_not_exists(pk)"
+                self._table.put_item,
+                Item={**_CLOCK_KEY, "bucket": bucket},
+                ConditionExpression="attribute_not_exists(pk)",
             )
         return conditional(
             self._table.put_item,
@@ -120,6 +122,7 @@ class DynamoDbSurgeStore:
             ExpressionAttributeNames={"#b": "bucket"},
             ExpressionAttributeValues={":previous": previous},
         )
+
 
 def history_buckets(bucket: int, weeks: int, week_buckets: int, recent: int) -> Sequence[int]:
     """The buckets the detector may look at for ``bucket``: the same slot of past weeks, the recent ones."""

@@ -89,7 +89,9 @@ class DynamoDbRoutingJournal:
     def put(self, routed: RoutedMention) -> None:
         meta = routed.mention.meta
         item = {
-            **keys.routed(meta.occurred_at.astimezone(UTC).date().isoformat(), sort_time(meta.occurred_at), meta.event_key),
+            **keys.routed(
+                meta.occurred_at.astimezone(UTC).date().isoformat(), sort_time(meta.occurred_at), meta.event_key
+            ),
             "kind": "routed",
             "topic": topic_of(routed.mention),
             "sentiment": sentiment_group(routed.mention.sentiment.label),
@@ -126,7 +128,10 @@ class DynamoDbRoutingJournal:
 
     def newest(self, now: datetime) -> datetime | None:
         """When the latest journaled mention occurred (today's shards, else yesterday's): the stream's clock."""
-        for day in (now.astimezone(UTC).date().isoformat(), (now - timedelta(days=1)).astimezone(UTC).date().isoformat()):
+        for day in (
+            now.astimezone(UTC).date().isoformat(),
+            (now - timedelta(days=1)).astimezone(UTC).date().isoformat(),
+        ):
             latest = [
                 str(page["Items"][0]["sk"])
                 for shard in range(keys.ROUTED_SHARDS)
