@@ -75,12 +75,10 @@ def evaluate_due(store: SurgeStore, counts: MentionCounts, settings: SurgeSettin
     for bucket in range(first, min(ready, first + _MAX_CATCH_UP - 1) + 1):
         start = _at(bucket, settings)
         found = counts.counts(start, start + timedelta(seconds=settings.bucket_seconds))
-        events = []
-        for topic in sorted(set(found) | store.open_topics()):
-            events += _evaluate_topic(topic, bucket, found.get(topic, _EMPTY), store, settings)
+        for topic in sorted(set(found) | store.open_topics()):  # a topic's events: only the run whose save won
+            out += _evaluate_topic(topic, bucket, found.get(topic, _EMPTY), store, settings)
         if not store.claim(bucket, previous):
-            break  # another run moved the clock; its topics' saves made ours no-ops
-        out += events
+            break  # another run is moving the clock: the next buckets are its
         previous = bucket
     return out
 
@@ -93,7 +91,7 @@ def _history(
     config = settings.detector
     same_slot = [bucket - w * settings.week_buckets for w in range(1, config.weeks + 1)]
     recorded = store.totals(topic, same_slot)
-    if len(recorded) < config.min_history:
+    if sum(1 for b in same_slot if b in recorded or b >= state.first_bucket) < config.min_history:
         recorded |= store.totals(topic, [bucket - b for b in range(1, config.cold_start_buckets + 1)])
 
     def history(b: int) -> int | None:
