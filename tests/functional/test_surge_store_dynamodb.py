@@ -45,3 +45,18 @@ def test_the_journal_counts_a_bucket_by_occurrence_across_shards_and_midnight(me
     routed = list(journal.since(start, start + timedelta(days=2)))  # the backtest's read: one per mention
     assert sorted(r.mention.meta.event_key for r in routed) == sorted(f"standard:msg_{n}" for n in range(40))
     assert all(r.decision == NOTIFIED for r in routed)
+
+
+def test_a_mention_enriched_again_is_read_once_by_the_backtest_and_counted_once_in_a_bucket(mesh_table: Any) -> None:
+    journal = DynamoDbRoutingJournal(mesh_table)
+    at = START + 10
+    _route(journal, _mention(1, at))
+    _route(journal, _mention(1, at + 20), late=5)  # replayed: enriched again, later in the same bucket
+    assert (
+        journal.counts(datetime.fromtimestamp(START, UTC), datetime.fromtimestamp(START + BUCKET, UTC))[
+            "acme/complaint"
+        ]["total"]
+        == 1
+    )
+    routed = list(journal.since(datetime.fromtimestamp(START, UTC), datetime.fromtimestamp(START + 3600, UTC)))
+    assert [r.routed_at for r in routed] == [datetime.fromtimestamp(at + 25, UTC)]  # the latest routing

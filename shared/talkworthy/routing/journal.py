@@ -82,6 +82,12 @@ def _tally(found: dict[str, BucketCount], topic: str, group: str) -> None:
     count["total"] += 1
 
 
+def _keep_latest(found: dict[str, RoutedMention], routed: RoutedMention, start: datetime, end: datetime) -> None:
+    key = routed.mention.meta.event_key
+    if start <= routed.routed_at <= end and (key not in found or found[key].routed_at < routed.routed_at):
+        found[key] = routed
+
+
 class DynamoDbRoutingJournal:
     def __init__(self, table: Table) -> None:
         self._table = table
@@ -101,19 +107,23 @@ class DynamoDbRoutingJournal:
         call(self._table.put_item, Item=item)
 
     def since(self, start: datetime, end: datetime) -> Iterator[RoutedMention]:
-        """What was routed between ``start`` and ``end`` (it occurred at most a day before)."""
+        """What was routed between ``start`` and ``end`` (it occurred at most a day before), once per
+        event key: a mention enriched again (a replay) is journaled under its new time too; the
+        latest routing is kept."""
+        found: dict[str, RoutedMention] = {}
         for day in days_between(start - _ROUTING_LAG, end):
             for shard in range(keys.ROUTED_SHARDS):
                 values = {":pk": keys.routed_pk(day, shard)}
                 for item in query_all(self._table, KeyConditionExpression="pk = :pk", ExpressionAttributeValues=values):
                     routed = RoutedMention.model_validate_json(str(item["doc"]))
-                    if start <= routed.routed_at <= end:
-                        yield routed
+                    _keep_latest(found, routed, start, end)
+        yield from sorted(found.values(), key=lambda r: r.routed_at)
 
     def counts(self, start: datetime, end: datetime) -> dict[str, BucketCount]:
         """Mentions that occurred in ``[start, end)`` per topic and sentiment: one range query per shard
         of each day it spans (eventually consistent, billed per 4 KB of items read)."""
         found: dict[str, BucketCount] = {}
+        seen: set[str] = set()  # a mention enriched twice within the bucket counts once
         low, high = sort_time(start), sort_time(end)  # "<at>#<key>" sorts after "<at>": end is excluded
         for day in days_between(start, end - timedelta(microseconds=1)):
             for shard in range(keys.ROUTED_SHARDS):
@@ -121,9 +131,12 @@ class DynamoDbRoutingJournal:
                     self._table,
                     KeyConditionExpression="pk = :pk AND sk BETWEEN :low AND :high",
                     ExpressionAttributeValues={":pk": keys.routed_pk(day, shard), ":low": low, ":high": high},
-                    ProjectionExpression="topic, sentiment",
+                    ProjectionExpression="sk, topic, sentiment",
                 ):
-                    _tally(found, str(item["topic"]), str(item["sentiment"]))
+                    event_key = str(item["sk"]).split("#", 1)[1]
+                    if event_key not in seen:
+                        seen.add(event_key)
+                        _tally(found, str(item["topic"]), str(item["sentiment"]))
         return found
 
     def newest(self, now: datetime) -> datetime | None:
@@ -162,15 +175,21 @@ class InMemoryRoutingJournal:
             self.items[f"{sort_time(meta.occurred_at)}#{meta.event_key}"] = routed
 
     def since(self, start: datetime, end: datetime) -> Iterator[RoutedMention]:
+        found: dict[str, RoutedMention] = {}
         with self._lock:
-            found = [r for r in self.items.values() if start <= r.routed_at <= end]
-        yield from sorted(found, key=lambda r: r.routed_at)
+            for routed in self.items.values():
+                _keep_latest(found, routed, start, end)
+        yield from sorted(found.values(), key=lambda r: r.routed_at)
 
     def counts(self, start: datetime, end: datetime) -> dict[str, BucketCount]:
         found: dict[str, BucketCount] = {}
         with self._lock:
-            routed = [r.mention for r in self.items.values() if start <= r.mention.meta.occurred_at < end]
-        for mention in routed:
+            routed = {
+                r.mention.meta.event_key: r.mention
+                for r in self.items.values()
+                if start <= r.mention.meta.occurred_at < end
+            }
+        for mention in routed.values():
             _tally(found, topic_of(mention), sentiment_group(mention.sentiment.label))
         return found
 
