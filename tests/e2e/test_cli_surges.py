@@ -16,12 +16,12 @@ from infra.local.mesh import LocalMesh, MeshConfig
 
 runner = CliRunner()
 PARAMETERS = {
-    "SurgeBucketSeconds": "4",
+    "SurgeBucketSeconds": "6",  # enrichment batching under load still fills two buckets in a row
     "SurgeGraceSeconds": "2",
-    "SurgeSilenceSeconds": "4",
+    "SurgeSilenceSeconds": "6",
     "SurgeScanSchedule": "rate(1 second)",
     "SurgeMinCount": "6",
-    "SurgeQuietBuckets": "15",  # a minute of silence: time to look while it is open,
+    "SurgeQuietBuckets": "12",  # over a minute of silence: time to look while it is open
 }
 
 
@@ -55,7 +55,7 @@ def _until(check, timeout: float) -> bool:  # type: ignore[no-untyped-def]
 def test_status_lists_an_open_surge_with_its_owner_until_the_silent_brand_resolves_it(surge_mesh: LocalMesh) -> None:
     assert _status()["open_surges"] == []
     assert all(status == 202 for status in _burst(surge_mesh, 60, per_second=5))
-    assert _until(lambda: surge_mesh.published["Surge.Detected"] and _digest(surge_mesh), timeout=90)
+    assert _until(lambda: surge_mesh.published["Surge.Detected"] and _digest(surge_mesh), timeout=180)
     failures: list[str] = []
     _click_owner(surge_mesh, _digest(surge_mesh) or {}, "U05SAMORTIZ", failures)
     assert failures == []
@@ -65,13 +65,13 @@ def test_status_lists_an_open_surge_with_its_owner_until_the_silent_brand_resolv
     assert [(s["topic"], s["subject"], s["owner"]) for s in surges] == [("brand/complaint", "complaints", "Sam Ortiz")]
     assert surges[0]["mentions"] >= 12
     assert 6 <= surges[0]["peak"] <= surges[0]["mentions"]
-    assert surges[0]["bucket_seconds"] == 4
+    assert surges[0]["bucket_seconds"] == 6
     assert "open surges" in table
     assert "brand/complaint" in table
     assert "Sam Ortiz" in table
 
     # nobody mentions anything any more: the scheduled scan counts empty buckets and resolves it
-    assert _until(lambda: surge_mesh.published["Surge.Resolved"] == 1, timeout=150)
+    assert _until(lambda: surge_mesh.published["Surge.Resolved"] == 1, timeout=240)
     assert _status()["open_surges"] == []
     assert "open surges: none" in runner.invoke(app, ["status"], catch_exceptions=False).output
     surge_mesh.wait_idle(timeout=60)
