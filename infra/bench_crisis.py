@@ -60,7 +60,8 @@ def run(per_minute: int, minutes: float, bucket: int, drain: float) -> dict[str,
     parameters = {
         "SurgeBucketSeconds": str(bucket),
         "SurgeGraceSeconds": str(bucket),
-        "SurgeBatchingWindowSeconds": "2",
+        "SurgeSilenceSeconds": str(3 * bucket),
+        "SurgeScanSchedule": "rate(2 seconds)",
         "SurgeQuietBuckets": "2",
     }
     count = int(per_minute * minutes)

@@ -1,4 +1,4 @@
-"""The community context: surge counters and detection, and community activity into weekly health aggregates."""
+"""The community context: community activity into weekly health aggregates."""
 
 from __future__ import annotations
 

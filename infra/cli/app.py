@@ -7,7 +7,7 @@ or, with --stack, on a deployed stack (your AWS profile and region).
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import Progress
@@ -49,7 +49,7 @@ def _age(seconds: float | None) -> str:
 
 @app.command()
 def status(stack: Stack = None, region: Region = None, profile: Profile = None, as_json: AsJson = False) -> None:
-    """Queue and DLQ depth per context, alarms in alarm, and when each sender last delivered."""
+    """Queue and DLQ depth per context, alarms in alarm, open surges, and when each sender last delivered."""
     found = snapshot(_target(stack, region, profile))
     if as_json:
         print(json.dumps(found, indent=2))
@@ -70,11 +70,28 @@ def status(stack: Stack = None, region: Region = None, profile: Profile = None, 
     console.print(table)
     alarms = found["alarms_in_alarm"]
     console.print(f"alarms in alarm: [red]{', '.join(alarms)}[/red]" if alarms else "alarms in alarm: none")
+    _print_surges(found["open_surges"])
     senders = found["last_delivery_by_sender"]
     if senders:
         console.print("last delivery: " + ", ".join(f"{name} {at[:19]}" for name, at in sorted(senders.items())))
     else:
         console.print("last delivery: nothing archived yet")
+
+
+def _print_surges(surges: list[dict[str, Any]]) -> None:
+    if not surges:
+        console.print("open surges: none")
+        return
+    table = Table(title="open surges")
+    for column in ("topic", "since (UTC)", "mentions", "peak", "owner"):
+        table.add_column(column, justify="right" if column in ("mentions", "peak") else "left")
+    for surge in surges:
+        peak = f"{surge['peak']} in {surge['bucket_seconds']} s"
+        since = surge["since"][:19].replace("T", " ")
+        table.add_row(
+            surge["topic"], since, str(surge["mentions"]), peak, surge["owner"] or "nobody yet", style="yellow"
+        )
+    console.print(table)
 
 
 Context = Annotated[str, typer.Argument(help="The context: mentions, cases, notify, ...")]

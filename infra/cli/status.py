@@ -1,4 +1,4 @@
-"""`talkworthy status`: queues and DLQs per context, alarms in alarm, the last delivery per sender."""
+"""`talkworthy status`: queues and DLQs per context, alarms in alarm, open surges, the last delivery per sender."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from infra.cli.dlq import depth, parked
 from infra.cli.target import Target, contexts_from_template
 
-__all__ = ["last_deliveries", "snapshot"]
+__all__ = ["last_deliveries", "open_surges", "snapshot"]
 
 
 def _oldest_parked_age(target: Target, context: Any) -> float | None:
@@ -36,8 +36,36 @@ def snapshot(target: Target) -> dict[str, Any]:
         "target": target.description,
         "contexts": contexts,
         "alarms_in_alarm": sorted(alarm["AlarmName"] for alarm in alarms),
+        "open_surges": open_surges(target),
         "last_delivery_by_sender": last_deliveries(target),
     }
+
+
+def open_surges(target: Target) -> list[dict[str, Any]]:
+    """Each open surge as the detector and notify last saw it: topic, since when, mentions, peak, owner."""
+    from talkworthy.community.counters import DynamoDbSurgeStore
+    from talkworthy.notify.incidents import DynamoDbIncidentStore
+
+    table = target.table("MeshTable")
+    incidents = DynamoDbIncidentStore(table)
+    found = []
+    for topic in sorted(DynamoDbSurgeStore(table).open_topics()):
+        seen = incidents.surge(topic)
+        if seen is None:
+            continue  # opened this instant: its read model follows
+        surge = seen[0]
+        found.append(
+            {
+                "topic": topic,
+                "subject": surge.subject,
+                "since": surge.opened_at.isoformat(),
+                "mentions": surge.total,
+                "peak": surge.peak,
+                "bucket_seconds": surge.evidence.bucket_seconds,
+                "owner": incidents.owner(topic),
+            }
+        )
+    return found
 
 
 def last_deliveries(target: Target, newest: int = 200, days: int = 7) -> dict[str, str]:

@@ -311,10 +311,7 @@ class LocalMesh:
             "SurveyDelayMinutes": "0",  # locally the survey goes as soon as the scheduler looks (once a second)
             "LogLevel": self.config.log_level,
             **self._community_parameters(),
-            # a person at the keyboard waits for each mention: the community consumer gathers its
-            # batches for 1 s, not the cloud's 30 (which only saves writes), and evaluates a bucket
-            # 5 s after it ends
-            "SurgeBatchingWindowSeconds": "1",
+            # a person at the keyboard waits for each mention: a bucket is evaluated 5 s after it ends
             "SurgeGraceSeconds": "5",
             **self.config.extra_parameters,
         }

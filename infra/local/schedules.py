@@ -8,6 +8,8 @@ THU of the month), ``W`` (``15W``: the weekday nearest the 15th, within the mont
 weekday) and ``#`` (``6#3``: the third FRI). No library on the registries evaluates this dialect
 in full (pyawscron crashes on ``cron(0 0 30 * ? *)`` in February; cronsim has no ``W`` nor a year
 field), so this small evaluator does, checked against known expressions in the unit tests.
+One local extension: ``rate(N seconds)`` (EventBridge's shortest rate is a minute), which only a
+local parameter sets (``SurgeScanSchedule`` for the demo's buckets of a few seconds).
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from datetime import date, datetime, timedelta
 
 __all__ = ["CronExpression", "next_fire", "rate_seconds"]
 
-_RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
-_UNIT = {"minute": 60, "hour": 3600, "day": 86400}
+_RATE = re.compile(r"^rate\((\d+) (second|seconds|minute|minutes|hour|hours|day|days)\)$")
+_UNIT = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}  # seconds: local only (EventBridge's least is a minute)
 _MONTH_NAMES = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
 _MONTHS = {name: i for i, name in enumerate(_MONTH_NAMES, 1)}
 _DAYS = {name: i for i, name in enumerate(["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"], 1)}

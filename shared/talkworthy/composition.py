@@ -456,7 +456,6 @@ def feedback_store(table: str) -> FeedbackStore:
 
 
 def surge_store(table: str) -> SurgeStore:
-    """Not cached: the store gathers one container's batch of counts, so each consumer builds its own."""
     from talkworthy.community.counters import DynamoDbSurgeStore
 
     return DynamoDbSurgeStore(dynamodb_table(table))

@@ -206,7 +206,6 @@ class SqsConsumer(Generic[S, P]):
     def _handle_batch(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         config, ports, publisher, sqs = self._container()
         outcomes = [self._handle_record(record, ports, context) for record in event.get("Records", [])]
-        self._end_batch(outcomes, ports)
         self._publish(outcomes, publisher)
         self._park([o for o in outcomes if o.status == "rejected"], config, sqs)
         self._delay([o for o in outcomes if o.status == "failed" and o.retry_after is not None], sqs)
@@ -279,20 +278,6 @@ class SqsConsumer(Generic[S, P]):
         return outcome
 
     # ------------------------------------------------------------------ after the batch
-    def _end_batch(self, outcomes: list[_Outcome], ports: P) -> None:
-        """Ports that gather a batch's writes (``end_batch``: the community counters) write them
-        here, once; if that fails, every record the batch handled is retried (idempotent)."""
-        end_batch = getattr(ports, "end_batch", None)
-        if end_batch is None:
-            return
-        try:
-            end_batch()
-        except Exception as err:
-            self.observability.logger.exception("the batch's writes failed")
-            for outcome in outcomes:
-                if outcome.status == "handled":
-                    outcome.fail(type(err).__name__, f"the batch's writes failed: {err}")
-
     def _publish(self, outcomes: list[_Outcome], publisher: EventPublisher) -> None:
         owners = [(outcome, detail) for outcome in outcomes if outcome.status == "handled" for detail in outcome.events]
         if not owners:

@@ -33,7 +33,7 @@ posted weekly digest    ``HEALTHCOMMUNITY#<id>``    ``DIGEST#<date>``       comm
 community week totals   ``HEALTHWEEK#<id>#<date>``  ``TOTALS``              community.activity_store
 community week topic    ``HEALTHWEEK#<id>#<date>``  ``TOPIC#<topic>``       community.activity_store
 community day traffic   ``HEALTHWEEK#<id>#<date>``  ``TRAFFIC#<day>``       community.activity_store
-routed mention          ``ROUTED#<day>#<shard>``    ``<event_key>``         routing.journal
+routed mention          ``ROUTED#<day>#<shard>``    ``<at>#<event_key>``    routing.journal
 case origin             ``ORIGIN#<system>:<id>``    ``ORIGIN``              loop.store_dynamodb
 case loop closure       ``LOOP#<system>:<id>``      ``LOOP``                loop.store_dynamodb
 survey answer           ``FEEDBACK#<person>``       ``<at>#<event_key>``    customers.feedback
@@ -226,9 +226,11 @@ def routed_pk(day: str, shard: int) -> str:
     return f"{ROUTED}{day}#{shard}"
 
 
-def routed(day: str, event_key: str) -> Key:
-    """A routed mention: its day's partition, sharded by event key so a crisis does not heat one key."""
-    return {"pk": routed_pk(day, _shard(event_key, ROUTED_SHARDS)), "sk": event_key}
+def routed(day: str, at: str, event_key: str) -> Key:
+    """A routed mention: its day's partition, sharded by event key so a crisis does not heat one key,
+    in the order it occurred (``at``: the mention's ``occurred_at``, ISO 8601 UTC), so a time range
+    of a day is a range of keys."""
+    return {"pk": routed_pk(day, _shard(event_key, ROUTED_SHARDS)), "sk": f"{at}#{event_key}"}
 
 
 def target_key(kind: str, system: str | None, record_id: str) -> str:

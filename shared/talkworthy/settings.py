@@ -37,6 +37,7 @@ __all__ = [
     "PollSettings",
     "Settings",
     "SlackSettings",
+    "SurgeScanSettings",
     "function_environment",
     "use_environment",
 ]
@@ -148,10 +149,17 @@ class DeviationScanSettings(Settings):
 
 
 class CommunitySettings(ConsumerSettings):
-    """The community context's consumer: surge counters and detection, activity into weekly health aggregates."""
+    """The community context's consumer: community activity into weekly health aggregates."""
 
+
+class SurgeScanSettings(Settings):
+    """The scheduled surge scan: finished buckets counted from the routing journal, the detector."""
+
+    event_bus_name: str
+    mesh_table: str
     surge_bucket_seconds: int = 300  # the local mesh uses seconds, so a demo surge opens and resolves in a minute
-    surge_grace_seconds: int = 30  # a bucket is evaluated this long after it ends (its batches are written)
+    surge_grace_seconds: int = 60  # a bucket is evaluated once the stream is this far past its end
+    surge_silence_seconds: int = 600  # ... or once the wall clock is (nobody mentioned anything)
     surge_min_count: int = 10  # a bucket below this is never unusual
     surge_quiet_buckets: int = 3  # buckets at or below the usual band that resolve a surge
 

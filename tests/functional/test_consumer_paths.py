@@ -197,38 +197,3 @@ def test_what_a_replayed_event_leads_to_is_marked_as_the_same_replay(queues: dic
     ]
     assert Arrival("e", "talkworthy-replay-2-notify", 1).replay_notifies
     assert not Arrival("e", "talkworthy-replay-1", 1).replay_notifies
-
-
-class _GatheringPorts:
-    """Ports that write a batch's work once at its end (as the community counters do)."""
-
-    def __init__(self, fail: bool) -> None:
-        self.fail, self.gathered, self.written = fail, [], []  # type: ignore[var-annotated]
-
-    def end_batch(self) -> None:
-        if self.fail:
-            raise RuntimeError("DynamoDB is unavailable")
-        self.written += self.gathered
-        self.gathered = []
-
-
-def _gather(breach: SlaBreached, ports: _GatheringPorts, arrival: Arrival) -> Sequence[Detail]:
-    ports.gathered.append(breach.meta.event_key)
-    return [breach.model_copy(update={"meta": breach.meta.derive("talkworthy.test", "echo")})]
-
-
-@pytest.mark.parametrize("fail", [True, False])
-def test_a_batch_whose_end_fails_is_retried_whole_and_publishes_nothing(aws: boto3.Session, fail: bool) -> None:
-    publisher, ports = InMemoryPublisher(), _GatheringPorts(fail)
-    consumer = SqsConsumer(
-        "gather", HandlerMap[_GatheringPorts](on(SlaBreached, _gather)), ConsumerSettings, lambda _: ports
-    )
-    consumer._container = lambda: (None, ports, publisher, None)  # type: ignore[method-assign,assignment,return-value]
-    answer = consumer({"Records": [_record("a"), _record("b")]}, CONTEXT)
-    failed = {item["itemIdentifier"] for item in answer["batchItemFailures"]}
-    if fail:  # the gathered writes failed: both records come back, their events are not published
-        assert (failed, publisher.published, ports.written) == ({"a", "b"}, [], [])
-    else:
-        assert failed == set()
-        assert ports.written == ["a", "b"]
-        assert len(publisher.published) == 2

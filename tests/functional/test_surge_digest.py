@@ -102,3 +102,16 @@ def test_a_surge_folds_routine_notifications_into_one_message_updated_in_place(m
     show_surge(updated, **ports)  # a late Updated does not reopen it
     assert "Resolved" in json.dumps(chat.updates[-1].blocks, ensure_ascii=False)
     assert len(chat.posts) == 1
+
+
+def test_the_incident_owner_is_kept_for_the_surge_they_took_only(mesh_table: Any) -> None:
+    incidents = DynamoDbIncidentStore(mesh_table)
+    detected = SurgeDetected.model_validate(_sample("Surge.Detected"))
+    incidents.record(detected)
+    assert incidents.owner(detected.topic) is None
+    incidents.set_owner(detected.surge_id, "Sam Ortiz")
+    incidents.set_owner(detected.surge_id, "Sam Ortiz")  # the click redelivered
+    assert incidents.owner(detected.topic) == "Sam Ortiz"
+    later = detected.model_copy(update={"surge_id": f"{detected.topic}@999999999"})
+    incidents.record(later)  # the next surge of the topic: nobody owns it yet
+    assert incidents.owner(detected.topic) is None

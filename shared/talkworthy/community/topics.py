@@ -11,10 +11,20 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from talkworthy.catalog import MentionEnriched
 
-__all__ = ["DEFAULT_BRAND", "SentimentGroup", "sentiment_group", "subject_of", "topic_of"]
+__all__ = [
+    "DEFAULT_BRAND",
+    "SENTIMENT_GROUPS",
+    "BucketCount",
+    "SentimentGroup",
+    "sentiment_group",
+    "subject_of",
+    "topic_of",
+]
 
 DEFAULT_BRAND = "brand"
 SentimentGroup = Literal["negative", "neutral", "positive"]
+SENTIMENT_GROUPS: tuple[SentimentGroup, ...] = ("negative", "neutral", "positive")
+BucketCount = dict[str, int]  # sentiment group -> mentions of a topic in a bucket; "total" -> all of them
 _SUBJECTS = {
     "support_request": "requests for help",
     "complaint": "complaints",

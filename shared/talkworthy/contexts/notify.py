@@ -120,9 +120,12 @@ def surge(
 
 def incident_action(event: ActionTaken, ports: NotifyPorts, arrival: Arrival) -> Sequence[Detail]:
     """Acknowledge / I own this incident on a digest: authorised, then its Action.Completed adds the
-    note to the digest (once per event key) like any action; the digest is notify's own data."""
+    note to the digest (once per event key) like any action; the digest is notify's own data. The
+    owner is kept on the incident too (`talkworthy status` names them)."""
 
-    def perform(_person: Person) -> Sequence[Detail]:
+    def perform(person: Person) -> Sequence[Detail]:
+        if event.action == "assign_owner":
+            ports.incidents.set_owner(event.target.id, person.name)
         return []
 
     return act_as(event, ports.people, at=utc_now(), producer="talkworthy.notify", perform=perform)

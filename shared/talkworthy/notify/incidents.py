@@ -1,7 +1,8 @@
 """Notify's read model of surges, and each channel's incident digest with the notifications folded into it.
 
 - a topic's surge, ``INCIDENT#<topic>`` / ``SURGE``: the latest Surge.* detail (open or
-  resolved) and the channels that have a digest;
+  resolved), the channels that have a digest, and who owns the incident (``I own this incident``:
+  the person and the surge they took);
 - a channel's digest, ``DIGEST#<surge>#<channel>`` / ``DIGEST``: its counters, the message ref,
   when it was last rendered;
 - a folded notification, ``DIGEST#<surge>#<channel>`` / ``FOLD#<event key>``: who, the link, the
@@ -21,7 +22,15 @@ from pydantic import BaseModel, ConfigDict
 from talkworthy.catalog import SurgeDetected, SurgeResolved, SurgeUpdated
 from talkworthy.dynamo import Table, call, conditional, put, query_all, transact, update
 
-__all__ = ["DigestState", "DynamoDbIncidentStore", "Fold", "IncidentStore", "Surge", "parse_surge"]
+__all__ = [
+    "DigestState",
+    "DynamoDbIncidentStore",
+    "Fold",
+    "IncidentStore",
+    "Surge",
+    "parse_surge",
+    "topic_of_surge",
+]
 
 Surge = SurgeDetected | SurgeUpdated | SurgeResolved
 _MODELS: dict[str, type[Surge]] = {m.DETAIL_TYPE: m for m in (SurgeDetected, SurgeUpdated, SurgeResolved)}
@@ -66,6 +75,15 @@ class IncidentStore(Protocol):
     def digest(self, surge_id: str, channel: str) -> tuple[DigestState, list[Fold]]: ...
 
     def posted(self, topic: str, surge_id: str, channel: str, ref: str) -> None: ...
+
+    def set_owner(self, surge_id: str, owner: str) -> None: ...
+
+    def owner(self, topic: str) -> str | None: ...
+
+
+def topic_of_surge(surge_id: str) -> str:
+    """``acme/complaint@5923`` -> ``acme/complaint``."""
+    return surge_id.rsplit("@", 1)[0]
 
 
 def _surge_key(topic: str) -> dict[str, str]:
@@ -161,3 +179,18 @@ class DynamoDbIncidentStore:
             UpdateExpression="ADD channels :c",
             ExpressionAttributeValues={":c": {channel}},
         )
+
+    def set_owner(self, surge_id: str, owner: str) -> None:
+        """Who took the incident (the last click wins; a redelivery sets the same)."""
+        call(
+            self._table.update_item,
+            Key=_surge_key(topic_of_surge(surge_id)),
+            UpdateExpression="SET #owner = :owner, owner_surge = :surge",
+            ExpressionAttributeNames={"#owner": "owner"},
+            ExpressionAttributeValues={":owner": owner, ":surge": surge_id},
+        )
+
+    def owner(self, topic: str) -> str | None:
+        """Who owns the topic's current surge (None: nobody took it, or they took an earlier one)."""
+        item = call(self._table.get_item, Key=_surge_key(topic)).get("Item") or {}
+        return str(item["owner"]) if item.get("owner") and item.get("owner_surge") == item.get("surge_id") else None

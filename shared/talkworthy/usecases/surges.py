@@ -1,42 +1,57 @@
-"""Mention.Enriched → the topic's counters; every finished bucket → the detector → Surge.* events.
+"""Every finished bucket → the surge detector → Surge.* events, on a schedule.
 
-Per mention: one digest added to the batch's counters (written once per batch and topic, see
-``community/counters.py``). A bucket is evaluated once the stream has moved ``grace_seconds``
-past its end (a mention enriched that much later is counted: the batches that counted the
-bucket's own mentions are written by then), by the first mention that sees it due, for its own
-topic and for every topic with an open surge (so a surge resolves even when its topic falls
-silent). What one evaluation reads does not grow with the crisis: the bucket's shards, a few
-totals of the history, the state.
+A scheduled run (every minute, ``contexts/surge_scan.py``) evaluates each bucket that is over, in
+order: the bucket's mentions are counted from the routing journal (``MentionCounts.counts``: a
+range query over the day's shards), and every topic with a mention in it, or with an open surge,
+is evaluated (a topic with an open surge and no mention counts 0, so a surge resolves after its
+quiet period even when the brand falls silent entirely). A bucket is over once the stream has
+moved ``grace_seconds`` past its end (the newest mention journaled: routing running behind in a
+crisis still has its mentions counted), or once ``silence_seconds`` have passed on the wall clock
+(nobody mentioned anything). What one evaluation reads does not grow with a crisis beyond the
+bucket's own journal items: the state, a few totals of the history.
 
-Idempotent under redelivery: a mention's digest is in a set, so it counts once; a bucket's
-evaluation is saved conditionally on the last bucket evaluated, so it happens once, and its
-events carry keys made of the topic and the buckets (``surge:<topic>@<opened>:<kind>:<bucket>``).
-If publishing them fails, the next bucket's ``Surge.Updated`` carries the whole surge again.
+Idempotent: a bucket is counted from the journal, where a redelivered mention rewrote its own item;
+a topic's bucket is saved conditionally on the last bucket it evaluated, so it happens once; the
+clock moves on conditionally too. Events carry keys made of the topic and the buckets
+(``surge:<topic>@<opened>:<kind>:<bucket>``). If publishing them fails, the next bucket's
+``Surge.Updated`` carries the whole surge again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
-from talkworthy.catalog import Detail, EventMeta, MentionEnriched
+from talkworthy.catalog import Detail, EventMeta
 from talkworthy.catalog.surge import SentimentSplit, SurgeDetected, SurgeEvidence, SurgeResolved, SurgeUpdated
-from talkworthy.community.counters import SurgeStore, history_buckets, key_digest
+from talkworthy.community.counters import SurgeStore
 from talkworthy.community.state import BucketFigures, TopicState
-from talkworthy.community.surge import SurgeConfig, SurgeDetector, SurgeSignal, expectation
-from talkworthy.community.topics import sentiment_group, subject_of, topic_of
+from talkworthy.community.surge import SurgeConfig, SurgeDetector, SurgeSignal, SurgeState, expectation
+from talkworthy.community.topics import SENTIMENT_GROUPS, BucketCount, subject_of
 
-__all__ = ["PRODUCER", "SurgeSettings", "count_mention", "evaluate_topic"]
+__all__ = ["PRODUCER", "MentionCounts", "SurgeSettings", "evaluate_due", "ready_bucket"]
 
 PRODUCER = "talkworthy.community"
-_MAX_CATCH_UP = 12  # buckets evaluated per call; a longer silence is caught up by the next mentions
+_MAX_CATCH_UP = 12  # buckets evaluated per run; a longer outage is caught up by the next runs
 _TREND = 48
+_EMPTY: BucketCount = {**dict.fromkeys(SENTIMENT_GROUPS, 0), "total": 0}
+
+
+class MentionCounts(Protocol):
+    """Where a bucket's mentions are counted (the routing journal)."""
+
+    def counts(self, start: datetime, end: datetime) -> dict[str, BucketCount]: ...
+
+    def newest(self, now: datetime) -> datetime | None: ...
 
 
 @dataclass(frozen=True)
 class SurgeSettings:
     bucket_seconds: int = 300
-    grace_seconds: int = 30
+    grace_seconds: int = 60
+    silence_seconds: int = 600
     detector: SurgeConfig = field(default_factory=SurgeConfig)
 
     @property
@@ -44,81 +59,81 @@ class SurgeSettings:
         return 7 * 24 * 3600 // self.bucket_seconds
 
 
-def count_mention(event: MentionEnriched, store: SurgeStore, settings: SurgeSettings) -> list[Detail]:
-    """Count the mention in the bucket of the time it was enriched; evaluate what that time says is over.
+def ready_bucket(newest: datetime | None, now: datetime, settings: SurgeSettings) -> int:
+    """The last bucket that is over: by the stream's clock, or by the wall clock after a silence."""
+    by_clock = now.timestamp() - settings.silence_seconds
+    by_stream = newest.timestamp() - settings.grace_seconds if newest is not None else by_clock
+    return int(min(max(by_stream, by_clock), now.timestamp() - settings.grace_seconds)) // settings.bucket_seconds - 1
 
-    The clock is the stream's own (event time), so a consumer running behind (a backed-up queue)
-    still evaluates a bucket only after the mentions in it were counted.
-    """
-    topic = topic_of(event)
-    at = event.meta.occurred_at.timestamp()
-    bucket = int(at) // settings.bucket_seconds
-    store.add(topic, bucket, sentiment_group(event.sentiment.label), key_digest(event.meta.event_key))
+
+def evaluate_due(store: SurgeStore, counts: MentionCounts, settings: SurgeSettings, now: datetime) -> list[Detail]:
+    """Evaluate the buckets over since the last run (at most ``_MAX_CATCH_UP``); the events they caused."""
+    ready = ready_bucket(counts.newest(now), now, settings)
+    previous = store.last_evaluated()
+    first = ready if previous is None else previous + 1
     out: list[Detail] = []
-    for due in sorted({topic} | store.open_topics()):
-        out += evaluate_topic(due, store, settings, at, seen_bucket=bucket)
+    for bucket in range(first, min(ready, first + _MAX_CATCH_UP - 1) + 1):
+        start = _at(bucket, settings)
+        found = counts.counts(start, start + timedelta(seconds=settings.bucket_seconds))
+        for topic in sorted(set(found) | store.open_topics()):  # a topic's events: only the run whose save won
+            out += _evaluate_topic(topic, bucket, found.get(topic, _EMPTY), store, settings)
+        if not store.claim(bucket, previous):
+            break  # another run is moving the clock: the next buckets are its
+        previous = bucket
     return out
 
 
-def evaluate_topic(
-    topic: str, store: SurgeStore, settings: SurgeSettings, now: float, seen_bucket: int | None = None
-) -> list[Detail]:
-    ready = int(now - settings.grace_seconds) // settings.bucket_seconds - 1  # the last bucket safely over
-    known = store.known_closed(topic)
-    if known is not None and known >= ready:
-        return []  # nothing due: no read (the common case, mention after mention)
-    state = store.state(topic)
-    if state is None:
-        first = min(ready + 1, seen_bucket if seen_bucket is not None else ready + 1)
-        store.save(topic, TopicState(first_bucket=first, last_closed=first - 1), None, {})
-        return []
-    if state.last_closed >= ready:
-        return []
-    detector = SurgeDetector(settings.detector)
+def _history(
+    store: SurgeStore, topic: str, state: TopicState, bucket: int, settings: SurgeSettings
+) -> Callable[[int], int | None]:
+    """``history(b) -> count | None`` for the detector: the same slot of past weeks read at once,
+    the recent buckets only if those are too few (the cold start)."""
     config = settings.detector
-    wanted = range(state.last_closed + 1, min(ready, state.last_closed + _MAX_CATCH_UP) + 1)
-    closed: dict[int, dict[str, int]] = {}
-    recorded = store.totals(
-        topic,
-        {b for f in wanted for b in history_buckets(f, config.weeks, settings.week_buckets, config.cold_start_buckets)},
+    same_slot = [bucket - w * settings.week_buckets for w in range(1, config.weeks + 1)]
+    recorded = store.totals(topic, same_slot)
+    if sum(1 for b in same_slot if b in recorded or b >= state.first_bucket) < config.min_history:
+        recorded |= store.totals(topic, [bucket - b for b in range(1, config.cold_start_buckets + 1)])
+
+    def history(b: int) -> int | None:
+        if b in recorded:
+            return recorded[b]
+        return 0 if state.first_bucket <= b < bucket else None  # evaluated while the topic was known, no mention
+
+    return history
+
+
+def _evaluate_topic(
+    topic: str, bucket: int, count: BucketCount, store: SurgeStore, settings: SurgeSettings
+) -> list[Detail]:
+    """One topic's finished bucket through the detector; its event, if the bucket opened, updated or
+    resolved a surge (none if another run evaluated it first)."""
+    stored = store.state(topic)
+    state = stored or TopicState(first_bucket=bucket, last_closed=bucket - 1)
+    if state.last_closed >= bucket:
+        return []
+    if state.last_closed < bucket - 1 and state.open_since is None:
+        state = state.with_detector(SurgeState(), bucket - 1, [])  # buckets without a mention in between: a streak ends
+    detector = SurgeDetector(settings.detector)
+    history = _history(store, topic, state, bucket, settings)
+    signal = detector.signal(
+        bucket, count["total"], expectation(history, bucket, settings.detector, week_buckets=settings.week_buckets)
     )
+    step = detector.step(state.detector(), signal)
+    figures = BucketFigures(bucket=bucket, **{g: count[g] for g in (*SENTIMENT_GROUPS, "total")})
+    run = [*state.run, figures] if (signal.unusual or state.open_since is not None) else []
     out: list[Detail] = []
-    current = state
-    for bucket in wanted:
-        count = store.count(topic, bucket)
-        closed[bucket] = count
-        recorded[bucket] = count["total"]
-
-        def history(b: int, first: int = current.first_bucket, upto: int = bucket) -> int | None:
-            if b in recorded:
-                return recorded[b]
-            return 0 if first <= b <= upto else None  # evaluated while the topic was known, no mention
-
-        signal = detector.signal(
-            bucket, count["total"], expectation(history, bucket, config, week_buckets=settings.week_buckets)
-        )
-        step = detector.step(current.detector(), signal)
-        figures = BucketFigures(
-            bucket=bucket,
-            total=count["total"],
-            negative=count["negative"],
-            neutral=count["neutral"],
-            positive=count["positive"],
-        )
-        run = [*current.run, figures] if (signal.unusual or current.open_since is not None) else []
-        if step.kind == "resolved":
-            out.append(_event(SurgeResolved, topic, current, run, signal, settings))
-            store.set_open(topic, False)
-            run = []
-        elif step.kind is not None:
-            model = SurgeDetected if step.kind == "detected" else SurgeUpdated
-            opened = step.state.open_since if step.state.open_since is not None else bucket
-            out.append(_event(model, topic, current, run, signal, settings, opened))
-            if step.kind == "detected":
-                store.set_open(topic, True)
-        current = current.with_detector(step.state, bucket, run[-_TREND:])
-    if not store.save(topic, current, state.last_closed, closed):
-        return []  # another consumer evaluated these buckets and published their events
+    if step.kind == "resolved":
+        out.append(_event(SurgeResolved, topic, state, run, signal, settings))
+        run = []
+    elif step.kind is not None:
+        model = SurgeDetected if step.kind == "detected" else SurgeUpdated
+        opened = step.state.open_since if step.state.open_since is not None else bucket
+        out.append(_event(model, topic, state, run, signal, settings, opened))
+    if step.kind in ("detected", "resolved"):  # before the state: a run that dies here leaves it evaluated again
+        store.set_open(topic, step.kind == "detected")
+    after = state.with_detector(step.state, bucket, run[-_TREND:])
+    if not store.save(topic, after, stored.last_closed if stored else None, {bucket: count}):
+        return []  # another run evaluated this bucket and published its events
     return out
 
 
