@@ -54,7 +54,7 @@ def test_whatever_is_proposed_the_ledger_never_exceeds_its_caps(proposals: list[
     for index, (kind, hours) in enumerate(sorted(proposals, key=lambda p: p[1])):
         now = T0 + timedelta(hours=hours)
         if POLICY.decide(ledger.history("prf_1", now - POLICY.horizon), kind, now).send:
-            ledger.record(_entry(kind, hours, f"e{index}"))
+            ledger.record(_entry(kind, hours, f"e{index:03d}"))  # keys sort as proposed
     sent = ledger.history("prf_1", T0 - timedelta(days=1))
     for entry in sent:
         before = [e for e in sent if e.at < entry.at or (e.at == entry.at and e.event_key < entry.event_key)]
