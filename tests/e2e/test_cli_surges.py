@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from infra.cli.app import app
-from infra.demo_surge import _burst, _click_owner, _digest
+from infra.demo_surge import _burst, _click_owner, _digest, _send, complaint
 from infra.local.mesh import LocalMesh, MeshConfig
 
 runner = CliRunner()
@@ -54,6 +54,9 @@ def _until(check, timeout: float) -> bool:  # type: ignore[no-untyped-def]
 
 def test_status_lists_an_open_surge_with_its_owner_until_the_silent_brand_resolves_it(surge_mesh: LocalMesh) -> None:
     assert _status()["open_surges"] == []
+    for n in range(3):  # a few ordinary buckets first: the detector's cold start has something usual to compare with
+        assert _send(surge_mesh, complaint(n, run="before-surge")) == 202
+        time.sleep(int(PARAMETERS["SurgeBucketSeconds"]))
     assert all(status == 202 for status in _burst(surge_mesh, 60, per_second=5))
     assert _until(lambda: surge_mesh.published["Surge.Detected"] and _digest(surge_mesh), timeout=180)
     failures: list[str] = []
