@@ -67,6 +67,7 @@ class _BilledJournal:
         self.rcu = 0.0
 
     def counts(self, start: datetime, end: datetime) -> dict[str, dict[str, int]]:
+        from talkworthy import keys
         from talkworthy.routing.journal import days_between, sort_time
 
         before = self.meter.snapshot()
@@ -75,7 +76,7 @@ class _BilledJournal:
         low, high = sort_time(start), sort_time(end)
         for day in days_between(start, end - timedelta(microseconds=1)):
             for pk, rows in self.sizes.items():
-                if pk.startswith(f"ROUTED#{day}#"):
+                if pk.startswith(f"{keys.ROUTED}{day}#"):
                     read = sum(size for sk, size in rows if low <= sk <= high)
                     self.rcu += max(1, math.ceil(read / 4096)) / 2
         return found
@@ -92,7 +93,7 @@ def _usage(name: str, per_second: float, count: int) -> dict[str, Any]:
     from infra.local.provision import provision
     from talkworthy.community.counters import DynamoDbSurgeStore
     from talkworthy.routing.decision import Decision
-    from talkworthy.routing.journal import DynamoDbRoutingJournal, RoutedMention
+    from talkworthy.routing.journal import DynamoDbRoutingJournal, RoutedMention, split_sort_key
     from talkworthy.usecases.surges import SurgeSettings, evaluate_due
 
     settings = SurgeSettings()
@@ -114,7 +115,7 @@ def _usage(name: str, per_second: float, count: int) -> dict[str, Any]:
         growth = 0.0
         for item in _scan(table):
             sizes.setdefault(str(item["pk"]), []).append((str(item["sk"]), item_size(item)))
-            event_key = str(item["sk"]).split("#", 1)[1]
+            _, event_key = split_sort_key(str(item["sk"]))
             bare = {**{k: v for k, v in item.items() if k not in ("topic", "sentiment")}, "sk": event_key}
             growth += (item_size(item) - item_size(bare)) / 1024  # expected WCU: sizes spread over a KB
         store, meter = DynamoDbSurgeStore(table), Meter()

@@ -37,6 +37,7 @@ __all__ = [
     "RoutingJournal",
     "days_between",
     "sort_time",
+    "split_sort_key",
 ]
 
 KEEP = timedelta(days=30)
@@ -71,9 +72,22 @@ def days_between(start: datetime, end: datetime) -> list[str]:
     return found
 
 
+_SORT_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed-width ISO 8601 UTC, so text order is time order
+
+
 def sort_time(at: datetime) -> str:
-    """``at`` as the sort key's prefix: fixed-width ISO 8601 UTC, so text order is time order."""
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """``at`` as the sort key's prefix."""
+    return at.astimezone(UTC).strftime(_SORT_FORMAT)
+
+
+def _day(at: datetime) -> str:
+    return at.astimezone(UTC).date().isoformat()
+
+
+def split_sort_key(sk: str) -> tuple[str, str]:
+    """``<sort time>#<event key>`` (``keys.routed``) → its two parts."""
+    at, _, event_key = sk.partition("#")
+    return at, event_key
 
 
 def _tally(found: dict[str, BucketCount], topic: str, group: str) -> None:
@@ -95,9 +109,7 @@ class DynamoDbRoutingJournal:
     def put(self, routed: RoutedMention) -> None:
         meta = routed.mention.meta
         item = {
-            **keys.routed(
-                meta.occurred_at.astimezone(UTC).date().isoformat(), sort_time(meta.occurred_at), meta.event_key
-            ),
+            **keys.routed(_day(meta.occurred_at), sort_time(meta.occurred_at), meta.event_key),
             "kind": "routed",
             "topic": topic_of(routed.mention),
             "sentiment": sentiment_group(routed.mention.sentiment.label),
@@ -133,7 +145,7 @@ class DynamoDbRoutingJournal:
                     ExpressionAttributeValues={":pk": keys.routed_pk(day, shard), ":low": low, ":high": high},
                     ProjectionExpression="sk, topic, sentiment",
                 ):
-                    event_key = str(item["sk"]).split("#", 1)[1]
+                    _, event_key = split_sort_key(str(item["sk"]))
                     if event_key not in seen:
                         seen.add(event_key)
                         _tally(found, str(item["topic"]), str(item["sentiment"]))
@@ -141,10 +153,7 @@ class DynamoDbRoutingJournal:
 
     def newest(self, now: datetime) -> datetime | None:
         """When the latest journaled mention occurred (today's shards, else yesterday's): the stream's clock."""
-        for day in (
-            now.astimezone(UTC).date().isoformat(),
-            (now - timedelta(days=1)).astimezone(UTC).date().isoformat(),
-        ):
+        for day in (_day(now), _day(now - timedelta(days=1))):
             latest = [
                 str(page["Items"][0]["sk"])
                 for shard in range(keys.ROUTED_SHARDS)
@@ -160,7 +169,8 @@ class DynamoDbRoutingJournal:
                 )["Items"]
             ]
             if latest:
-                return datetime.strptime(max(latest).split("#", 1)[0], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+                at, _ = split_sort_key(max(latest))
+                return datetime.strptime(at, _SORT_FORMAT).replace(tzinfo=UTC)
         return None
 
 
