@@ -11,6 +11,11 @@ Each bridge keeps AWS's semantics and changes only how much work moto does for t
   handler. The backend found for a host, and each class's method names, are kept.
 - DynamoDB ``Query`` sorts every item of the table to keep the matching ones; it reads only what
   can match (``infra/local/moto_queries.py``).
+- The server: every call passes through a Flask app (request context, URL map, CORS, form parsing)
+  before moto's response class sees it, and werkzeug formats a log line for each (dropped unread,
+  below the log level). A JSON-protocol call (``POST /`` with ``X-Amz-Target``: DynamoDB, SQS,
+  EventBridge, Firehose, SSM, nearly every call the mesh makes) is handed to the same response
+  class's ``dispatch`` directly, as moto's in-process mode does; the request line is not formatted.
 - DynamoDB ``TransactWriteItems`` deep-copies every table it touches (so its cost and moto's memory
   grow with the table) to roll back. All conditions are checked before anything is written (under
   the item lock of ``atomic_dynamodb_items``), and only the touched items are kept for a rollback.
@@ -22,6 +27,8 @@ import copy
 import functools
 from collections.abc import Callable
 from typing import Any
+
+from botocore.exceptions import ClientError
 
 from infra.local import moto_queries, moto_sqs
 
@@ -160,7 +167,68 @@ def method_names_kept(set_attribute: SetAttribute = setattr) -> None:
     set_attribute(responses, "method_names_from_class", functools.lru_cache(maxsize=None)(listed))
 
 
+def json_calls_dispatched_directly(set_attribute: SetAttribute = setattr) -> None:
+    """A JSON-protocol call goes to moto's response class without the Flask app around it.
+
+    The route is the one the service's Flask app would take for ``POST /`` (looked up once per
+    service); the request is the one moto's Flask app builds (``BackendRequest``), the answer the
+    one it sends (``convert_to_flask_response``: a ``ClientError`` is a 400 with its message).
+    A call from a browser (an ``Origin`` header: CORS decides its headers) and every other request
+    still go through moto's Flask apps.
+    """
+    from flask import Response
+    from moto.moto_api import recorder
+    from moto.moto_server.werkzeug_app import BackendRequest, DomainDispatcherApplication
+    from moto.settings import DISABLE_GLOBAL_CORS
+
+    original = getattr(DomainDispatcherApplication.__call__, "__wrapped__", DomainDispatcherApplication.__call__)
+    routes: dict[str, Callable[..., Any]] = {}
+
+    def route(app: Any) -> Callable[..., Any]:
+        if app.service not in routes:
+            endpoint, _ = app.url_map.bind("localhost").match("/", method="POST")
+            routes[app.service] = app.view_functions[endpoint].callback
+        return routes[app.service]
+
+    @functools.wraps(original)
+    def dispatch(self: Any, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if (
+            environ.get("REQUEST_METHOD") != "POST"
+            or "HTTP_X_AMZ_TARGET" not in environ
+            or environ.get("PATH_INFO") != "/"
+            or "HTTP_ORIGIN" in environ
+        ):
+            return original(self, environ, start_response)
+        callback = route(self.get_application(environ))
+        request = BackendRequest(environ)
+        recorder._record_request(request)
+        try:
+            result = callback(request, request.raw_url, dict(request.headers))
+        except ClientError as exc:
+            result = 400, {}, exc.response["Error"]["Message"]
+        status, headers, content = result if len(result) == 3 else (200, {}, result)
+        answer = Response(response=content, status=status, headers=headers)
+        if not DISABLE_GLOBAL_CORS:  # what flask_cors adds to a call with no Origin
+            answer.headers.setdefault("Access-Control-Allow-Origin", "*")
+        return answer(environ, start_response)
+
+    set_attribute(DomainDispatcherApplication, "__call__", dispatch)
+
+
+def request_lines_unformatted(set_attribute: SetAttribute = setattr) -> None:
+    """werkzeug builds each request's log line (the client's address, the status in colour) before
+    the logger drops it below WARNING: about a twentieth of moto's CPU per call."""
+    from moto.moto_server.werkzeug_app import MotoRequestHandler
+
+    def log_request(self: Any, code: int | str = "-", size: int | str = "-") -> None:
+        return None
+
+    set_attribute(MotoRequestHandler, "log_request", log_request)
+
+
 def install(set_attribute: SetAttribute = setattr) -> None:
+    json_calls_dispatched_directly(set_attribute)
+    request_lines_unformatted(set_attribute)
     backend_per_host_kept(set_attribute)
     method_names_kept(set_attribute)
     moto_queries.install(set_attribute)

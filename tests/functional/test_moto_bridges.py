@@ -429,3 +429,79 @@ def test_an_index_query_reads_the_index_partition_kept_by_every_write(
     ]
     assert _by_status(client, "held") == ["c4/order#1", "c3/order#4"]
     assert _by_status(client, "nobody") == []
+
+
+_VARYING = {"x-amzn-requestid", "date"}
+
+
+def _server_answers(monkeypatch: pytest.MonkeyPatch, *, direct: bool) -> list[tuple[int, Any, Any]]:
+    """The same requests, as a client sends them to moto's server, with JSON calls dispatched
+    directly or through moto's Flask apps: status, body and headers of each answer."""
+    import json
+
+    from moto.core.utils import convert_to_flask_response
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from werkzeug.test import Client
+
+    through_flask = convert_to_flask_response.__call__
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        flask_calls.append(1)
+        return through_flask(self, *args, **kwargs)
+
+    flask_calls: list[int] = []
+    monkeypatch.setattr(convert_to_flask_response, "__call__", counted)
+    if direct:
+        moto_bridges.json_calls_dispatched_directly(monkeypatch.setattr)
+    client = Client(DomainDispatcherApplication(create_backend_app))
+    scope = "Credential=testing/20261201/us-east-1/{}/aws4_request, SignedHeaders=host, Signature=0"
+
+    def call(service: str, target: str, body: dict[str, Any], **headers: str) -> tuple[int, Any, Any]:
+        answer = client.post(
+            "/",
+            data=json.dumps(body),
+            headers={
+                "X-Amz-Target": target,
+                "Content-Type": "application/x-amz-json-1.0",
+                "Authorization": "AWS4-HMAC-SHA256 " + scope.format(service),
+                **headers,
+            },
+        )
+        kept = sorted((k.lower(), v) for k, v in answer.headers.items() if k.lower() not in _VARYING)
+        return answer.status_code, json.loads(answer.get_data() or b"null"), kept
+
+    table = {
+        "TableName": "t",
+        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+        "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+        "BillingMode": "PAY_PER_REQUEST",
+    }
+    put = {"TableName": "t", "Item": {"pk": {"S": "a"}}, "ConditionExpression": "attribute_not_exists(pk)"}
+    answers = [
+        (call("dynamodb", "DynamoDB_20120810.CreateTable", table)[0], None, None),  # its body holds a time
+        call("dynamodb", "DynamoDB_20120810.PutItem", put),
+        call("dynamodb", "DynamoDB_20120810.PutItem", put),  # refused: a 400 with its error
+        call("dynamodb", "DynamoDB_20120810.GetItem", {"TableName": "t", "Key": {"pk": {"S": "a"}}}),
+        call("dynamodb", "DynamoDB_20120810.GetItem", {"TableName": "missing", "Key": {"pk": {"S": "a"}}}),
+        call("sqs", "AmazonSQS.CreateQueue", {"QueueName": "q"}),
+        call("dynamodb", "DynamoDB_20120810.ListTables", {}, Origin="http://localhost"),  # a browser's
+    ]
+    assert len(flask_calls) == (1 if direct else len(answers))  # directly: only the browser's call
+    return [(status, _without_ids(body), headers) for status, body, headers in answers]
+
+
+def _without_ids(body: Any) -> Any:
+    return {k: v for k, v in body.items() if k not in ("ResponseMetadata",)} if isinstance(body, dict) else body
+
+
+def test_json_calls_dispatched_directly_answer_as_moto_s_flask_apps_do(
+    aws: boto3.Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    through_flask = _server_answers(monkeypatch, direct=False)
+    aws.client("dynamodb").delete_table(TableName="t")
+    aws.client("sqs").delete_queue(QueueUrl=aws.client("sqs").get_queue_url(QueueName="q")["QueueUrl"])
+    direct = _server_answers(monkeypatch, direct=True)
+    assert direct == through_flask
+    assert [status for status, _, _ in direct] == [200, 200, 400, 200, 400, 200, 200]
+    assert direct[2][1]["__type"].endswith("ConditionalCheckFailedException")
+    assert ("access-control-allow-origin", "http://localhost") in direct[-1][2]  # a browser's: CORS
