@@ -15,7 +15,7 @@ from infra.intent.report import TRAIN_SET
 from talkworthy.enrichment.corrections import Correction, DynamoDbCorrections, InMemoryCorrections, latest_per_target
 from talkworthy.enrichment.evaluation import load_examples
 from talkworthy.enrichment.intent_model import load_packaged_model
-from talkworthy.enrichment.intent_model_source import PublishedIntentModels
+from talkworthy.enrichment.intent_model_source import MAX_WEIGHTS_BYTES, PublishedIntentModels, gzipped
 
 AT = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
@@ -97,11 +97,12 @@ def test_a_broken_publication_keeps_the_last_good_model_and_says_why(mesh_table:
 
 
 def test_retraining_refuses_a_version_made_worse_by_bad_corrections(mesh_table: Any, tmp_path: Path) -> None:
-    # Someone "corrected" every training complaint to praise: the blind sets must stop that model.
+    # Someone "corrected" every training praise to complaint: the blind sets must stop that model.
+    # (The other way round no longer poisons it: complaints weigh 4 times their balanced weight.)
     store = DynamoDbCorrections(mesh_table)
-    complaints = [e for e in load_examples(TRAIN_SET) if e.label == "complaint"]
-    for i, example in enumerate(complaints):
-        store.record(_correction(f"poison:{i}", example.text + " !", "praise", predicted="complaint"))
+    praise = [e for e in load_examples(TRAIN_SET) if e.label == "praise"]
+    for i, example in enumerate(praise):
+        store.record(_correction(f"poison:{i}", example.text + " !", "complaint", predicted="praise"))
     out = tmp_path / "model.json"
 
     code = train_and_publish(mesh_table, out)
@@ -137,3 +138,18 @@ def test_retraining_with_good_corrections_publishes_a_version_that_enrich_picks_
     published = PublishedIntentModels(mesh_table)
     assert published.published_version() == document["version"]
     assert published.current().version == document["version"]
+
+
+def test_a_version_too_large_for_one_item_is_refused_and_the_packaged_one_fits(mesh_table: Any) -> None:
+    packaged = Path("shared/talkworthy/enrichment/data/intent_model.json").read_text()
+    assert len(gzipped(packaged)) <= MAX_WEIGHTS_BYTES
+    bloated = json.loads(packaged)
+    # weights that do not compress: one more random-named feature per 12 bytes or so
+    bloated["weights"].update({f"w:{n:x}{n * 7919 % 104729:x}": [n % 997] * 7 for n in range(60_000)})
+    bloated["version"] = "3.bloated"
+    published = PublishedIntentModels(mesh_table)
+
+    with pytest.raises(ValueError, match="over one item"):
+        published.publish(json.dumps(bloated), {})
+
+    assert published.published_version() is None

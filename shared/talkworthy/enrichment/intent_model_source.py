@@ -1,11 +1,12 @@
 """Where the learned intent model comes from: the packaged weights, or a version published to the mesh table.
 
 ``python -m infra.intent train`` publishes a new version without a redeploy: it writes the weights
-(gzipped JSON, well under DynamoDB's 400 KB item limit) under ``pk=INTENT_MODEL, sk=VERSION#<v>``,
-then points ``sk=CURRENT`` at it. :class:`PublishedIntentModels` reads the small pointer at most
-every ``max_age_seconds`` and fetches the weights only when the version changed. No pointer, or
-anything wrong with it (a missing version, bad weights, a DynamoDB error), keeps the model in force
-(the last good one, or the packaged fallback) and logs why, so a bad publish cannot stop enrich.
+(gzipped JSON, at most :data:`MAX_WEIGHTS_BYTES`, one item under DynamoDB's 400 KB limit) under
+``pk=INTENT_MODEL, sk=VERSION#<v>``, then points ``sk=CURRENT`` at it. :class:`PublishedIntentModels`
+reads the small pointer at most every ``max_age_seconds`` and fetches the weights only when the version
+changed. No pointer, or anything wrong with it (a missing version, bad weights, a DynamoDB error),
+keeps the model in force (the last good one, or the packaged fallback) and logs why, so a bad publish
+cannot stop enrich.
 """
 
 from __future__ import annotations
@@ -27,11 +28,18 @@ if TYPE_CHECKING:
 else:
     Table = Any
 
-__all__ = ["IntentModelSource", "PackagedIntentModel", "PublishedIntentModels"]
+__all__ = ["MAX_WEIGHTS_BYTES", "IntentModelSource", "PackagedIntentModel", "PublishedIntentModels", "gzipped"]
 
 logger = logging.getLogger(__name__)
 PK = "INTENT_MODEL"
 CURRENT = "CURRENT"
+MAX_WEIGHTS_BYTES = 396 * 1024
+"""The gzipped weights' share of one 400 KB item (the rest: keys, digest, metrics, timestamp)."""
+
+
+def gzipped(document: str) -> bytes:
+    """The weights as stored: gzip with no timestamp, so one document always stores the same bytes."""
+    return gzip.compress(document.encode(), mtime=0)
 
 
 class IntentModelSource(Protocol):
@@ -99,12 +107,15 @@ class PublishedIntentModels:
     def publish(self, document: str, metrics: Mapping[str, Any], now: datetime | None = None) -> str:
         """Store a model version and point CURRENT at it; returns the version. Re-publishing is idempotent."""
         model = IntentModel.from_json(document)
+        weights = gzipped(document)
+        if len(weights) > MAX_WEIGHTS_BYTES:
+            raise ValueError(f"{len(weights)} bytes gzipped: over one item's {MAX_WEIGHTS_BYTES}; prune more features")
         at = (now or datetime.now(UTC)).isoformat()
         self._table.put_item(
             Item={
                 "pk": PK,
                 "sk": f"VERSION#{model.version}",
-                "weights": gzip.compress(document.encode(), mtime=0),
+                "weights": weights,
                 "digest": model.digest,
                 "metrics": _decimal_free(metrics),
                 "published_at": at,
