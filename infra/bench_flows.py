@@ -123,6 +123,7 @@ def mention_costs(per_call: PerCall) -> dict[str, Any]:
     from talkworthy.identity import InMemoryIdentityGraph, InMemoryThreadStore
     from talkworthy.publishing import InMemoryPublisher
     from talkworthy.routing import PackagedRules
+    from talkworthy.routing.journal import InMemoryRoutingJournal
     from talkworthy.settings import MentionsSettings, use_environment
     from talkworthy.subjects import InMemorySubjects
 
@@ -159,6 +160,7 @@ def mention_costs(per_call: PerCall) -> dict[str, Any]:
             identities=graph,
             threads=threads,
             crm=crm,
+            journal=InMemoryRoutingJournal(),
             rules=PackagedRules(),
             subjects=InMemorySubjects(),
         )
