@@ -1,4 +1,4 @@
-"""``python -m infra.intent train|eval``: build, measure and publish the learned intent model.
+"""``python -m infra.intent train|eval|select``: build, measure and publish the learned intent model.
 
 ``train`` fits a new version on the training set plus the stored corrections, measures it on both
 blind sets and on the corrections, and compares it with the model in force (the published version,
@@ -6,6 +6,8 @@ or the packaged one). It refuses (exit 1) when the new version is worse on eithe
 (macro-F1 or complaint recall); otherwise it writes ``--out`` and, with ``--table``, publishes it
 to the mesh table, where running enrich functions pick it up within a minute.
 
+``select`` cross-validates configurations (complaint weight, C) on the training set alone and names
+the one the rule chooses (``infra/intent/select.py``); set it in ``infra/intent/train.py``.
 ``eval`` prints the same figures for the cue rules and the packaged model without training.
 Corrections come from ``--table`` (the mesh table; ``AWS_ENDPOINT_URL`` selects a local moto).
 """
@@ -137,11 +139,21 @@ def main(argv: list[str] | None = None) -> int:
     train_p.add_argument("--table", help="mesh table: read corrections, publish there")
     train_p.add_argument("--out", default=str(PACKAGED), help="where to write the model JSON")
     train_p.add_argument("--force", action="store_true", help="publish even when worse (say why in the commit)")
+    select_p = sub.add_parser("select", help="choose complaint weight and C on cross-validation alone")
+    select_p.add_argument("--weights", default="1.0,1.4,2.0,2.8,4.0,5.6", help="complaint weights to try")
+    select_p.add_argument("--c", default="16", help="inverse regularisation strengths to try")
     eval_p = sub.add_parser("eval", help="measure the cue rules and the packaged model")
     eval_p.add_argument("--table", help="mesh table to read corrections from")
     args = parser.parse_args(argv)
     if args.command == "train":
         return train_and_publish(_table(args.table), Path(args.out), force=args.force)
+    if args.command == "select":
+        from infra.intent.select import select
+        from infra.intent.train import Config
+
+        weights, cs = ([float(v) for v in text.split(",")] for text in (args.weights, args.c))
+        select([Config(complaint_weight=w, c=c) for c in cs for w in weights])
+        return 0
     return cmd_eval(args)
 
 

@@ -26,7 +26,7 @@ from talkworthy.enrichment.intent_features import FEATURES_VERSION, Feature, ext
 from talkworthy.enrichment.intent_model import MODEL_FORMAT, IntentModel
 from talkworthy.enrichment.sentiment import VaderSentimentAnalyzer
 
-__all__ = ["TrainingRun", "expected_calibration_error", "featurize", "train"]
+__all__ = ["Config", "TrainingRun", "cross_validated_logits", "expected_calibration_error", "featurize", "train"]
 
 C = 16.0  # inverse L2 strength, chosen by cross-validation on the training set only
 # Class weights: balanced, and complaints weighted up (chosen by cross-validation on the training set):
@@ -84,14 +84,22 @@ def _vocabulary(rows: list[list[Feature]]) -> dict[str, int]:
     return {name: i for i, name in enumerate(kept)}
 
 
-def _fit(rows: list[list[Feature]], labels: list[str]) -> tuple[Any, dict[str, int]]:
+@dataclass(frozen=True)
+class Config:
+    """What the fit is chosen by (``python -m infra.intent select``), cross-validation only."""
+
+    complaint_weight: float = COMPLAINT_WEIGHT
+    c: float = C
+
+
+def _fit(rows: list[list[Feature]], labels: list[str], config: Config) -> tuple[Any, dict[str, int]]:
     from sklearn.linear_model import LogisticRegression
 
     vocabulary = _vocabulary(rows)
     counts = Counter(labels)
     weights = {label: len(labels) / (len(counts) * count) for label, count in counts.items()}
-    weights["complaint"] = weights.get("complaint", 1.0) * COMPLAINT_WEIGHT
-    classifier = LogisticRegression(C=C, max_iter=5000, class_weight=weights)
+    weights["complaint"] = weights.get("complaint", 1.0) * config.complaint_weight
+    classifier = LogisticRegression(C=config.c, max_iter=5000, class_weight=weights)
     classifier.fit(_matrix(rows, vocabulary), labels)
     return classifier, vocabulary
 
@@ -133,22 +141,32 @@ def expected_calibration_error(confidence: Sequence[float], correct: Sequence[bo
     return error
 
 
-def train(examples: Sequence[Example], *, version_note: str = "") -> TrainingRun:
-    """Cross-validate (for the temperature and the honest training-set figures), then fit on everything."""
+def cross_validated_logits(rows: list[list[Feature]], labels: list[str], config: Config) -> Any:
+    """Out-of-fold logits (posts x :data:`INTENT_LABELS`), 5 stratified folds of the training posts."""
     import numpy as np
     from sklearn.model_selection import StratifiedKFold
 
+    order: list[str] = list(INTENT_LABELS)
+    oof = np.zeros((len(rows), len(order)))
+    folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=12)
+    for fit_idx, test_idx in folds.split(np.zeros(len(rows)), labels):
+        classifier, vocabulary = _fit([rows[i] for i in fit_idx], [labels[i] for i in fit_idx], config)
+        logits = classifier.decision_function(_matrix([rows[i] for i in test_idx], vocabulary))
+        columns = [list(classifier.classes_).index(label) for label in order]
+        oof[test_idx] = logits[:, columns]
+    return oof
+
+
+def train(examples: Sequence[Example], *, version_note: str = "", config: Config | None = None) -> TrainingRun:
+    """Cross-validate (for the temperature and the honest training-set figures), then fit on everything."""
+    import numpy as np
+
+    config = config or Config()
     rows = featurize(examples)
     labels: list[str] = [example.label for example in examples]
     order: list[str] = list(INTENT_LABELS)
     truth = np.array([order.index(label) for label in labels])
-    oof = np.zeros((len(rows), len(order)))
-    folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=12)
-    for fit_idx, test_idx in folds.split(np.zeros(len(rows)), labels):
-        classifier, vocabulary = _fit([rows[i] for i in fit_idx], [labels[i] for i in fit_idx])
-        logits = classifier.decision_function(_matrix([rows[i] for i in test_idx], vocabulary))
-        columns = [list(classifier.classes_).index(label) for label in order]
-        oof[test_idx] = logits[:, columns]
+    oof = cross_validated_logits(rows, labels, config)
     temperature = _fit_temperature(oof, truth)
     before, after = _softmax(oof, 1.0), _softmax(oof, temperature)
     predicted = after.argmax(axis=1)
@@ -156,7 +174,7 @@ def train(examples: Sequence[Example], *, version_note: str = "") -> TrainingRun
     ece_before = expected_calibration_error(list(before.max(axis=1)), list(before.argmax(axis=1) == truth))
     ece_after = expected_calibration_error(list(after.max(axis=1)), correct)
 
-    classifier, vocabulary = _fit(rows, labels)
+    classifier, vocabulary = _fit(rows, labels, config)
     columns = [list(classifier.classes_).index(label) for label in order]
     coef = classifier.coef_[columns]
     weights = {
