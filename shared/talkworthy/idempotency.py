@@ -44,21 +44,33 @@ class Once(Protocol):
 
 
 class DynamoDbOnce:
+    """Powertools idempotency with one configuration per call: the INPROGRESS record's expiry comes
+    from the Lambda context of the call that writes it. (Registering each call's context on one
+    shared configuration let concurrent batches in one process, as the local runtime runs them,
+    expire each other's records: a record written with another invocation's nearly spent deadline
+    could be taken over at once by a redelivered copy, and the effect ran twice.)"""
+
     def __init__(self, table_name: str, client: Any, *, expires_after_seconds: int, lambda_context: Any = None) -> None:
-        from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig
+        from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
         self._store = DynamoDBPersistenceLayer(table_name=table_name, boto3_client=client)
-        self.config = IdempotencyConfig(
+        self._expires_after_seconds = expires_after_seconds
+        self._lambda_context = lambda_context
+
+    def config(self, lambda_context: Any = None) -> Any:
+        from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
+
+        return IdempotencyConfig(
             event_key_jmespath="key",
-            expires_after_seconds=expires_after_seconds,
+            expires_after_seconds=self._expires_after_seconds,
             response_hook=lambda response, _record: {**response, "__replayed": True},
+            lambda_context=lambda_context if lambda_context is not None else self._lambda_context,
         )
 
     def run(
         self, key: str, effect: Callable[[], dict[str, Any]], lambda_context: Any = None
     ) -> tuple[dict[str, Any], bool]:
-        if lambda_context is not None:
-            self.config.register_lambda_context(lambda_context)
+        config = self.config(lambda_context)
         from aws_lambda_powertools.utilities.idempotency import idempotent_function
         from aws_lambda_powertools.utilities.idempotency.exceptions import (
             IdempotencyAlreadyInProgressError,
@@ -69,7 +81,7 @@ class DynamoDbOnce:
         from talkworthy.dynamo import translate
         from talkworthy.errors import RetryableError
 
-        @idempotent_function(data_keyword_argument="request", persistence_store=self._store, config=self.config)
+        @idempotent_function(data_keyword_argument="request", persistence_store=self._store, config=config)
         def guarded(request: dict[str, str]) -> dict[str, Any]:
             return effect()
 
