@@ -34,9 +34,7 @@ def json_content_type(request: Request, get_response: Callable[[Request], Respon
 def _webhook(source: str, path_params: dict[str, str]) -> Response:
     request = app.current_request
     path = "/webhooks/" + "/".join(path_params.values())
-    pipeline, publish_once = ingress()
-    if app.lambda_context is not None:
-        publish_once.once.config.register_lambda_context(app.lambda_context)
+    pipeline, _ = ingress()  # its dedupe records expire by their own deadline (IdempotentPublisher)
     result = respond(pipeline.handle(to_http_request(request, source, path, path_params)))
     return Response(result["body"], status_code=result["status_code"], headers=result["headers"])
 

@@ -50,12 +50,11 @@ class DynamoDbOnce:
     expire each other's records: a record written with another invocation's nearly spent deadline
     could be taken over at once by a redelivered copy, and the effect ran twice.)"""
 
-    def __init__(self, table_name: str, client: Any, *, expires_after_seconds: int, lambda_context: Any = None) -> None:
+    def __init__(self, table_name: str, client: Any, *, expires_after_seconds: int) -> None:
         from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
         self._store = DynamoDBPersistenceLayer(table_name=table_name, boto3_client=client)
         self._expires_after_seconds = expires_after_seconds
-        self._lambda_context = lambda_context
 
     def config(self, lambda_context: Any = None) -> Any:
         from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
@@ -64,7 +63,7 @@ class DynamoDbOnce:
             event_key_jmespath="key",
             expires_after_seconds=self._expires_after_seconds,
             response_hook=lambda response, _record: {**response, "__replayed": True},
-            lambda_context=lambda_context if lambda_context is not None else self._lambda_context,
+            lambda_context=lambda_context,
         )
 
     def run(
