@@ -26,7 +26,7 @@ from talkworthy.enrichment.corrections import Correction, DynamoDbCorrections, l
 from talkworthy.enrichment.evaluation import evaluate, load_examples, report_from_predictions
 from talkworthy.enrichment.intent import classify_intent
 from talkworthy.enrichment.intent_model import load_packaged_model
-from talkworthy.enrichment.intent_model_source import MAX_WEIGHTS_BYTES, PublishedIntentModels, gzipped
+from talkworthy.enrichment.intent_model_source import PublishedIntentModels, stored_weights
 from talkworthy.errors import ConfigurationError
 
 PACKAGED = Path(__file__).resolve().parents[2] / "shared" / "talkworthy" / "enrichment" / "data" / "intent_model.json"
@@ -118,11 +118,10 @@ def train_and_publish(table: Any, out: Path, *, force: bool = False) -> int:
         print("\nnot published: worse than the model in force: " + "; ".join(reasons))
         return 1
     document = json.dumps(run.document, separators=(",", ":"), sort_keys=True)
-    size = len(gzipped(document))
-    if size > MAX_WEIGHTS_BYTES:
-        print(
-            f"\nnot published: {size} bytes gzipped, over one item's {MAX_WEIGHTS_BYTES} (prune: MIN_DOCS, PRUNE_BELOW)"
-        )
+    try:
+        stored_weights(document)
+    except ValueError as err:
+        print(f"\nnot published: {err} (MIN_DOCS, PRUNE_BELOW in infra/intent/train.py)")
         return 1
     out.write_text(document + "\n", encoding="utf-8")
     print(f"\nwrote {out} ({len(document) / 1024:.0f} KiB)")

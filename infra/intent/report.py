@@ -18,6 +18,7 @@ __all__ = [
     "Classify",
     "as_examples",
     "blind_reports",
+    "complaint_as_praise",
     "figures",
     "worse_than",
 ]
@@ -40,10 +41,15 @@ def blind_reports(classify: Classify) -> dict[str, EvaluationReport]:
     return {name: evaluate(load_examples(path), classify=classify) for name, path in BLIND_SETS.items()}
 
 
+def complaint_as_praise(report: EvaluationReport) -> float:
+    """The share of complaints classified as praise: logged, not answered, the costliest mistake."""
+    complaints = sum(report.confusion["complaint"].values())
+    return report.confusion["complaint"]["praise"] / complaints if complaints else 0.0
+
+
 def figures(report: EvaluationReport) -> dict[str, Any]:
     """Stable keys for bench-results.json: macro-F1, accuracy, per-class P/R/F1, complaints read as praise."""
-    complaints = sum(report.confusion["complaint"].values())
-    as_praise = report.confusion["complaint"]["praise"] / complaints if complaints else 0.0
+    as_praise = complaint_as_praise(report)
     return {
         "n": report.total,
         "macro_f1": round(report.macro_f1, 3),

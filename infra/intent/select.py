@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from infra.intent.report import TRAIN_SET
+from infra.intent.report import TRAIN_SET, complaint_as_praise
 from infra.intent.train import Config, cross_validated_logits, featurize
 from talkworthy.enrichment.evaluation import load_examples, report_from_predictions
 from talkworthy.enrichment.intent import INTENT_LABELS
@@ -58,13 +58,12 @@ def measure(rows: list[list[Feature]], labels: list[str], config: Config) -> Mea
     logits = cross_validated_logits(rows, labels, config)
     predicted = [INTENT_LABELS[i] for i in logits.argmax(axis=1)]
     report = report_from_predictions(labels, predicted)
-    complaints = report.confusion["complaint"]
     return Measured(
         config=config,
         macro_f1=report.macro_f1,
         complaint_recall=report.per_class["complaint"].recall,
         lowest_f1=min(m.f1 for m in report.per_class.values()),
-        complaint_as_praise=complaints["praise"] / max(1, sum(complaints.values())),
+        complaint_as_praise=complaint_as_praise(report),
     )
 
 

@@ -56,7 +56,7 @@ class DynamoDbOnce:
         self._store = DynamoDBPersistenceLayer(table_name=table_name, boto3_client=client)
         self._expires_after_seconds = expires_after_seconds
 
-    def config(self, lambda_context: Any = None) -> Any:
+    def _config(self, lambda_context: Any = None) -> Any:
         from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
 
         return IdempotencyConfig(
@@ -69,7 +69,7 @@ class DynamoDbOnce:
     def run(
         self, key: str, effect: Callable[[], dict[str, Any]], lambda_context: Any = None
     ) -> tuple[dict[str, Any], bool]:
-        config = self.config(lambda_context)
+        config = self._config(lambda_context)
         from aws_lambda_powertools.utilities.idempotency import idempotent_function
         from aws_lambda_powertools.utilities.idempotency.exceptions import (
             IdempotencyAlreadyInProgressError,

@@ -15,7 +15,7 @@ from infra.intent.report import TRAIN_SET
 from talkworthy.enrichment.corrections import Correction, DynamoDbCorrections, InMemoryCorrections, latest_per_target
 from talkworthy.enrichment.evaluation import load_examples
 from talkworthy.enrichment.intent_model import load_packaged_model
-from talkworthy.enrichment.intent_model_source import MAX_WEIGHTS_BYTES, PublishedIntentModels, gzipped
+from talkworthy.enrichment.intent_model_source import MAX_WEIGHTS_BYTES, PublishedIntentModels, stored_weights
 
 AT = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
@@ -142,7 +142,7 @@ def test_retraining_with_good_corrections_publishes_a_version_that_enrich_picks_
 
 def test_a_version_too_large_for_one_item_is_refused_and_the_packaged_one_fits(mesh_table: Any) -> None:
     packaged = Path("shared/talkworthy/enrichment/data/intent_model.json").read_text()
-    assert len(gzipped(packaged)) <= MAX_WEIGHTS_BYTES
+    assert len(stored_weights(packaged)) <= MAX_WEIGHTS_BYTES
     bloated = json.loads(packaged)
     # weights that do not compress: one more random-named feature per 12 bytes or so
     bloated["weights"].update({f"w:{n:x}{n * 7919 % 104729:x}": [n % 997] * 7 for n in range(60_000)})

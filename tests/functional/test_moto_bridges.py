@@ -295,6 +295,20 @@ QUERIES: list[dict[str, Any]] = [
 ]
 
 
+def _items_read_per_query(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many items each query reads from here on (the bridged ``Table.all_items``), in order."""
+    read: list[int] = []
+    bridged_all_items = moto_table.Table.all_items
+
+    def counting(self: Any) -> list[Any]:
+        items = bridged_all_items(self)
+        read.append(len(items))
+        return items
+
+    monkeypatch.setattr(moto_table.Table, "all_items", counting)
+    return read
+
+
 def test_a_base_table_query_reads_its_partition_with_the_same_answers(
     aws: boto3.Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -302,16 +316,8 @@ def test_a_base_table_query_reads_its_partition_with_the_same_answers(
     _orders(client)
     plain = [_pages(client, **query) for query in QUERIES]
     assert plain[0] == [["c2/order#1", "c2/order#2"], ["c2/order#3", "c2/order#4"], ["c2/order#5"]]
-    partitions_read: list[int] = []
     moto_queries.install(monkeypatch.setattr)
-    bridged_all_items = moto_table.Table.all_items
-
-    def counting(self: Any) -> list[Any]:
-        items = bridged_all_items(self)
-        partitions_read.append(len(items))
-        return items
-
-    monkeypatch.setattr(moto_table.Table, "all_items", counting)
+    partitions_read = _items_read_per_query(monkeypatch)
     assert [_pages(client, **query) for query in QUERIES] == plain  # pagination, order, filters, the GSI
     assert max(partitions_read[: len(plain[0])]) == 5  # one customer's orders, not the table's 15
     assert client.scan(TableName="orders")["Count"] == 15  # outside a query: every item
@@ -348,15 +354,7 @@ def test_an_index_query_reads_the_index_partition_kept_by_every_write(
     backwards = _by_status(client, "open", ScanIndexForward=False)
     moto_bridges.install(monkeypatch.setattr)
     atomic_dynamodb_items(monkeypatch.setattr)
-    read: list[int] = []
-    bridged_all_items = moto_table.Table.all_items
-
-    def counting(self: Any) -> list[Any]:
-        items = bridged_all_items(self)
-        read.append(len(items))
-        return items
-
-    monkeypatch.setattr(moto_table.Table, "all_items", counting)
+    read = _items_read_per_query(monkeypatch)
     assert {status: _by_status(client, status) for status in ("open", "closed")} == plain
     assert _by_status(client, "open", ScanIndexForward=False) == backwards == list(reversed(plain["open"]))
     assert max(read) == 9  # the open orders, not the table's 15

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 else:
     Table = Any
 
-__all__ = ["MAX_WEIGHTS_BYTES", "IntentModelSource", "PackagedIntentModel", "PublishedIntentModels", "gzipped"]
+__all__ = ["MAX_WEIGHTS_BYTES", "IntentModelSource", "PackagedIntentModel", "PublishedIntentModels", "stored_weights"]
 
 logger = logging.getLogger(__name__)
 PK = "INTENT_MODEL"
@@ -37,9 +37,13 @@ MAX_WEIGHTS_BYTES = 396 * 1024
 """The gzipped weights' share of one 400 KB item (the rest: keys, digest, metrics, timestamp)."""
 
 
-def gzipped(document: str) -> bytes:
-    """The weights as stored: gzip with no timestamp, so one document always stores the same bytes."""
-    return gzip.compress(document.encode(), mtime=0)
+def stored_weights(document: str) -> bytes:
+    """The weights as stored: gzip with no timestamp, so one document always stores the same bytes.
+    ValueError when they would not fit one item."""
+    weights = gzip.compress(document.encode(), mtime=0)
+    if len(weights) > MAX_WEIGHTS_BYTES:
+        raise ValueError(f"{len(weights)} bytes gzipped: over one item's {MAX_WEIGHTS_BYTES}; prune more features")
+    return weights
 
 
 class IntentModelSource(Protocol):
@@ -107,9 +111,7 @@ class PublishedIntentModels:
     def publish(self, document: str, metrics: Mapping[str, Any], now: datetime | None = None) -> str:
         """Store a model version and point CURRENT at it; returns the version. Re-publishing is idempotent."""
         model = IntentModel.from_json(document)
-        weights = gzipped(document)
-        if len(weights) > MAX_WEIGHTS_BYTES:
-            raise ValueError(f"{len(weights)} bytes gzipped: over one item's {MAX_WEIGHTS_BYTES}; prune more features")
+        weights = stored_weights(document)
         at = (now or datetime.now(UTC)).isoformat()
         self._table.put_item(
             Item={
