@@ -12,10 +12,9 @@ Each bridge keeps AWS's semantics and changes only how much work moto does for t
 - DynamoDB ``Query`` sorts every item of the table to keep the matching ones; it reads only what
   can match (``infra/local/moto_queries.py``).
 - The server: every call passes through a Flask app (request context, URL map, CORS, form parsing)
-  before moto's response class sees it, and werkzeug formats a log line for each (dropped unread,
-  below the log level). A JSON-protocol call (``POST /`` with ``X-Amz-Target``: DynamoDB, SQS,
+  before moto's response class sees it. A JSON-protocol call (``POST /`` with ``X-Amz-Target``: DynamoDB, SQS,
   EventBridge, Firehose, SSM, nearly every call the mesh makes) is handed to the same response
-  class's ``dispatch`` directly, as moto's in-process mode does; the request line is not formatted.
+  class's ``dispatch`` directly, as moto's in-process mode does.
 - DynamoDB ``TransactWriteItems`` deep-copies every table it touches (so its cost and moto's memory
   grow with the table) to roll back. All conditions are checked before anything is written (under
   the item lock of ``atomic_dynamodb_items``), and only the touched items are kept for a rollback.
@@ -215,20 +214,8 @@ def json_calls_dispatched_directly(set_attribute: SetAttribute = setattr) -> Non
     set_attribute(DomainDispatcherApplication, "__call__", dispatch)
 
 
-def request_lines_unformatted(set_attribute: SetAttribute = setattr) -> None:
-    """werkzeug builds each request's log line (the client's address, the status in colour) before
-    the logger drops it below WARNING: about a twentieth of moto's CPU per call."""
-    from moto.moto_server.werkzeug_app import MotoRequestHandler
-
-    def log_request(self: Any, code: int | str = "-", size: int | str = "-") -> None:
-        return None
-
-    set_attribute(MotoRequestHandler, "log_request", log_request)
-
-
 def install(set_attribute: SetAttribute = setattr) -> None:
     json_calls_dispatched_directly(set_attribute)
-    request_lines_unformatted(set_attribute)
     backend_per_host_kept(set_attribute)
     method_names_kept(set_attribute)
     moto_queries.install(set_attribute)

@@ -57,7 +57,10 @@ def _body(environ: dict[str, Any]) -> bytes:
 
 
 def _drop(environ: dict[str, Any]) -> list[bytes]:
-    connection = environ.get("werkzeug.socket")
+    """Close the client's connection before any answer, as a network fault does. waitress puts no
+    socket in the environ; its disconnect check is bound to the connection's channel, which has it."""
+    channel = getattr(environ.get("waitress.client_disconnected"), "__self__", None)
+    connection = getattr(channel, "socket", None)
     if connection is not None:
         with contextlib.suppress(OSError):
             connection.shutdown(socket.SHUT_RDWR)
