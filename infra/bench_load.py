@@ -126,9 +126,11 @@ def _send(mesh: Any, mentions: list[WebhookSample], concurrency: int) -> _Sent:
     """Post ``mentions`` from another process, as a SaaS tool posts them: the senders' signing and
     HTTP neither share the mesh's interpreter lock (which would add their waits to the ingress's
     latencies) nor count in the mesh's CPU."""
+    from infra.bench_load import _send_here as send  # by its module's name, also when run as __main__
+
     spawn = multiprocessing.get_context("spawn")  # the mesh runs threads: no fork under them
     with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
-        return pool.submit(_send_here, mesh.ingress_url, mesh.secrets["webhooks"], mentions, concurrency).result()
+        return pool.submit(send, mesh.ingress_url, mesh.secrets["webhooks"], mentions, concurrency).result()
 
 
 def _rss_mb(pid: int) -> float:
