@@ -31,6 +31,7 @@ __all__ = [
     "Action",
     "Table",
     "batch_get",
+    "batch_put",
     "call",
     "cancellation_codes",
     "condition_failed",
@@ -151,6 +152,18 @@ def batch_get(table: Table, keys: Sequence[dict[str, str]], *, consistent: bool)
         if not request:
             return found
     raise RetryableError("DynamoDB BatchGetItem: keys left unprocessed")
+
+
+def batch_put(table: Table, items: Sequence[dict[str, Any]]) -> None:
+    """Unconditional puts of up to 25 items (distinct keys) in one ``BatchWriteItem``, or as few as
+    DynamoDB lets through; each item is billed as its own ``PutItem`` would be."""
+    request: dict[str, Any] = {table.name: [{"PutRequest": {"Item": item}} for item in items]}
+    for _ in range(_BATCH_ROUNDS):
+        page = call(table.meta.client.batch_write_item, RequestItems=request)
+        request = page.get("UnprocessedItems") or {}
+        if not request:
+            return
+    raise RetryableError("DynamoDB BatchWriteItem: items left unprocessed")
 
 
 def _action(

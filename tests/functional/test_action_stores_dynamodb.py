@@ -109,9 +109,12 @@ def _message(ref: str, target: Target = CASE, notes: tuple[Note, ...] = ()) -> S
 def test_a_sent_message_is_found_by_its_ref_and_by_its_target(mesh_table: Any) -> None:
     store = DynamoDbSentMessages(mesh_table)
     message = _message("C0CARE:1700000000.000100")
+    sent: list[str] = []
+    mesh_table.meta.client.meta.events.register("before-call.dynamodb", lambda model, **_: sent.append(model.name))
 
     store.put(message)
 
+    assert sent == ["BatchWriteItem"]  # the message and its target's index item: one request
     assert store.get("C0CARE:1700000000.000100") == message
     assert store.of_target(CASE) == message
     assert store.get("C0CARE:1.2") is None

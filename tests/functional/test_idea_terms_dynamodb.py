@@ -1,4 +1,5 @@
-"""The dedupe index on a real (moto) ``MeshTable``: bounded lists, counts, and redelivery changing nothing."""
+"""The dedupe index on a real (moto) ``MeshTable``: bounded lists, counts, and redelivery changing nothing;
+and the ideas themselves read together."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import pytest
 
 from talkworthy.ideas import store_dynamodb
 from talkworthy.ideas.dedupe import Deduper
-from talkworthy.ideas.store_dynamodb import DynamoDbTermStore
+from talkworthy.ideas.model import Idea
+from talkworthy.ideas.store_dynamodb import DynamoDbIdeaStore, DynamoDbTermStore
 from talkworthy.ideas.terms import TOTAL
 
 
@@ -43,3 +45,20 @@ def test_a_full_list_stops_growing_and_the_count_goes_on(mesh_table: Any, monkey
     term = store.terms(["w:slack"])["w:slack"]
     assert (term.count, set(term.refs), term.capped) == (4, {"canny:0", "canny:1"}, True)
     assert store.terms([TOTAL])[TOTAL].count == 4
+
+
+def test_ideas_are_read_together_in_one_consistent_batch(mesh_table: Any) -> None:
+    store = DynamoDbIdeaStore(mesh_table)
+    assert store.save([Idea(ref="canny:1", title="Dark mode"), Idea(ref="canny:2", title="CSV export")])
+    assert store.save([store.get("canny:2").model_copy(update={"status": "planned"})])  # type: ignore[union-attr]
+    sent: list[dict[str, Any]] = []
+    mesh_table.meta.client.meta.events.register(
+        "provide-client-params.dynamodb", lambda params, model, **_: sent.append({"op": model.name, **params})
+    )
+    found = store.get_many(["canny:1", "canny:2", "canny:3", "canny:1"])
+    assert {ref: (idea.title, idea.version) for ref, idea in found.items()} == {
+        "canny:1": ("Dark mode", 1),
+        "canny:2": ("CSV export", 2),
+    }
+    assert [call["op"] for call in sent] == ["BatchGetItem"]
+    assert next(iter(sent[0]["RequestItems"].values()))["ConsistentRead"] is True

@@ -27,14 +27,12 @@ from talkworthy.identity import (
     DynamoDbIdentityGraph,
     DynamoDbThreadStore,
     IdentityGraph,
-    IndexedThreadStore,
     InMemoryIdentityGraph,
     InMemoryThreadStore,
     ThreadStore,
 )
-from talkworthy.identity.threads_dynamodb import DynamoDbThreadIndex
 from tests.unit.identity.test_graph_rules import T0, Clock, FakeCrm, GraphRuleTests, MakeGraph, author
-from tests.unit.identity.test_threads import MENTIONS, Lagging, ThreadRuleTests, history, mention
+from tests.unit.identity.test_threads import MENTIONS, ThreadRuleTests, history, mention
 
 _names = itertools.count(1)
 MESH_TABLE = load_template()["Resources"]["MeshTable"]["Properties"]
@@ -121,14 +119,6 @@ class TestDynamoDbThreads(ThreadRuleTests):
     @pytest.fixture
     def make_store(self, make_table: Callable[[], Any]) -> Callable[[], ThreadStore]:
         return lambda: DynamoDbThreadStore(make_table())
-
-
-class TestDynamoDbThreadsWithStaleGlances(ThreadRuleTests):
-    """Every glance stale: the rules then run on refusals (put-if-absent, topic conditions) alone."""
-
-    @pytest.fixture
-    def make_store(self, make_table: Callable[[], Any]) -> Callable[[], ThreadStore]:
-        return lambda: IndexedThreadStore(Lagging(DynamoDbThreadIndex(make_table())))
 
 
 def _race(count: int, work: Callable[[], str]) -> list[str]:
@@ -345,15 +335,20 @@ def test_a_new_thread_writes_each_key_once_and_a_redelivery_writes_nothing(
     first = mention("1", url="https://x.example/a", thread_hint="t9")
     assert store.assign_thread(first, "pr_a", "question") == "th_twitter_1"
     assert calls.writes() == ["PutItem", "PutItem", "PutItem", "UpdateItem"]  # post, hint, URL, topic
-    assert calls.consistent("BatchGetItem") == [False]  # hint, URL and topic: a glance
-    assert calls.consistent("GetItem") == [True, True]  # the post key; the URL key, as neither was seen
+    assert calls.consistent("BatchGetItem") == [True]  # post, hint, URL and topic: one read, current
+    assert len(calls.names) == 5
     calls.clear()
     assert store.assign_thread(first, "pr_a", "question") == "th_twitter_1"
-    assert calls.writes() == []
+    assert calls.names == ["BatchGetItem"]  # the read alone: nothing to write
     calls.clear()
     later = mention("2", hours=1)
     assert store.assign_thread(later, "pr_a", "question") == "th_twitter_1"
     assert calls.writes() == ["PutItem", "UpdateItem"]  # its post key; the topic slides
+    assert len(calls.names) == 3
+    calls.clear()
+    again = mention("3", hours=1)  # the topic key already as late as this one: left alone, no re-read
+    assert store.assign_thread(again, "pr_a", "question") == "th_twitter_1"
+    assert sorted(calls.names) == ["BatchGetItem", "PutItem"]
 
 
 def test_on_the_mesh_table_from_the_template(mesh_table: Any) -> None:
@@ -430,7 +425,6 @@ class _Run:
 def test_dynamodb_and_in_memory_threads_agree(make_table: Callable[[], Any], steps: list[tuple[Any, ...]]) -> None:
     expected = history(InMemoryThreadStore(), steps)
     assert history(DynamoDbThreadStore(make_table()), steps) == expected
-    assert history(IndexedThreadStore(Lagging(DynamoDbThreadIndex(make_table()))), steps) == expected
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -40,6 +40,31 @@ def test_slots_are_a_second_apart_per_channel(table):
     assert pacer.reserve("C1", T0 + 60) == T0 + 60
 
 
+def test_a_slot_costs_one_write_idle_or_queued_behind_the_last_one_seen(table):
+    pacer, other = DynamoDbChannelPacer(table, interval=1.0), DynamoDbChannelPacer(table, interval=1.0)
+    writes: list[str] = []
+    table.meta.client.meta.events.register("before-call.dynamodb", lambda model, **_: writes.append(model.name))
+
+    slots = [pacer.reserve("C1", T0, horizon=10.0) for _ in range(4)]
+    assert slots == [T0, T0 + 1, T0 + 2, T0 + 3]
+    assert len(writes) == 4  # idle once, then queued behind the slot it just took
+    writes.clear()
+    assert other.reserve("C1", T0, horizon=10.0) == T0 + 4  # a container that has not seen it busy
+    assert len(writes) == 2
+    writes.clear()
+    assert pacer.reserve("C1", T0 + 60, horizon=10.0) == T0 + 60  # long after the last slot seen: idle
+    assert len(writes) == 1
+    table.delete_item(Key={"pk": "PACE#C1", "sk": "PACE"})  # expired (TTL) behind the hint's back
+    writes.clear()
+    assert pacer.reserve("C1", T0 + 60.5, horizon=10.0) == T0 + 60.5  # the hint was wrong: then idle
+    assert len(writes) == 2
+    for _ in range(10):
+        pacer.reserve("C1", T0 + 60.5, horizon=10.0)
+    with pytest.raises(PacerBusyError):  # queued first, as it last saw: refused beyond the horizon
+        pacer.reserve("C1", T0 + 60.5, horizon=10.0)
+    assert float(table.get_item(Key={"pk": "PACE#C1", "sk": "PACE"})["Item"]["next_at"]) == T0 + 71.5
+
+
 def test_item_shape_and_ttl(table):
     DynamoDbChannelPacer(table, interval=1.0, ttl_seconds=300).reserve("C1", T0, horizon=10.0)
 

@@ -18,6 +18,10 @@ __all__ = ["IdeaStore", "MemoryIdeaStore"]
 class IdeaStore(Protocol):
     def get(self, ref: str) -> Idea | None: ...
 
+    def get_many(self, refs: Sequence[str]) -> dict[str, Idea]:
+        """Each of ``refs`` (up to 100; unknown ones left out), read as :meth:`get` reads one."""
+        ...
+
     def save(self, ideas: Sequence[Idea]) -> bool:
         """Write every idea (version + 1) if none changed since read (version 0: did not exist)."""
         ...
@@ -36,6 +40,9 @@ class MemoryIdeaStore:
     def get(self, ref: str) -> Idea | None:
         found = self.ideas.get(ref)
         return found.model_copy(deep=True) if found else None
+
+    def get_many(self, refs: Sequence[str]) -> dict[str, Idea]:
+        return {ref: idea for ref in refs if (idea := self.get(ref)) is not None}
 
     def save(self, ideas: Sequence[Idea]) -> bool:
         for idea in ideas:

@@ -26,9 +26,12 @@ class DynamoDbIdeaStore:
 
     def get(self, ref: str) -> Idea | None:
         item = call(self.table.get_item, Key=keys.idea(ref), ConsistentRead=True).get("Item")
-        if not item:
-            return None
-        return Idea.model_validate_json(str(item["doc"])).model_copy(update={"version": int(item["version"])})
+        return _idea(item) if item else None
+
+    def get_many(self, refs: Sequence[str]) -> dict[str, Idea]:
+        """One consistent ``BatchGetItem`` (1 RCU per idea under 4 KB, as many ``GetItem``s would cost)."""
+        found = batch_get(self.table, [keys.idea(ref) for ref in dict.fromkeys(refs)], consistent=True) if refs else []
+        return {idea.ref: idea for idea in map(_idea, found)}
 
     def save(self, ideas: Sequence[Idea]) -> bool:
         actions = []
@@ -63,6 +66,10 @@ class DynamoDbIdeaStore:
             ConditionExpression="attribute_not_exists(pk) OR event_key = :k",
             ExpressionAttributeValues={":k": event_key},
         )
+
+
+def _idea(item: Mapping[str, Any]) -> Idea:
+    return Idea.model_validate_json(str(item["doc"])).model_copy(update={"version": int(item["version"])})
 
 
 class DynamoDbTermStore:

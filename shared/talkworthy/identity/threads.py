@@ -24,19 +24,17 @@ put-if-absent, so concurrent first mentions of one platform thread or URL conver
 recorded thread (a lower-priority choice gives way to the recorded one); the author/topic pointer
 moves to this thread when the mention is the author's latest.
 
-What each mention reads and writes: the post's key, read consistently (a reply may have reserved it
-a moment ago, and everything else depends on it), then the keys of the parent post, platform
-thread, URL and author/topic in one glance that may be a moment stale. A stale glance cannot change
-the outcome: post, parent, platform-thread and URL keys never change once written, so a key seen
-is what a consistent read would show, and a key not seen is written with a put-if-absent that
-hands back whoever got there first (when neither the platform thread nor the URL was seen, the URL
-key is read consistently first, as the platform thread is recorded with what it says); the
-author/topic key changes only through conditional writes
-(its last activity only ever moves forward), and a decision to leave it alone is confirmed by a
-consistent read. A key the glance showed already holding the thread is not written again, and the
-author/topic key is not written when that would change nothing (a redelivery) or when a later
-mention already moved it. A new thread therefore costs one write per key it records; a redelivered
-mention writes nothing.
+What each mention reads and writes: the keys of the post, the parent post, the platform thread,
+the URL and the author/topic, all in one consistent read (a reply may have reserved the post's key
+a moment ago, and everything else depends on it). What that read showed can only be overtaken by
+concurrent writers, never undone: post, parent, platform-thread and URL keys never change once
+written, and a key not seen is written with a put-if-absent that hands back whoever got there
+first; the author/topic key changes only through conditional writes and its last activity only
+ever moves forward, so "a later mention already moved it" stays true once read. A key the read
+showed already holding the thread is not written again, and the author/topic key is not written
+when that would change nothing (a redelivery) or when a later mention already moved it. A new
+thread therefore costs one read and one write per key it records; a redelivered mention costs the
+read alone.
 """
 
 from __future__ import annotations
@@ -82,12 +80,8 @@ class Entry:
 class ThreadIndex(Protocol):
     """Key → thread id, with atomic put-if-absent; the storage under :class:`IndexedThreadStore`."""
 
-    def get(self, key: str) -> Entry | None:
-        """What is under ``key`` now (a consistent read)."""
-        ...
-
-    def peek(self, keys: Sequence[str]) -> dict[str, Entry]:
-        """What is under each of ``keys`` (absent ones left out), possibly a moment stale."""
+    def read(self, keys: Sequence[str]) -> dict[str, Entry]:
+        """What is under each of ``keys`` now (absent ones left out), in one consistent read."""
         ...
 
     def claim(self, key: str, thread_id: str, at: datetime) -> str:
@@ -97,8 +91,9 @@ class ThreadIndex(Protocol):
     def claim_topic(self, key: str, thread_id: str, at: datetime, window: timedelta, seen: Entry | None) -> str:
         """The thread under ``key`` if its last activity is within ``window`` of ``at`` (``at`` then
         counts as activity); else ``thread_id``, started there unless the last activity is later
-        than ``at + window`` (the last activity never moves back). ``seen`` is what :meth:`peek`
-        showed under ``key``: a hint that saves a write or a read, never trusted without a check."""
+        than ``at + window`` (the last activity never moves back). ``seen`` is what :meth:`read`
+        showed under ``key``: it saves a write when it already says enough, and a write made from
+        it is conditional on its still holding."""
         ...
 
     def touch_topic(self, key: str, thread_id: str, at: datetime) -> None:
@@ -130,19 +125,15 @@ class IndexedThreadStore:
         hint_key = f"hint:{platform}/{mention.thread_hint}" if mention.thread_hint else None
         url_key = f"url:{normalise_url(str(mention.url))}" if mention.url else None
         topic_key = f"topic:{profile_id}/{topic.lower()}"
-        post = self._index.get(post_key)
-        wanted = [key for key in (None if post else parent_key, hint_key, url_key) if key] + [topic_key]
-        seen = self._index.peek(list(dict.fromkeys(wanted)))
+        keys = [key for key in (post_key, parent_key, hint_key, url_key, topic_key) if key]
+        seen = self._index.read(list(dict.fromkeys(keys)))
+        post = seen.get(post_key)
         # rank: 0 seen (or reserved by a reply), 1 reply, 2 platform thread, 3 URL, 4 author/topic or new
         rank, thread = 0, post.thread_id if post else None
         if thread is None and parent_key and mention.in_reply_to:
             parent = seen.get(parent_key)
             own = thread_id_for(platform, mention.in_reply_to)
             rank, thread = 1, parent.thread_id if parent else self._index.claim(parent_key, own, at)
-        if thread is None and hint_key and url_key and hint_key not in seen and url_key not in seen:
-            # the platform thread would be recorded with a thread that the URL key decides: know it
-            url = self._index.get(url_key)
-            seen = {**seen, url_key: url} if url else seen
         for key_rank, key in ((2, hint_key), (3, url_key)):
             found = seen.get(key) if key and thread is None else None
             if found is not None:
@@ -161,15 +152,12 @@ class IndexedThreadStore:
             if holder != thread and key_rank < rank:  # someone recorded this one first: join them
                 rank, thread = key_rank, holder
         thread = post.thread_id if post else self._index.claim(post_key, thread, at)
-        if thread != topic_thread and not self._settled(topic_key, seen if topic_thread is None else {}, thread, at):
+        # touching the author/topic key would change nothing: a later mention already moved it, or it
+        # already points at ``thread`` as of ``at`` (a redelivery); both stay true once read
+        settled = topic_thread is None and _nothing_to_do(seen.get(topic_key), thread, at)
+        if thread != topic_thread and not settled:
             self._index.touch_topic(topic_key, thread, at)
         return thread
-
-    def _settled(self, key: str, seen: dict[str, Entry], thread: str, at: datetime) -> bool:
-        """Whether touching the author/topic key would change nothing: a later mention already moved
-        it, or it already points at ``thread`` as of ``at`` (a redelivery). A glance may be stale and
-        nothing guards a write left out, so a "nothing to do" is confirmed with a consistent read."""
-        return _nothing_to_do(seen.get(key), thread, at) and _nothing_to_do(self._index.get(key), thread, at)
 
 
 def _nothing_to_do(topic: Entry | None, thread: str, at: datetime) -> bool:
@@ -184,11 +172,7 @@ class InMemoryThreadIndex:
         self._last: dict[str, datetime] = {}
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> Entry | None:
-        with self._lock:
-            return self._entry(key)
-
-    def peek(self, keys: Sequence[str]) -> dict[str, Entry]:
+    def read(self, keys: Sequence[str]) -> dict[str, Entry]:
         with self._lock:
             return {key: entry for key in keys if (entry := self._entry(key)) is not None}
 

@@ -13,13 +13,14 @@ author on topic   ``THREAD#topic:<profile_id>/<topic>``  ``THREAD``  thread_id, 
 Every item expires (TTL ``expires_at``) ``retention`` after the last mention that wrote it (90
 days by default): a reply to a post older than that starts a new thread. Never a Scan.
 
-Per mention: one strongly consistent ``GetItem`` of the post key (1 RCU), then the parent, platform
-thread, URL and author/topic keys in one eventually consistent ``BatchGetItem`` (``GetItem`` when
-only the topic key is keys), 0.5 RCU each. Writes are single-item and conditional, 1 WCU each:
-one per key a new thread records (post, platform thread, URL, author/topic) and one for an author
-whose topic thread moves or slides; keys already holding the thread are not written again. A
-redelivered mention writes nothing; it reads the topic key once more, consistently (1 RCU), to
-confirm there is nothing to write. A refused put-if-absent or topic update hands back the item that
+Per mention: the post, parent, platform thread, URL and author/topic keys in one strongly consistent
+``BatchGetItem`` (1 RCU each: the post's key must be current, and a separate glance at the rest
+at 0.5 RCU each would cost a second call, and a consistent re-read of the topic key before leaving
+it alone a third).
+Writes are single-item and conditional, 1 WCU each: one per key a new thread records (post,
+platform thread, URL, author/topic) and one for an author whose topic thread moves or slides; keys
+already holding the thread are not written again. A redelivered mention writes nothing: the read
+alone shows there is nothing to write. A refused put-if-absent or topic update hands back the item that
 refused it (``ReturnValuesOnConditionCheckFailure``), so losing a race costs no extra read.
 """
 
@@ -30,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from talkworthy.dynamo import Table, batch_get, call, conditional, write_or_current
+from talkworthy.dynamo import Table, batch_get, conditional, write_or_current
 from talkworthy.errors import RetryableError
 from talkworthy.identity.threads import Entry, IndexedThreadStore
 from talkworthy.keys import THREAD, thread
@@ -65,15 +66,9 @@ class DynamoDbThreadIndex:
     def _expires(self, at: datetime) -> int:
         return int((at + self._retention).timestamp())
 
-    def get(self, key: str) -> Entry | None:
-        return _entry(call(self._table.get_item, Key=thread(key), ConsistentRead=True).get("Item"))
-
-    def peek(self, keys: Sequence[str]) -> dict[str, Entry]:
-        if len(keys) == 1:
-            items = [call(self._table.get_item, Key=thread(keys[0]), ConsistentRead=False).get("Item")]
-        else:
-            items = batch_get(self._table, [thread(key) for key in keys], consistent=False) if keys else []
-        found = {str(item["pk"]).removeprefix(THREAD): _entry(item) for item in items if item}
+    def read(self, keys: Sequence[str]) -> dict[str, Entry]:
+        items = batch_get(self._table, [thread(key) for key in keys], consistent=True) if keys else []
+        found = {str(item["pk"]).removeprefix(THREAD): _entry(item) for item in items}
         return {key: entry for key, entry in found.items() if entry is not None}
 
     def claim(self, key: str, thread_id: str, at: datetime) -> str:
@@ -90,28 +85,24 @@ class DynamoDbThreadIndex:
         raise RetryableError(f"thread index {key}: kept changing under concurrent writers")
 
     def claim_topic(self, key: str, thread_id: str, at: datetime, window: timedelta, seen: Entry | None) -> str:
-        """Decide from ``seen`` and write with a condition that holds only if ``seen`` was right;
-        when it was not, the refusal hands back the item as it is and the decision is made again.
-        ``last_at`` only ever moves forward, so a last activity later than ``at + window`` stays so.
-        A live thread whose last activity is already at or after ``at`` needs no write: that is
-        confirmed with a consistent read unless the item just came back from a refusal."""
-        fresh = False
+        """Decide from ``seen`` and write with a condition that holds only if ``seen`` is still right;
+        when it is not, the refusal hands back the item as it is and the decision is made again.
+        ``last_at`` only ever moves forward, so a last activity later than ``at + window`` stays so,
+        and a live thread whose last activity is already at or after ``at`` needs no write."""
         for _ in range(_ATTEMPTS):
             if seen is None or seen.last_at is None or at - seen.last_at > window:
                 written, current = self._start(key, thread_id, at, window)
                 if written:
                     return thread_id
-            elif seen.last_at - at > window:  # last_at never moves back: stale or not, this holds
+            elif seen.last_at - at > window:  # last_at never moves back: this still holds
                 return thread_id
             elif seen.last_at < at:
                 written, current = self._extend(key, seen.thread_id, at, window)
                 if written:
                     return seen.thread_id
-            elif fresh:
-                return seen.thread_id
             else:
-                current = call(self._table.get_item, Key=thread(key), ConsistentRead=True).get("Item")
-            seen, fresh = _entry(current), True
+                return seen.thread_id
+            seen = _entry(current)
         raise RetryableError(f"thread index {key}: kept changing under concurrent writers")
 
     def _start(self, key: str, thread_id: str, at: datetime, window: timedelta) -> tuple[bool, dict[str, Any] | None]:

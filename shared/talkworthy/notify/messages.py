@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict
 
 from talkworthy import keys
 from talkworthy.catalog.actions import ActionName, Target
-from talkworthy.dynamo import Table, call
+from talkworthy.dynamo import Table, batch_put, call
 from talkworthy.notify.slack import Block
 
 __all__ = ["DynamoDbSentMessages", "InMemorySentMessages", "Note", "SentMessage", "SentMessages"]
@@ -81,15 +81,13 @@ class DynamoDbSentMessages:
         return self.get(str(ref)) if ref else None
 
     def put(self, message: SentMessage) -> None:
-        call(
-            self._table.put_item,
-            Item={**keys.message(message.ref), "kind": "message", "doc": message.model_dump_json()},
-        )
+        """The message, and for the target's own message its target's index item: one
+        ``BatchWriteItem`` (both puts are unconditional; the same write units as two ``PutItem``s)."""
+        items = [{**keys.message(message.ref), "kind": "message", "doc": message.model_dump_json()}]
         if message.placement == "message":
-            call(
-                self._table.put_item,
-                Item={**keys.message_of_target(_target(message.target)), "kind": "message_target", "ref": message.ref},
-            )
+            target = {**keys.message_of_target(_target(message.target)), "kind": "message_target", "ref": message.ref}
+            items.append(target)
+        batch_put(self._table, items)
 
     def fold(self, target: Target, surge_id: str) -> None:
         call(

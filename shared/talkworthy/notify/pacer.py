@@ -66,14 +66,18 @@ def _num(value: float) -> Decimal:
 class DynamoDbChannelPacer:
     """Slots in the mesh table: item ``pk="PACE#<channel>", sk="PACE"`` with ``next_at``.
 
-    One round trip when the channel is idle, two when it is busy, no read-then-write race:
+    One round trip when the channel is idle, and one when it is busy and this pacer last saw it
+    busy; no read-then-write race:
     1. ``SET next_at = now + interval`` if the item is absent or ``next_at <= now`` → slot ``now``;
     2. else ``SET next_at = next_at + interval`` if ``now < next_at <= now + horizon``; DynamoDB
        applies updates to one item one at a time, so concurrent callers get distinct slots;
     3. if 2 fails, either the channel went idle in between (start again) or it is booked beyond
        the horizon (raise :class:`PacerBusyError`, nothing taken).
-    ``expires_at`` (the table's TTL attribute) is set ``ttl_seconds`` past the furthest slot the
-    item may hold, so an idle channel's item disappears on its own.
+    Each write is conditional on what it assumes, so the order only decides how many round trips
+    a slot costs: when the last ``next_at`` this pacer saw for the channel is still ahead of
+    ``now`` (posts queue up behind each other), 2 is tried first and 1 only if it finds the channel
+    idle. ``expires_at`` (the table's TTL attribute) is set ``ttl_seconds`` past the furthest slot
+    the item may hold, so an idle channel's item disappears on its own.
     """
 
     def __init__(self, table: Table, interval: float = 1.0, *, ttl_seconds: int = 300, max_attempts: int = 5):
@@ -81,6 +85,7 @@ class DynamoDbChannelPacer:
         self.interval = interval
         self._ttl_seconds = ttl_seconds
         self._max_attempts = max_attempts
+        self._booked_until: dict[str, float] = {}  # channel → the latest next_at seen: a hint, never trusted
 
     def reserve(self, channel: str, now: float, *, horizon: float | None = None) -> float:
         key = keys.pace(channel)
@@ -94,6 +99,10 @@ class DynamoDbChannelPacer:
     def _reserve_once(
         self, key: dict[str, str], now: float, horizon: float | None, expires_at: int, channel: str
     ) -> float | None:
+        if self._booked_until.get(channel, now) > now:
+            slot = self._queue(key, now, horizon, expires_at, channel)
+            if slot is not None:
+                return slot
         idle = conditional(
             self._table.update_item,
             Key=key,
@@ -102,7 +111,14 @@ class DynamoDbChannelPacer:
             ExpressionAttributeValues={":next": _num(now + self.interval), ":now": _num(now), ":exp": expires_at},
         )
         if idle:
+            self._booked_until[channel] = now + self.interval
             return now
+        return self._queue(key, now, horizon, expires_at, channel)
+
+    def _queue(
+        self, key: dict[str, str], now: float, horizon: float | None, expires_at: int, channel: str
+    ) -> float | None:
+        """The slot after the channel's last (2 above); ``None`` when the channel is idle (or expired)."""
         condition = "next_at > :now" + (" AND next_at <= :limit" if horizon is not None else "")
         values: dict[str, Any] = {":step": _num(self.interval), ":now": _num(now), ":exp": expires_at}
         if horizon is not None:
@@ -117,10 +133,13 @@ class DynamoDbChannelPacer:
         )
         if written:
             assert item is not None  # UPDATED_NEW of an update that set next_at
+            self._booked_until[channel] = float(item["next_at"])
             return float(item["next_at"] - _num(self.interval))
         if item is not None and "next_at" in item and float(item["next_at"]) > now:
+            self._booked_until[channel] = float(item["next_at"])
             raise _busy(channel, float(item["next_at"]), now)
-        return None  # went idle (or expired) between the two writes: start again
+        self._booked_until.pop(channel, None)
+        return None  # idle (or expired): step 1 takes it
 
 
 class PacedChat:

@@ -116,13 +116,19 @@ def observe(event: BehaviorObserved, store: BaselineStore, now: int, calibration
     return _apply(store, event.customer_id, signal, now, calibration, email=event.email)
 
 
-def customer_of_profile(profile_id: str, identities: IdentityGraph, store: BaselineStore) -> str | None:
-    """The customer behind an identity-graph profile, through the e-mails the profile is linked to."""
+def customer_of_profile(
+    profile_id: str, identities: IdentityGraph, store: BaselineStore, asked: str | None = None
+) -> str | None:
+    """The customer behind an identity-graph profile, through the e-mails the profile is linked to
+    (but ``asked``, an e-mail the caller just looked up and found no customer for)."""
     try:
         profile = identities.get_profile(profile_id)
     except InvalidInputError:
         return None
+    known = asked.strip().lower() if asked else None
     for email in profile.emails:
+        if email == known:
+            continue
         customer_id = store.customer_for_email(email)
         if customer_id:
             return customer_id
@@ -148,7 +154,7 @@ def observe_mention(
     """A negative mention by a known customer adds to their sentiment pressure."""
     author_email = event.mention.author.email
     customer_id = store.customer_for_email(author_email) if author_email else None
-    customer_id = customer_id or customer_of_profile(event.identity.profile_id, identities, store)
+    customer_id = customer_id or customer_of_profile(event.identity.profile_id, identities, store, author_email)
     if customer_id is None:
         log.info("negative mention by no known customer", extra={"profile_id": event.identity.profile_id})
         return None

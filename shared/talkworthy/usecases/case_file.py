@@ -54,8 +54,7 @@ def open_file(opened: CaseOpened, ports: CaseFilePorts) -> list[Detail]:
         deadline=opened.sla_due,
         opened_key=opened.meta.event_key,
     )
-    ports.case_files.create(file)
-    stored = ports.case_files.get(file.case)
+    stored = file if ports.case_files.create(file) else ports.case_files.get(file.case)  # created: not read back
     if stored is None or stored.opened_key != opened.meta.event_key:
         return []  # another Case.Opened for this case made the file
     return [thread.file_message(stored, opened.meta.derive(PRODUCER, "case-file"))]

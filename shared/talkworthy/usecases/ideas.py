@@ -141,16 +141,20 @@ def submit(event: IdeaSubmitted, deps: IdeaDeps) -> list[Detail]:
         title, text, status, url = post.title, post.details, post.status, post.url or url
     who = member(event.submitter, event.idea_system, event.idea_id, deps.identities)
 
+    stored: list[Idea] = []  # the idea as the store now holds it: as read, or as this call created it
+
     def create() -> list[Idea]:
-        if deps.store.get(ref) is not None:
+        found = deps.store.get(ref)
+        if found is not None:
+            stored[:] = [found]
             return []  # a redelivery: the idea is kept as the first delivery made it
         history = [HistoryEntry(at=_stamp(deps), what="submitted", by=who.key)]
-        return [
-            Idea(ref=ref, title=title, text=text, url=url, status=status, submitters={who.key: who}, history=history)
-        ]
+        new = Idea(ref=ref, title=title, text=text, url=url, status=status, submitters={who.key: who}, history=history)
+        stored[:] = [new.model_copy(update={"version": new.version + 1})]  # as saved, if the save succeeds
+        return [new]
 
-    _update(deps, create)
-    idea = deps.store.get(ref) or Idea(ref=ref, title=title)
+    _update(deps, create)  # no second read: a successful save stored exactly ``stored``
+    idea = stored[0]
     candidates = _live_candidates(deps, deps.deduper.check_in(ref, title, text))
     out: list[Detail] = [_ask_product_owner(event, idea, candidates, deps.product_channel)]
     if who.email:
@@ -161,8 +165,9 @@ def submit(event: IdeaSubmitted, deps: IdeaDeps) -> list[Detail]:
 def _live_candidates(deps: IdeaDeps, found: list[Candidate]) -> list[Candidate]:
     """Candidates redirected to the idea they are merged into, each once, best first."""
     out: dict[str, Candidate] = {}
+    ideas = deps.store.get_many([candidate.ref for candidate in found[:5]])
     for candidate in found[:5]:
-        idea = deps.store.get(candidate.ref)
+        idea = ideas.get(candidate.ref)
         if idea is None:
             continue
         ref, title = (idea.merged_into, candidate.title) if idea.merged_into else (idea.ref, idea.title)

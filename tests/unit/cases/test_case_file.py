@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from talkworthy.cases.file import DEFAULT_GOAL
+from talkworthy.cases.file import DEFAULT_GOAL, CaseFile
 from talkworthy.cases.store import InMemoryCaseFiles
 from talkworthy.catalog import (
     ActionCompleted,
@@ -111,6 +111,25 @@ def test_a_case_opens_its_file_once_with_the_rules_goal_deadline_and_channel() -
     again = case_file.open_file(opened, ports)
     assert [e.meta.event_key for e in again] == [header.meta.event_key]  # the same post (notify sends it once)
     assert ports.case_files.get(case) == file
+
+
+def test_a_file_just_created_is_not_read_back_and_a_redelivery_posts_it_as_stored() -> None:
+    class Reads(InMemoryCaseFiles):
+        def __init__(self) -> None:
+            super().__init__()
+            self.reads = 0
+
+        def get(self, case: RecordRef) -> CaseFile | None:
+            self.reads += 1
+            return super().get(case)
+
+    ports = Ports(case_files=Reads())
+    opened, _ = _opened(ports)
+    [header] = _requests(case_file.open_file(opened, ports))
+    assert ports.case_files.reads == 0  # type: ignore[attr-defined]
+    [again] = _requests(case_file.open_file(opened, ports))
+    assert ports.case_files.reads == 1  # type: ignore[attr-defined]
+    assert again.model_dump(exclude={"meta"}) == header.model_dump(exclude={"meta"})
 
 
 def test_a_rule_without_a_goal_gets_the_default_and_a_vendor_case_offers_no_resolve() -> None:

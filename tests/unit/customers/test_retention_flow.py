@@ -196,3 +196,34 @@ def test_a_negative_mention_by_a_known_customer_counts_through_their_profile() -
     assert record.baseline.touches[0].note.startswith("negative mention on twitter")
     stranger = enriched(intent="complaint", tier="vip", sentiment=-0.8, email=None, profile_id="prf_unknown", key="k2")
     assert observe_mention(stranger, store, identities, last, CAL) is None
+
+
+def test_a_negative_mention_asks_for_its_authors_email_once() -> None:
+    class Asked(InMemoryBaselineStore):
+        def __init__(self) -> None:
+            super().__init__()
+            self.asked: list[str] = []
+
+        def customer_for_email(self, email: str) -> str | None:
+            self.asked.append(email)
+            return super().customer_for_email(email)
+
+    store, identities = Asked(), InMemoryIdentityGraph()
+    last = _history(store, "c-1", 1200.0, "dana@globex.example")
+    resolution = identities.resolve("twitter", Author(handle="dana_w", email="dana.w@home.example"))
+    identities.resolve("twitter", Author(handle="dana_w", email="Dana@Globex.example"))  # a second e-mail
+    mention = enriched(
+        intent="complaint",
+        tier="vip",
+        sentiment=-0.8,
+        email="DANA.W@home.example",
+        profile_id=resolution.identity.profile_id,
+    )
+    mention = mention.model_copy(
+        update={
+            "mention": mention.mention.model_copy(update={"posted_at": datetime.fromtimestamp(last + 5 * DAY, UTC)})
+        }
+    )
+    store.asked.clear()
+    assert observe_mention(mention, store, identities, last + 5 * DAY, CAL) == "added"  # through the other e-mail
+    assert store.asked == ["DANA.W@home.example", "dana@globex.example"]  # the author's not asked twice

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -20,6 +22,8 @@ from talkworthy.catalog import (
 )
 from talkworthy.catalog.mention import Author
 from talkworthy.errors import InvalidInputError, PermanentError
+from talkworthy.ideas.model import Idea
+from talkworthy.ideas.store import MemoryIdeaStore
 from talkworthy.usecases.ideas import IdeaDeps, decide, status_changed, submit, vote
 from tests.unit.crm.vendor_server import VendorServer
 from tests.unit.ideas.conftest import FakeCanny
@@ -193,3 +197,35 @@ def test_people_are_keyed_by_their_profile_when_the_graph_knows_them(canny: Fake
     idea = deps.store.get("mention:x:77")
     assert idea is not None
     assert list(idea.submitters) == [f"profile:{resolved.identity.profile_id}"]
+
+
+class _CountedReads(MemoryIdeaStore):
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads: list[str] = []
+
+    def get(self, ref: str) -> Idea | None:
+        self.reads.append("get")
+        return super().get(ref)
+
+    def get_many(self, refs: Sequence[str]) -> dict[str, Idea]:
+        self.reads.append("get_many")
+        return {ref: idea for ref in refs if (idea := MemoryIdeaStore.get(self, ref)) is not None}
+
+
+def test_a_submission_reads_the_idea_once_and_its_candidates_together(canny: FakeCanny, deps: IdeaDeps) -> None:
+    store = _CountedReads()
+    deps = dataclasses.replace(deps, store=store)
+    for n in range(4):
+        submit(_submitted("mention", f"x:{n}", f"Add dark mode to the mobile app, take {n}", Person(name="Ana")), deps)
+    store.reads.clear()
+    first = submit(_submitted("mention", "x:9", "Please add dark mode to the mobile app", Person(name="Bo")), deps)
+    assert store.reads == ["get", "get_many"]  # is it new; then the four candidates in one read
+    [ask] = [e for e in first if isinstance(e, ActionRequested)]
+    assert "take 0" in ask.facts["Similar ideas"]
+    again = submit(_submitted("mention", "x:9", "Please add dark mode to the mobile app", Person(name="Bo")), deps)
+
+    def told(events: list[Any]) -> list[tuple[Any, ...]]:  # what the idea says, as created and as stored
+        return [(e.headline, e.body, e.facts["Submitted by"], e.facts["Votes so far"], e.link) for e in events]
+
+    assert told(again) == told(first)

@@ -1,23 +1,17 @@
-"""Conversation threads: each rule, on the in-memory store (the functional suite reruns them on DynamoDB).
-
-The rules glance at most keys with reads that may be stale; :class:`Lagging` makes every glance as
-stale as it can be (each key shows what the previous glance at it saw), and the rules must not
-notice: every rule test runs over it too, and a property compares whole histories.
-"""
+"""Conversation threads: each rule, on the in-memory store (the functional suite reruns them on DynamoDB)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from talkworthy.catalog.mention import Author, Mention
-from talkworthy.identity import IndexedThreadStore, InMemoryThreadStore, ThreadStore
-from talkworthy.identity.threads import Entry, InMemoryThreadIndex, ThreadIndex, normalise_url
+from talkworthy.identity import InMemoryThreadStore, ThreadStore
+from talkworthy.identity.threads import normalise_url
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -126,39 +120,6 @@ class TestInMemoryThreads(ThreadRuleTests):
         return InMemoryThreadStore
 
 
-class Lagging:
-    """A :class:`ThreadIndex` whose glances (``peek``) are as stale as eventual consistency allows
-    and more: each key shows what the previous glance at it saw (nothing, the first time)."""
-
-    def __init__(self, index: ThreadIndex) -> None:
-        self.index = index
-        self._shown: dict[str, Entry | None] = {}
-
-    def get(self, key: str) -> Entry | None:
-        return self.index.get(key)
-
-    def peek(self, keys: Sequence[str]) -> dict[str, Entry]:
-        now = self.index.peek(keys)
-        stale = {key: self._shown.get(key) for key in keys}
-        self._shown.update({key: now.get(key) for key in keys})
-        return {key: entry for key, entry in stale.items() if entry is not None}
-
-    def claim(self, key: str, thread_id: str, at: datetime) -> str:
-        return self.index.claim(key, thread_id, at)
-
-    def claim_topic(self, key: str, thread_id: str, at: datetime, window: timedelta, seen: Entry | None) -> str:
-        return self.index.claim_topic(key, thread_id, at, window, seen)
-
-    def touch_topic(self, key: str, thread_id: str, at: datetime) -> None:
-        self.index.touch_topic(key, thread_id, at)
-
-
-class TestInMemoryThreadsWithStaleGlances(ThreadRuleTests):
-    @pytest.fixture
-    def make_store(self) -> Callable[[], ThreadStore]:
-        return lambda: IndexedThreadStore(Lagging(InMemoryThreadIndex()))
-
-
 MENTIONS = st.lists(
     st.tuples(
         st.sampled_from(["1", "2", "3", "4", "5", "6"]),  # post id (a repeat is a redelivery)
@@ -181,13 +142,6 @@ def history(store: ThreadStore, steps: list[tuple[Any, ...]]) -> list[str]:
         extra = {"in_reply_to": parent, "thread_hint": hint, "url": url}
         threads.append(store.assign_thread(mention(post, hours=hours, **extra), profile, topic))
     return threads
-
-
-@settings(max_examples=200)
-@given(MENTIONS)
-def test_stale_glances_never_change_a_thread(steps: list[tuple[Any, ...]]) -> None:
-    fresh = history(InMemoryThreadStore(), steps)
-    assert history(IndexedThreadStore(Lagging(InMemoryThreadIndex())), steps) == fresh
 
 
 @pytest.mark.parametrize(
