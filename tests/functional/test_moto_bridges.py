@@ -48,11 +48,13 @@ def _concurrent_first_puts(client: Any, table: str, key: str) -> int:
 
 @pytest.fixture
 def slow_condition(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Widen moto's window between reading the current item and writing, so a race shows every time."""
+    """Widen moto's window between reading the current item and writing, so a race shows every time
+    (wide enough that the copies' threads, started together, all read before any writes on a busy
+    machine too: at 50 ms, one run in a loaded full suite saw them pass one at a time)."""
     parse = moto_table.get_filter_expression
 
     def slowly(*args: Any, **kwargs: Any) -> Any:
-        time.sleep(0.05)
+        time.sleep(0.2)
         return parse(*args, **kwargs)
 
     monkeypatch.setattr(moto_table, "get_filter_expression", slowly)
