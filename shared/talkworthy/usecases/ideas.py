@@ -141,20 +141,18 @@ def submit(event: IdeaSubmitted, deps: IdeaDeps) -> list[Detail]:
         title, text, status, url = post.title, post.details, post.status, post.url or url
     who = member(event.submitter, event.idea_system, event.idea_id, deps.identities)
 
-    stored: list[Idea] = []  # the idea as the store now holds it: as read, or as this call created it
-
     def create() -> list[Idea]:
-        found = deps.store.get(ref)
-        if found is not None:
-            stored[:] = [found]
+        if deps.store.get(ref) is not None:
             return []  # a redelivery: the idea is kept as the first delivery made it
         history = [HistoryEntry(at=_stamp(deps), what="submitted", by=who.key)]
-        new = Idea(ref=ref, title=title, text=text, url=url, status=status, submitters={who.key: who}, history=history)
-        stored[:] = [new.model_copy(update={"version": new.version + 1})]  # as saved, if the save succeeds
-        return [new]
+        return [
+            Idea(ref=ref, title=title, text=text, url=url, status=status, submitters={who.key: who}, history=history)
+        ]
 
-    _update(deps, create)  # no second read: a successful save stored exactly ``stored``
-    idea = stored[0]
+    created = _update(deps, create)
+    # created: stored as saved (one version on), not read back; a redelivery reads the first one's
+    idea = created[0].model_copy(update={"version": created[0].version + 1}) if created else deps.store.get(ref)
+    idea = idea or Idea(ref=ref, title=title)
     candidates = _live_candidates(deps, deps.deduper.check_in(ref, title, text))
     out: list[Detail] = [_ask_product_owner(event, idea, candidates, deps.product_channel)]
     if who.email:
