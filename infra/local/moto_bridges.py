@@ -12,9 +12,9 @@ Each bridge keeps AWS's semantics and changes only how much work moto does for t
 - DynamoDB ``Query`` sorts every item of the table to keep the matching ones; it reads only what
   can match (``infra/local/moto_queries.py``).
 - The server: every call passes through a Flask app (request context, URL map, CORS, form parsing)
-  before moto's response class sees it. A JSON-protocol call (``POST /`` with ``X-Amz-Target``: DynamoDB, SQS,
-  EventBridge, Firehose, SSM, nearly every call the mesh makes) is handed to the same response
-  class's ``dispatch`` directly, as moto's in-process mode does.
+  before moto's response class sees it. A JSON-protocol call (``POST /`` with ``X-Amz-Target``:
+  DynamoDB, SQS, EventBridge, Firehose, SSM, nearly every call the mesh makes) is handed to the
+  same response class's ``dispatch`` directly, as moto's in-process mode does.
 - DynamoDB ``TransactWriteItems`` deep-copies every table it touches (so its cost and moto's memory
   grow with the table) to roll back. All conditions are checked before anything is written (under
   the item lock of ``atomic_dynamodb_items``), and only the touched items are kept for a rollback.

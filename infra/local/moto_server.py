@@ -1,7 +1,7 @@
 """The embedded AWS: moto's server, with the bridges that keep it faithful to AWS under load.
 
 ``python -m infra.local.moto_server -H 127.0.0.1 -p PORT`` serves moto on that address. The
-server answers each request on its own thread, and moto's DynamoDB reads the current item, checks
+server answers requests on concurrent threads, and moto's DynamoDB reads the current item, checks
 the write's condition and then writes, without a lock; it also updates a stored map in place while
 another thread's read may be walking it. So two concurrent conditional puts of one key can both
 succeed (two copies of one webhook delivery both accepted, then published twice). Real DynamoDB is
