@@ -29,7 +29,7 @@ __all__ = ["COMPLAINTS", "complaint", "run_surge"]
 
 COMPLAINTS = (
     "@acme the app has been down all morning and nobody answers. This is unacceptable.",
-    "@acme down again?? I can't log in and support is silent. Really disappointed.",
+    "@acme down again?? Third time this month and support is silent. Really disappointed.",
     "@acme payments failing for an hour now, this is a disaster for my shop",
     "@acme the outage is killing us, three hours and no status update. Awful.",
 )
