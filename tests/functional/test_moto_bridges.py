@@ -233,6 +233,78 @@ def test_deletes_and_receives_of_a_deep_queue_answer_as_moto_does(bridged: boto3
     assert rest == [str(n) for n in range(10, 30)]
 
 
+@pytest.fixture
+def slow_mark_received(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Widen moto's window between finding a message visible and marking it received."""
+    from moto.sqs.models import Message
+
+    mark = Message.mark_received
+
+    def slowly(self: Any, *args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.2)
+        return mark(self, *args, **kwargs)
+
+    monkeypatch.setattr(Message, "mark_received", slowly)
+
+
+def _concurrent_receives(sqs: Any, url: str) -> list[str]:
+    """COPIES threads receive from one queue at once; the bodies they got, all together."""
+    start, got = threading.Barrier(COPIES), []
+
+    def receive() -> None:
+        start.wait()
+        got.extend(m["Body"] for m in sqs.receive_message(QueueUrl=url, VisibilityTimeout=60).get("Messages", []))
+
+    threads = [threading.Thread(target=receive) for _ in range(COPIES)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return got
+
+
+@pytest.mark.usefixtures("slow_mark_received")
+def test_moto_alone_gives_one_message_to_concurrent_receivers(aws: boto3.Session) -> None:
+    """The gap, shown: every receiver finds the message visible before any marks it received."""
+    sqs = aws.client("sqs")
+    url = sqs.create_queue(QueueName="q")["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody="once")
+    assert len(_concurrent_receives(sqs, url)) > 1
+
+
+@pytest.mark.usefixtures("slow_mark_received")
+def test_with_the_bridge_one_receiver_gets_a_message_within_its_visibility_timeout(bridged: boto3.Session) -> None:
+    sqs = bridged.client("sqs")
+    url = sqs.create_queue(QueueName="q")["QueueUrl"]
+    for n in range(3):
+        sqs.send_message(QueueUrl=url, MessageBody=f"m{n}")
+    assert sorted(_concurrent_receives(sqs, url)) == ["m0", "m1", "m2"]  # each once (a receiver may get none)
+
+
+def test_with_the_bridge_a_long_poll_gets_a_later_message_and_holds_up_no_other_receiver(
+    bridged: boto3.Session,
+) -> None:
+    sqs = bridged.client("sqs")
+    url = sqs.create_queue(QueueName="q")["QueueUrl"]
+    polled: list[list[str]] = []
+    poller = threading.Thread(
+        target=lambda: polled.append(
+            [m["Body"] for m in sqs.receive_message(QueueUrl=url, WaitTimeSeconds=5).get("Messages", [])]
+        )
+    )
+    poller.start()
+    time.sleep(0.5)  # the poller is waiting on the empty queue
+    started = time.monotonic()
+    assert sqs.receive_message(QueueUrl=url).get("Messages", []) == []
+    assert time.monotonic() - started < 0.5  # not behind the poll's wait
+    sqs.send_message(QueueUrl=url, MessageBody="later")
+    poller.join(timeout=5)
+    assert polled == [["later"]]
+    started = time.monotonic()
+    assert sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1).get("Messages", []) == []
+    assert time.monotonic() - started >= 0.9  # an empty long poll still waits its time
+
+
 def _orders(client: Any) -> None:
     client.create_table(
         TableName="orders",
