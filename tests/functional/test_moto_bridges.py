@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
@@ -303,6 +305,45 @@ def test_with_the_bridge_a_long_poll_gets_a_later_message_and_holds_up_no_other_
     started = time.monotonic()
     assert sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1).get("Messages", []) == []
     assert time.monotonic() - started >= 0.9  # an empty long poll still waits its time
+
+
+def test_the_bus_archive_keeps_each_event_as_text_and_a_replay_delivers_it_as_sent(bridged: boto3.Session) -> None:
+    from moto.events.models import events_backends
+
+    events, sqs = bridged.client("events"), bridged.client("sqs")
+    bus = events.create_event_bus(Name="mesh")["EventBusArn"]
+    archive = events.create_archive(ArchiveName="mesh-archive", EventSourceArn=bus)["ArchiveArn"]
+    url = sqs.create_queue(QueueName="replayed")["QueueUrl"]
+    events.put_rule(Name="all", EventBusName="mesh", EventPattern=json.dumps({"source": ["talkworthy.test"]}))
+    events.put_targets(
+        Rule="all", EventBusName="mesh", Targets=[{"Id": "q", "Arn": "arn:aws:sqs:us-east-1:123456789012:replayed"}]
+    )
+    detail = {"meta": {"event_key": "k1"}, "text": "café ☕", "score": 0.25, "tags": ["a", "b"]}
+    sent = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    events.put_events(
+        Entries=[
+            {
+                "Source": "talkworthy.test",
+                "DetailType": "T",
+                "Detail": json.dumps(detail),
+                "EventBusName": "mesh",
+                "Time": sent,
+            }
+        ]
+    )
+    live = json.loads(sqs.receive_message(QueueUrl=url)["Messages"][0]["Body"])
+    stored = events_backends["123456789012"]["us-east-1"].archives["mesh-archive"].events
+    assert len(stored) == 1
+    assert all(isinstance(text, str) for text in list.__iter__(stored))
+    assert events.describe_archive(ArchiveName="mesh-archive")["EventCount"] == 1
+
+    events.start_replay(
+        ReplayName="again", EventSourceArn=archive, EventStartTime=sent, EventEndTime=sent, Destination={"Arn": bus}
+    )
+    bodies = [json.loads(m["Body"]) for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]]
+    assert [(b["detail"], b["detail-type"], b["time"], b["replay-name"]) for b in bodies] == [
+        (detail, "T", live["time"], "again")
+    ]
 
 
 def _orders(client: Any) -> None:
