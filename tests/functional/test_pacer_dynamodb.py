@@ -11,6 +11,7 @@ import pytest
 from infra.local.moto_server import atomic_dynamodb_items
 from talkworthy.errors import ConfigurationError
 from talkworthy.notify import DynamoDbChannelPacer, PacedChat, PacerBusyError, RecordingChat
+from talkworthy.notify.pacer import POST_INTERVAL
 
 T0 = 1_700_000_000.0
 
@@ -127,7 +128,7 @@ def test_paced_chat_over_dynamodb(table):
     paced.post("C2", "other", [])
 
     assert [call.text for call in chat.posts] == ["one", "two", "other"]
-    assert waits == [1.0]
+    assert waits == [pytest.approx(POST_INTERVAL)]
 
 
 def test_a_missing_table_is_a_configuration_error(aws):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from infra.local.slack_sink import SlackSink
 from talkworthy.catalog import ActionRequested, EventMeta, Target
 from talkworthy.errors import PermanentError, RetryableError
 from talkworthy.notify import MessageRef, SlackChatAdapter, render_slack, render_update
+from talkworthy.notify.pacer import POST_INTERVAL, InMemoryChannelPacer, PacedChat
 
 CHANNEL = "C0SOCIAL"
 TOKEN = "xoxb-test"
@@ -253,3 +255,27 @@ def test_injected_slack_faults_are_retryable_and_end_when_turned_off(tmp_path):
         assert [m["text"] for m in faulty.messages()] == ["after"]  # nothing stored while failing
     assert faults.injected["slack_500"] >= 1
     assert faults.injected["slack_429"] == 4
+
+
+def test_paced_posts_from_concurrent_senders_meet_a_strict_one_per_second_limit(sink):
+    """Six senders post to one channel at once through the pacer; the sink allows one per second
+    exactly (no burst). Slots a bare second apart arrive a few milliseconds closer now and then and
+    are refused, and the in-place retry lands on the next slot (with 1.0 here, most posts see a 429)."""
+    paced = PacedChat(_adapter(sink), InMemoryChannelPacer(POST_INTERVAL), max_wait=10.0)
+    failures: list[str] = []
+
+    def post(n: int) -> None:
+        try:
+            paced.post(CHANNEL, f"post {n}", [])
+        except RetryableError as err:
+            failures.append(str(err))
+
+    senders = [threading.Thread(target=post, args=(n,)) for n in range(6)]
+    for sender in senders:
+        sender.start()
+    for sender in senders:
+        sender.join()
+
+    assert failures == []
+    assert sorted(m["text"] for m in sink.messages()) == [f"post {n}" for n in range(6)]
+    assert sink.rate_limited_count == 0

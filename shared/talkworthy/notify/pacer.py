@@ -1,8 +1,11 @@
 """Slack takes about one message per second per channel: pace posts across all containers.
 
-A reservation hands out the next free one-second slot of a channel. Slots live in DynamoDB so
-every concurrent Lambda container shares them; :class:`PacedChat` sleeps until its slot and then
-posts. Nothing is dropped: when the queue for a channel reaches further than ``max_wait``, no slot
+A reservation hands out the next free slot of a channel, :data:`POST_INTERVAL` apart: Slack's
+second plus a margin for the network, because posts reserved exactly a second apart arrive a few
+milliseconds closer now and then, a limiter counting one per second answers 429, and slack_sdk's
+retry after ``Retry-After`` lands on the next post's slot, which is refused in turn. Slots live
+in DynamoDB so every concurrent Lambda container shares them; :class:`PacedChat` sleeps until its
+slot and then posts. Nothing is dropped: when the queue for a channel reaches further than ``max_wait``, no slot
 is taken and :class:`PacerBusyError` (a :class:`RetryableError`) sends the SQS message back for
 later.
 """
@@ -13,14 +16,25 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 from talkworthy import keys
 from talkworthy.dynamo import Table, conditional, write_or_current
 from talkworthy.errors import RetryableError
 from talkworthy.notify.slack import Block, ChatPort, MessageRef
 
-__all__ = ["ChannelPacer", "DynamoDbChannelPacer", "InMemoryChannelPacer", "PacedChat", "PacerBusyError"]
+__all__ = [
+    "POST_INTERVAL",
+    "ChannelPacer",
+    "DynamoDbChannelPacer",
+    "InMemoryChannelPacer",
+    "PacedChat",
+    "PacerBusyError",
+]
+
+POST_INTERVAL: Final = 1.05
+"""Seconds between two posts to one channel: Slack's one per second, plus 50 ms for the jitter
+between reserving a slot and Slack receiving the post."""
 
 
 class PacerBusyError(RetryableError):
@@ -45,7 +59,7 @@ def _busy(channel: str, next_at: float, now: float) -> PacerBusyError:
 class InMemoryChannelPacer:
     """One process only: for tests and for a single local runtime."""
 
-    def __init__(self, interval: float = 1.0) -> None:
+    def __init__(self, interval: float = POST_INTERVAL) -> None:
         self.interval = interval
         self._next_at: dict[str, float] = {}
         self._lock = threading.Lock()
@@ -80,7 +94,7 @@ class DynamoDbChannelPacer:
     the item may hold, so an idle channel's item disappears on its own.
     """
 
-    def __init__(self, table: Table, interval: float = 1.0, *, ttl_seconds: int = 300, max_attempts: int = 5):
+    def __init__(self, table: Table, interval: float = POST_INTERVAL, *, ttl_seconds: int = 300, max_attempts: int = 5):
         self._table = table
         self.interval = interval
         self._ttl_seconds = ttl_seconds
