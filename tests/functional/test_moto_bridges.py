@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,33 +28,23 @@ def _create(client: Any) -> str:
     return "once"
 
 
-def _at_once(action: Callable[[], None]) -> None:
-    """Run ``action`` on COPIES threads, released together, and wait for them all."""
-    start = threading.Barrier(COPIES)
-
-    def released() -> None:
-        start.wait()
-        action()
-
-    threads = [threading.Thread(target=released) for _ in range(COPIES)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-
 def _concurrent_first_puts(client: Any, table: str, key: str) -> int:
     """COPIES threads put the same key at once, each only if it does not exist; how many succeed."""
-    accepted = []
+    start, accepted = threading.Barrier(COPIES), []
 
     def put() -> None:
+        start.wait()
         try:
             client.put_item(TableName=table, Item={"id": {"S": key}}, ConditionExpression="attribute_not_exists(id)")
             accepted.append(key)
         except client.exceptions.ConditionalCheckFailedException:
             pass
 
-    _at_once(put)
+    threads = [threading.Thread(target=put) for _ in range(COPIES)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     return len(accepted)
 
 
@@ -262,12 +251,17 @@ def slow_mark_received(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _concurrent_receives(sqs: Any, url: str) -> list[str]:
     """COPIES threads receive from one queue at once; the bodies they got, all together."""
-    got: list[str] = []
-    _at_once(
-        lambda: got.extend(
-            m["Body"] for m in sqs.receive_message(QueueUrl=url, VisibilityTimeout=60).get("Messages", [])
-        )
-    )
+    start, got = threading.Barrier(COPIES), []
+
+    def receive() -> None:
+        start.wait()
+        got.extend(m["Body"] for m in sqs.receive_message(QueueUrl=url, VisibilityTimeout=60).get("Messages", []))
+
+    threads = [threading.Thread(target=receive) for _ in range(COPIES)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     return got
 
 
