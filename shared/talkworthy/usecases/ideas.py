@@ -141,12 +141,8 @@ def submit(event: IdeaSubmitted, deps: IdeaDeps) -> list[Detail]:
         title, text, status, url = post.title, post.details, post.status, post.url or url
     who = member(event.submitter, event.idea_system, event.idea_id, deps.identities)
 
-    found: Idea | None = None  # what the store held at the last attempt's read
-
     def create() -> list[Idea]:
-        nonlocal found
-        found = deps.store.get(ref)
-        if found is not None:
+        if deps.store.get(ref) is not None:
             return []  # a redelivery: the idea is kept as the first delivery made it
         history = [HistoryEntry(at=_stamp(deps), what="submitted", by=who.key)]
         return [
@@ -154,11 +150,9 @@ def submit(event: IdeaSubmitted, deps: IdeaDeps) -> list[Detail]:
         ]
 
     created = _update(deps, create)
-    if created:  # as saved (one version on), not read back
-        idea = created[0].model_copy(update={"version": created[0].version + 1})
-    else:  # nothing created: the store held the idea when it was read
-        assert found is not None
-        idea = found
+    # created: stored as saved (one version on), not read back; a redelivery reads the first one's
+    idea = created[0].model_copy(update={"version": created[0].version + 1}) if created else deps.store.get(ref)
+    idea = idea or Idea(ref=ref, title=title)
     candidates = _live_candidates(deps, deps.deduper.check_in(ref, title, text))
     out: list[Detail] = [_ask_product_owner(event, idea, candidates, deps.product_channel)]
     if who.email:
