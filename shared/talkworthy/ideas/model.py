@@ -11,6 +11,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from talkworthy.errors import InvalidInputError
+from talkworthy.ideas.dedupe import Candidate
 
 __all__ = ["HistoryEntry", "Idea", "Member", "idea_ref", "merge", "unmerge"]
 
@@ -54,6 +55,7 @@ class Idea(_Model):
     merged_into: str | None = None
     merged_from: list[str] = Field(default_factory=list)
     history: list[HistoryEntry] = Field(default_factory=list)
+    similar: list[Candidate] = Field(default_factory=list)  # as found when it was submitted, best first
     version: int = 0
 
     @property

@@ -140,21 +140,24 @@ def submit(event: IdeaSubmitted, deps: IdeaDeps) -> list[Detail]:
         post = _canny_post(deps, event.idea_id, event.title, None, event.text)
         title, text, status, url = post.title, post.details, post.status, post.url or url
     who = member(event.submitter, event.idea_system, event.idea_id, deps.identities)
+    found = deps.deduper.check_in(ref, title, text)  # indexed once: checking in again changes nothing
 
     def create() -> list[Idea]:
         if deps.store.get(ref) is not None:
             return []  # a redelivery: the idea is kept as the first delivery made it
         history = [HistoryEntry(at=_stamp(deps), what="submitted", by=who.key)]
-        return [
-            Idea(ref=ref, title=title, text=text, url=url, status=status, submitters={who.key: who}, history=history)
-        ]
+        similar = _live_candidates(deps, found)
+        idea = Idea(ref=ref, title=title, text=text, url=url, status=status, submitters={who.key: who})
+        return [idea.model_copy(update={"history": history, "similar": similar})]
 
     created = _update(deps, create)
     # created: stored as saved (one version on), not read back; a redelivery reads the first one's
     idea = created[0].model_copy(update={"version": created[0].version + 1}) if created else deps.store.get(ref)
-    idea = idea or Idea(ref=ref, title=title)
-    candidates = _live_candidates(deps, deps.deduper.check_in(ref, title, text))
-    out: list[Detail] = [_ask_product_owner(event, idea, candidates, deps.product_channel)]
+    if idea is None:
+        raise RetryableError(f"idea {ref} was neither created nor found; try again")
+    # the ask is built from what the first delivery stored: a redelivery asks in the same words, even
+    # when ideas checked in since would rank differently (one message per ask, whichever copy is first)
+    out: list[Detail] = [_ask_product_owner(event, idea, idea.similar, deps.product_channel)]
     if who.email:
         out.append(_acknowledge(event, idea, who.email))
     return out
