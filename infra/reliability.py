@@ -143,6 +143,7 @@ def run(count: int, concurrency: int, plan_file: Path, drain_timeout: float, log
         not_done = {name: tally[2] for name, tally in effects.items()}
         twice = [f"{name}: {key}" for name, tally in effects.items() for key in tally[3]]
         bus_duplicates = sum(n - 1 for n in mesh.bus_copies.values() if n > 1)
+        differing = sorted(mesh.differing_asks)
     log = scan([handler_log, trace_log], mesh.secrets)
     parked_total, moved_total = sum(parked.values()), sum(moved.values())
     return {
@@ -163,6 +164,8 @@ def run(count: int, concurrency: int, plan_file: Path, drain_timeout: float, log
         "side_effects": done,
         "side_effects_asked_but_not_done": not_done,
         "duplicate_bus_events": bus_duplicates,
+        "requests_differing_between_copies": len(differing),
+        "differing_requests_sample": differing[:20],
         "seconds_sending": round(sent, 1),
         "seconds_to_drain": round(seconds_to_drain, 1),
         "drained": drained,

@@ -11,7 +11,7 @@ from typing import Any
 
 from infra.reliability_deliveries import Delivery
 
-__all__ = ["Tally", "archived_correlation_ids", "delivery_roots", "over", "side_effects"]
+__all__ = ["Tally", "archived_correlation_ids", "delivery_roots", "matched", "over", "side_effects"]
 
 
 def delivery_roots(delivery: Delivery, secrets: dict[str, Any]) -> set[str]:
@@ -48,6 +48,21 @@ def over(done: Counter[str], asked: Counter[str] | None = None) -> Tally:
     return sum(done.values()), sum(extra.values()), missing, [key[:160] for key in extra][:3]
 
 
+def matched(done: Counter[str], asked: list[set[str]]) -> Tally:
+    """:func:`over` where each request may have been done in any of a few forms (its copies' words),
+    once: the requests with one form take theirs first, then each takes a form still left over."""
+    left = Counter(done)
+    missing = 0
+    for forms in sorted(asked, key=len):
+        form = next((f for f in sorted(forms) if left[f] > 0), None)
+        if form is None:
+            missing += 1
+        else:
+            left[form] -= 1
+    extra = {key: n for key, n in left.items() if n > 0}
+    return sum(done.values()), sum(extra.values()), missing, [key[:160] for key in extra][:3]
+
+
 def side_effects(mesh: Any) -> dict[str, Tally]:
     """Each kind of side effect against what asked for it: a case per mention (its URL), a lead per
     post, a Slack message and an e-mail per notification requested (``Action.Requested``)."""
@@ -68,9 +83,16 @@ def side_effects(mesh: Any) -> dict[str, Tally]:
     requests = [
         ActionRequested.model_validate(e["detail"]) for e in mesh.events if e["detail-type"] == "Action.Requested"
     ]
-    asked_slack = Counter(
-        f"{r.audience}|{json.dumps(render_slack(r)[1], sort_keys=True)}" for r in requests if r.channel == "slack"
-    )
+    differing = {key.split("|", 1)[1]: copies for key, copies in mesh.differing_asks.items()}
+
+    def words(request: ActionRequested) -> str:
+        return f"{request.audience}|{json.dumps(render_slack(request)[1], sort_keys=True)}"
+
+    asked_slack = [  # each request in the words of any of its copies (the first in events, the rest differing)
+        {words(r), *(words(ActionRequested.model_validate(c)) for c in differing.get(r.meta.event_key, []))}
+        for r in requests
+        if r.channel == "slack"
+    ]
     posts = [m for m in mesh.sink.messages() if m.get("via") == "api"]
     slack = Counter(
         f"{m['channel']}|{json.dumps((m['history'][0] if m['history'] else m)['blocks'], sort_keys=True)}"
@@ -81,6 +103,6 @@ def side_effects(mesh: Any) -> dict[str, Tally]:
     return {
         "cases": over(cases),
         "leads": over(leads),
-        "slack_messages": over(slack, asked_slack),
+        "slack_messages": matched(slack, asked_slack),
         "emails": over(mail, asked_mail),
     }

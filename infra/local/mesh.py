@@ -8,6 +8,7 @@ process and frees every port.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import signal
@@ -96,6 +97,8 @@ class LocalMesh:
         self.events: list[dict[str, Any]] = []  # each distinct event the bus carried, first copy
         self.published = Counter[str]()  # detail-type -> distinct events seen on the bus
         self.bus_copies = Counter[str]()  # "detail-type|event key" -> copies the bus carried (1 unless duplicated)
+        self._asks: dict[str, bytes] = {}  # an Action.Requested's key -> a digest of its first copy, meta aside
+        self.differing_asks: dict[str, list[dict[str, Any]]] = {}  # key -> the later copies that differ from its first
         self._published_keys: set[str] = set()
         self._ingress: Any = None
         self._ingress_thread: threading.Thread | None = None
@@ -401,6 +404,8 @@ class LocalMesh:
             envelope = json.loads(message["Body"])
             key = f"{envelope['detail-type']}|{envelope['detail'].get('meta', {}).get('event_key')}"
             self.bus_copies[key] += 1
+            if envelope["detail-type"] == "Action.Requested":
+                self._compare_ask(key, envelope["detail"])
             if key not in self._published_keys:
                 self._published_keys.add(key)
                 self.published[envelope["detail-type"]] += 1
@@ -411,6 +416,14 @@ class LocalMesh:
                 Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)],
             )
         return len(messages)
+
+    def _compare_ask(self, key: str, detail: dict[str, Any]) -> None:
+        """A redelivered event leads to its requests again, with the same keys; notify sends whichever
+        copy comes first, so copies that differ (the use case saw a changed world the second time)
+        show people one version or the other. The first copy is in ``events``; differing ones here."""
+        ask = hashlib.blake2b(json.dumps({**detail, "meta": None}, sort_keys=True).encode(), digest_size=8).digest()
+        if self._asks.setdefault(key, ask) != ask:
+            self.differing_asks.setdefault(key, []).append(detail)
 
     def _seed(self) -> None:
         """What an operator does once after deploying: verify the SES sender identity."""
