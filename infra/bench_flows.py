@@ -118,6 +118,7 @@ def mention_costs(per_call: PerCall) -> dict[str, Any]:
     from talkworthy.contexts.mentions import HANDLERS, MentionsPorts
     from talkworthy.crm import InMemoryCrm
     from talkworthy.enrichment import VaderSentimentAnalyzer
+    from talkworthy.enrichment.first import InMemoryFirstEnrichments
     from talkworthy.enrichment.intent_classifier import CuesIntentClassifier, LearnedIntentClassifier
     from talkworthy.enrichment.intent_model_source import PackagedIntentModel
     from talkworthy.identity import InMemoryIdentityGraph, InMemoryThreadStore
@@ -161,6 +162,7 @@ def mention_costs(per_call: PerCall) -> dict[str, Any]:
             threads=threads,
             crm=crm,
             journal=InMemoryRoutingJournal(),
+            first_enrichments=InMemoryFirstEnrichments(),
             rules=PackagedRules(),
             subjects=InMemorySubjects(),
         )

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from talkworthy.customers.pressure import ContactPressure
     from talkworthy.customers.store import BaselineStore
     from talkworthy.enrichment.corrections import CorrectionsStore
+    from talkworthy.enrichment.first import FirstEnrichments
     from talkworthy.enrichment.intent_classifier import IntentClassifier
     from talkworthy.enrichment.sentiment import SentimentAnalyzer
     from talkworthy.ideas.canny import CannyApi
@@ -203,6 +204,12 @@ def sent_messages(table: str) -> SentMessages:
 
 
 @functools.cache
+def first_enrichments(table: str) -> FirstEnrichments:
+    from talkworthy.enrichment.first import DynamoDbFirstEnrichments
+
+    return DynamoDbFirstEnrichments(dynamodb_table(table))
+
+
 def routing_journal(table: str) -> RoutingJournal:
     from talkworthy.routing.journal import DynamoDbRoutingJournal
 

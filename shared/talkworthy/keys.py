@@ -11,6 +11,7 @@ merge candidate         ``PROFILE#<profile_id>``    ``CANDIDATE#<other>``   iden
 rejected link           ``PROFILE#<profile_id>``    ``REJECTED#<ref>``      identity.graph_dynamodb
 handle / e-mail index   ``IDENTITY#<ref>``          ``IDENTITY``            identity.graph_dynamodb
 interaction guard       ``INTERACTION#<key>``       ``INTERACTION``         identity.graph_dynamodb
+first enrichment        ``ENRICHED#<event_key>``    ``ENRICHED``            enrichment.first
 thread index            ``THREAD#<key>``            ``THREAD``              identity.threads_dynamodb
 Slack channel pace      ``PACE#<channel>``          ``PACE``                notify.pacer
 feed cursor             ``CURSOR#<feed_id>``        ``CURSOR``              pollers.cursor
@@ -56,6 +57,7 @@ __all__ = [
     "CANDIDATE",
     "CORRECTIONS_GSI",
     "DUE_SHARDS",
+    "ENRICHED",
     "HEALTH_COMMUNITIES_GSI",
     "PROFILE_SK",
     "REJECTED",
@@ -71,6 +73,7 @@ __all__ = [
     "customer",
     "customer_email",
     "due_gsi",
+    "enriched",
     "feedback",
     "feedback_tally",
     "health_community",
@@ -107,6 +110,7 @@ CANDIDATE = "CANDIDATE#"
 REJECTED = "REJECTED#"
 IDENTITY = "IDENTITY#"
 INTERACTION = "INTERACTION#"
+ENRICHED = "ENRICHED#"
 THREAD = "THREAD#"
 PACE = "PACE#"
 CURSOR = "CURSOR#"
@@ -160,6 +164,10 @@ def crm_link_gsi(ref: str) -> str:
 
 def interaction(event_key: str) -> Key:
     return {"pk": f"{INTERACTION}{event_key}", "sk": "INTERACTION"}
+
+
+def enriched(event_key: str) -> Key:
+    return {"pk": f"{ENRICHED}{event_key}", "sk": "ENRICHED"}
 
 
 def thread(key: str) -> Key:

@@ -1,7 +1,8 @@
 """The mentions context: enrich a received mention, then route the enriched one.
 
 Idempotent under redelivery: enrichment's writes (profile, thread) are conditional on natural
-keys and return what the first delivery wrote; routing opens cases and flags leads through the
+keys and return what the first delivery wrote, and the first enrichment is kept, so a redelivery
+publishes the same ``Mention.Enriched`` (``enrichment/first.py``); routing opens cases and flags leads through the
 CRM port keyed by the mention's event key, and journals its decision keyed by it too; the events
 published carry keys derived from it.
 """
@@ -21,6 +22,7 @@ from talkworthy.usecases.route import route_mention
 
 if TYPE_CHECKING:
     from talkworthy.crm.port import CrmPort
+    from talkworthy.enrichment.first import FirstEnrichments
     from talkworthy.enrichment.intent_classifier import IntentClassifier
     from talkworthy.enrichment.sentiment import SentimentAnalyzer
     from talkworthy.identity.port import IdentityGraph
@@ -61,6 +63,10 @@ class MentionsPorts:
         return c.intent_classifier(self.config.intent_classifier, self.config.mesh_table)
 
     @cached_property
+    def first_enrichments(self) -> FirstEnrichments:
+        return c.first_enrichments(self.config.mesh_table)
+
+    @cached_property
     def journal(self) -> RoutingJournal:
         return c.routing_journal(self.config.mesh_table)
 
@@ -70,16 +76,17 @@ class MentionsPorts:
 
 
 def enrich(event: MentionReceived, ports: MentionsPorts, arrival: Arrival) -> Sequence[Detail]:
-    return [
-        enrich_mention(
-            event,
-            sentiment=ports.sentiment,
-            intent=ports.intent,
-            identities=ports.identities,
-            threads=ports.threads,
-            crm_lookup=ports.crm.find_contact_by_email,
-        )
-    ]
+    enriched = enrich_mention(
+        event,
+        sentiment=ports.sentiment,
+        intent=ports.intent,
+        identities=ports.identities,
+        threads=ports.threads,
+        crm_lookup=ports.crm.find_contact_by_email,
+    )
+    if arrival.replay_name:  # a replay enriches afresh: that is what it is for
+        return [enriched]
+    return [ports.first_enrichments.keep(enriched)]
 
 
 def route(event: MentionEnriched, ports: MentionsPorts, arrival: Arrival) -> Sequence[Detail]:
