@@ -8,7 +8,8 @@ from typing import Any
 
 from talkworthy.community.counters import DynamoDbSurgeStore
 from talkworthy.community.memory import InMemorySurgeStore
-from talkworthy.routing.journal import DynamoDbRoutingJournal, InMemoryRoutingJournal
+from talkworthy.routing import Decision
+from talkworthy.routing.journal import DynamoDbRoutingJournal, InMemoryRoutingJournal, RoutedMention
 from tests.unit.community.test_surge_counting import BUCKET, NOTIFIED, QUIET, SPIKE, START, _mention, _route, _stream
 
 
@@ -60,3 +61,15 @@ def test_a_mention_enriched_again_is_read_once_by_the_backtest_and_counted_once_
     )
     routed = list(journal.since(datetime.fromtimestamp(START, UTC), datetime.fromtimestamp(START + 3600, UTC)))
     assert [r.routed_at for r in routed] == [datetime.fromtimestamp(at + 25, UTC)]  # the latest routing
+
+
+def test_a_redelivered_mention_gets_its_first_routing_back(mesh_table: Any) -> None:
+    journal = DynamoDbRoutingJournal(mesh_table)
+    mention = _mention(7, START + 10)
+    first = RoutedMention(routed_at=mention.meta.occurred_at, mention=mention, decision=NOTIFIED)
+    held_back = Decision(rule="sales", action="notify", explanation="held back", suppressed=["open_case:1"])
+    later = RoutedMention(routed_at=first.routed_at + timedelta(minutes=3), mention=mention, decision=held_back)
+
+    assert journal.put(first) == first
+    assert journal.put(later) == first  # the refused put returns the first: no read
+    assert [r.decision for r in journal.since(mention.meta.occurred_at, mention.meta.occurred_at)] == [NOTIFIED]

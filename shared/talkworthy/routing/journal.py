@@ -6,8 +6,11 @@ mention as routed, the live rules' decision, and the contact facts the policy re
 decision was sales; reading them costs a CRM and a profile lookup). Items live 30 days in the
 mesh table under the UTC day the mention occurred (``meta.occurred_at``, set when it was
 enriched), in :data:`~talkworthy.keys.ROUTED_SHARDS` partitions per day, sorted by that time and
-the event key. A whole-item put under that key: a redelivered event, even one routed again after
-midnight, rewrites the same item.
+the event key. The first routing is kept: a redelivered event (its enrichment is the first one
+again, ``enrichment/first.py``, so its key is the same, even after midnight) gets the first
+routing back from the refused put and follows that decision, so its case, lead and message agree
+with the first attempt's whatever the contact policy would read now. A replay is enriched afresh,
+so it is journalled under its new time and routed anew.
 
 Each item also carries the mention's topic and sentiment group as plain attributes, so the surge
 detector counts a finished bucket with a range query over the day's shards (:meth:`counts`):
@@ -26,7 +29,7 @@ from pydantic import BaseModel, ConfigDict
 from talkworthy import keys
 from talkworthy.catalog.mention import MentionEnriched
 from talkworthy.community.topics import SENTIMENT_GROUPS, BucketCount, sentiment_group, topic_of
-from talkworthy.dynamo import Table, call, query_all
+from talkworthy.dynamo import Table, call, query_all, write_or_current
 from talkworthy.routing.decision import Decision
 from talkworthy.routing.policy import ContactContext
 
@@ -54,7 +57,9 @@ class RoutedMention(BaseModel):
 
 
 class RoutingJournal(Protocol):
-    def put(self, routed: RoutedMention) -> None: ...
+    def put(self, routed: RoutedMention) -> RoutedMention:
+        """Journal ``routed`` unless its mention was routed already; the first routing either way."""
+        ...
 
     def since(self, start: datetime, end: datetime) -> Iterator[RoutedMention]: ...
 
@@ -106,7 +111,7 @@ class DynamoDbRoutingJournal:
     def __init__(self, table: Table) -> None:
         self._table = table
 
-    def put(self, routed: RoutedMention) -> None:
+    def put(self, routed: RoutedMention) -> RoutedMention:
         meta = routed.mention.meta
         item = {
             **keys.routed(_day(meta.occurred_at), sort_time(meta.occurred_at), meta.event_key),
@@ -116,7 +121,12 @@ class DynamoDbRoutingJournal:
             "doc": routed.model_dump_json(),
             "expires_at": int((routed.routed_at + KEEP).timestamp()),
         }
-        call(self._table.put_item, Item=item)
+        written, first = write_or_current(
+            self._table.put_item, Item=item, ConditionExpression="attribute_not_exists(pk)"
+        )
+        if written or first is None:
+            return routed
+        return RoutedMention.model_validate_json(str(first["doc"]))
 
     def since(self, start: datetime, end: datetime) -> Iterator[RoutedMention]:
         """What was routed between ``start`` and ``end`` (it occurred at most a day before), once per
@@ -179,10 +189,10 @@ class InMemoryRoutingJournal:
         self.items: dict[str, RoutedMention] = {}
         self._lock = threading.Lock()
 
-    def put(self, routed: RoutedMention) -> None:
+    def put(self, routed: RoutedMention) -> RoutedMention:
         meta = routed.mention.meta
         with self._lock:
-            self.items[f"{sort_time(meta.occurred_at)}#{meta.event_key}"] = routed
+            return self.items.setdefault(f"{sort_time(meta.occurred_at)}#{meta.event_key}", routed)
 
     def since(self, start: datetime, end: datetime) -> Iterator[RoutedMention]:
         found: dict[str, RoutedMention] = {}

@@ -2,7 +2,9 @@
 
 The routing rules decide; the contact policy then vetoes sales outreach to someone who has an
 open case, a recent support contact or negative sentiment, and says why. Creating a case or a
-lead is idempotent on the mention's event key, so a redelivered event never opens a second case.
+lead is idempotent on the mention's event key, so a redelivered event never opens a second case;
+with the routing journal, a redelivered event also follows the first decision (the journal keeps
+the first routing), so what it asks people matches what the first attempt did.
 """
 
 from __future__ import annotations
@@ -58,7 +60,9 @@ def route_mention(
         context = ContactContext(open_cases=len(open_cases), last_support_at=profile.last_support_at, now=now)
         decision = rules.contact_policy.apply(decision, context)
     if journal is not None:  # before any effect: a backtest sees what was decided even if an effect failed
-        journal.put(RoutedMention(routed_at=now, mention=event, decision=decision, contact=context))
+        # a redelivery gets the first routing back and acts on it, as of then: the same case, lead and message
+        first = journal.put(RoutedMention(routed_at=now, mention=event, decision=decision, contact=context))
+        decision, now = first.decision, first.routed_at
     out: list[Detail] = []
     target = Target(kind="mention", id=event.meta.event_key)
     actions: list[ActionName] = list(OFFERED["mention"])

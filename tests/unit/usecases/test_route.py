@@ -10,6 +10,7 @@ from talkworthy.catalog import ActionRequested, CaseOpened, LeadFlagged
 from talkworthy.crm import CaseRequest, InMemoryCrm
 from talkworthy.identity import InMemoryIdentityGraph
 from talkworthy.routing import PackagedRules
+from talkworthy.routing.journal import InMemoryRoutingJournal
 from talkworthy.subjects import InMemorySubjects
 from talkworthy.usecases.route import route_mention
 
@@ -82,6 +83,44 @@ def test_prospect_sales_intent_becomes_a_lead() -> None:
         event, rules=RULES, crm=InMemoryCrm(), identities=graph, subjects=InMemorySubjects(), now=NOW
     )
     assert [type(d).__name__ for d in out] == ["LeadFlagged", "ActionRequested"]
+
+
+def test_a_redelivery_follows_the_first_decision_when_the_contact_policy_would_now_hold_it_back() -> None:
+    graph, profile = _graph_with()
+    crm, journal = InMemoryCrm(), InMemoryRoutingJournal()
+    event = enriched(intent="sales_lead", tier="prospect", profile_id=profile, key="standard:msg_4")
+
+    def route() -> tuple[str, list[object]]:
+        decision, out = route_mention(
+            event, rules=RULES, crm=crm, identities=graph, subjects=InMemorySubjects(), now=NOW, journal=journal
+        )
+        return decision.action, out
+
+    first_action, first = route()
+    _open_case_for_dana(crm)  # between the two deliveries: the policy would hold a new lead back
+    again_action, again = route()
+
+    assert first_action == again_action == "flag_lead"
+    assert [d.model_dump(exclude={"meta"}) for d in again] == [d.model_dump(exclude={"meta"}) for d in first]  # type: ignore[attr-defined]
+    assert len(journal.items) == 1
+    fresh, _ = route_mention(event, rules=RULES, crm=crm, identities=graph, subjects=InMemorySubjects(), now=NOW)
+    assert fresh.action == "notify"  # what deciding again would have done
+
+
+def _open_case_for_dana(crm: InMemoryCrm) -> None:
+    crm.open_case(
+        CaseRequest(
+            idempotency_key="between",
+            subject="Billing",
+            description="Billing",
+            contact=None,
+            requester_email="dana@globex.example",
+            priority="normal",
+            origin_channel="email",
+            origin_url=None,
+            tags=(),
+        )
+    )
 
 
 def test_praise_is_logged_only() -> None:
