@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,23 +29,33 @@ def _create(client: Any) -> str:
     return "once"
 
 
+def _at_once(action: Callable[[], None]) -> None:
+    """Run ``action`` on COPIES threads, released together, and wait for them all."""
+    start = threading.Barrier(COPIES)
+
+    def released() -> None:
+        start.wait()
+        action()
+
+    threads = [threading.Thread(target=released) for _ in range(COPIES)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def _concurrent_first_puts(client: Any, table: str, key: str) -> int:
     """COPIES threads put the same key at once, each only if it does not exist; how many succeed."""
-    start, accepted = threading.Barrier(COPIES), []
+    accepted = []
 
     def put() -> None:
-        start.wait()
         try:
             client.put_item(TableName=table, Item={"id": {"S": key}}, ConditionExpression="attribute_not_exists(id)")
             accepted.append(key)
         except client.exceptions.ConditionalCheckFailedException:
             pass
 
-    threads = [threading.Thread(target=put) for _ in range(COPIES)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _at_once(put)
     return len(accepted)
 
 
@@ -251,17 +262,12 @@ def slow_mark_received(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _concurrent_receives(sqs: Any, url: str) -> list[str]:
     """COPIES threads receive from one queue at once; the bodies they got, all together."""
-    start, got = threading.Barrier(COPIES), []
-
-    def receive() -> None:
-        start.wait()
-        got.extend(m["Body"] for m in sqs.receive_message(QueueUrl=url, VisibilityTimeout=60).get("Messages", []))
-
-    threads = [threading.Thread(target=receive) for _ in range(COPIES)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    got: list[str] = []
+    _at_once(
+        lambda: got.extend(
+            m["Body"] for m in sqs.receive_message(QueueUrl=url, VisibilityTimeout=60).get("Messages", [])
+        )
+    )
     return got
 
 
