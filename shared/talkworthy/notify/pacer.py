@@ -1,11 +1,11 @@
 """Slack takes about one message per second per channel: pace posts across all containers.
 
 A reservation hands out the next free slot of a channel, :data:`POST_INTERVAL` apart: Slack's
-second plus a margin for the network, because posts reserved exactly a second apart arrive a few
-milliseconds closer now and then, a limiter counting one per second answers 429, and slack_sdk's
-retry after ``Retry-After`` lands on the next post's slot, which is refused in turn. Slots live
-in DynamoDB so every concurrent Lambda container shares them; :class:`PacedChat` sleeps until its
-slot and then posts. Nothing is dropped: when the queue for a channel reaches further than ``max_wait``, no slot
+second plus a margin, because posts reserved exactly a second apart arrive a few milliseconds
+closer now and then, a limiter counting one per second answers 429, and slack_sdk's retry after
+``Retry-After`` lands on the next post's slot, which is refused in turn. Slots live in DynamoDB so
+every concurrent Lambda container shares them; :class:`PacedChat` sleeps until its slot and then
+posts. Nothing is dropped: when the queue for a channel reaches further than ``max_wait``, no slot
 is taken and :class:`PacerBusyError` (a :class:`RetryableError`) sends the SQS message back for
 later.
 """
