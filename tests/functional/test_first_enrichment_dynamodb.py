@@ -19,4 +19,5 @@ def test_the_first_enrichment_is_kept_and_a_later_one_gets_it_back(mesh_table: A
 
     item = mesh_table.get_item(Key={"pk": "ENRICHED#standard:msg_9>enriched", "sk": "ENRICHED"})["Item"]
     assert item["kind"] == "enriched"
+    assert len(item["doc"].value) < 1000  # compressed: with its key, one write unit
     assert item["expires_at"] == 1_000_000 + RETENTION_SECONDS  # the table's TTL attribute
