@@ -12,6 +12,8 @@ from infra.local.trace import Trace
 
 __all__ = ["OneShotScheduler"]
 
+MAX_LISTING_SECONDS = 10.0
+SCHEDULES_PER_LISTING_SECOND = 200  # one more second between listings per this many pending schedules
 _AT = re.compile(r"^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$")
 
 
@@ -33,6 +35,7 @@ class OneShotScheduler:
         self._clock = clock
         self._fired: set[tuple[str, str]] = set()
         self._index: dict[tuple[str, str], tuple[Any, datetime | None]] = {}  # (group, name) -> (modified, due)
+        self._listed_at: datetime | None = None
 
     def _due_at(self, schedule: dict[str, Any]) -> datetime | None:
         match = _AT.match(schedule["ScheduleExpression"])
@@ -41,10 +44,51 @@ class OneShotScheduler:
         zone = ZoneInfo(schedule.get("ScheduleExpressionTimezone") or "UTC")
         return datetime.fromisoformat(match.group(1)).replace(tzinfo=zone)
 
+    def listing_seconds(self) -> float:
+        """Seconds between two full listings: one while few schedules are pending, up to
+        :data:`MAX_LISTING_SECONDS` with thousands (a listing reads every schedule: 110 ms of the
+        embedded AWS's CPU with 1,700 SLA timers, every second, was a cost that grew with history).
+        AWS itself invokes a schedule within 60 seconds of its time."""
+        return min(MAX_LISTING_SECONDS, max(1.0, len(self._index) / SCHEDULES_PER_LISTING_SECOND))
+
     def fire_due(self) -> int:
-        """Fire what is due. Each schedule is read once when it appears (or changes) and indexed by
-        its due time; it is read again only to fire it, not on every call."""
+        """Fire what is due. The schedules are listed at most every :meth:`listing_seconds`; each is
+        read once when it appears (or changes) and indexed by its due time, and read again only to
+        fire it: a schedule deleted or moved since the listing is then dropped or re-indexed."""
         now = self._clock()
+        if self._listed_at is None or (now - self._listed_at).total_seconds() >= self.listing_seconds():
+            self._list()
+            self._listed_at = now
+        fired = 0
+        for (group, name), (modified, due) in sorted(self._index.items(), key=lambda entry: entry[1][1] or now):
+            if due is None or due > now or (group, name) in self._fired:
+                continue
+            schedule = self._current(group, name)
+            if schedule is None:  # deleted by its owner since the listing
+                del self._index[(group, name)]
+                continue
+            if (current := self._due(schedule)) != due:  # moved (or disabled) since the listing
+                self._index[(group, name)] = (schedule.get("LastModificationDate", modified), current)
+                if current is None or current > now:
+                    continue
+            self._deliver(schedule["Target"])
+            fired += 1
+            self._trace.effect("schedule", f"fired {group}/{name} (due {due.isoformat()})")
+            if schedule.get("ActionAfterCompletion") == "DELETE":
+                self._scheduler.delete_schedule(Name=name, GroupName=group)
+                del self._index[(group, name)]
+            else:
+                self._fired.add((group, name))
+        return fired
+
+    def _current(self, group: str, name: str) -> dict[str, Any] | None:
+        try:
+            schedule: dict[str, Any] = self._scheduler.get_schedule(Name=name, GroupName=group)
+        except self._scheduler.exceptions.ResourceNotFoundException:
+            return None
+        return schedule
+
+    def _list(self) -> None:
         for group in self._groups:
             pages = self._scheduler.get_paginator("list_schedules").paginate(GroupName=group)
             listed = {
@@ -59,20 +103,6 @@ class OneShotScheduler:
                         modified,
                         self._due(self._scheduler.get_schedule(Name=name, GroupName=group)),
                     )
-        fired = 0
-        for (group, name), (_, due) in sorted(self._index.items(), key=lambda entry: entry[1][1] or now):
-            if due is None or due > now or (group, name) in self._fired:
-                continue
-            schedule = self._scheduler.get_schedule(Name=name, GroupName=group)
-            self._deliver(schedule["Target"])
-            fired += 1
-            self._trace.effect("schedule", f"fired {group}/{name} (due {due.isoformat()})")
-            if schedule.get("ActionAfterCompletion") == "DELETE":
-                self._scheduler.delete_schedule(Name=name, GroupName=group)
-                del self._index[(group, name)]
-            else:
-                self._fired.add((group, name))
-        return fired
 
     def _due(self, schedule: dict[str, Any]) -> datetime | None:
         return None if schedule.get("State") == "DISABLED" else self._due_at(schedule)
