@@ -16,6 +16,7 @@ from talkworthy.catalog import (
     Score,
     Segment,
 )
+from talkworthy.crm import CaseRequest, InMemoryCrm
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 PROV = Provenance(provider="test", model="test", version="1", confidence=0.9)
@@ -66,3 +67,21 @@ def enriched(
         segment=Segment(tier=tier, basis="crm"),  # type: ignore[arg-type]
         thread_id="th_1",
     )
+
+
+def open_case_for_dana(crm: InMemoryCrm, key: str = "earlier") -> InMemoryCrm:
+    """An open billing case for the builders' author: the contact policy holds sales outreach back."""
+    crm.open_case(
+        CaseRequest(
+            idempotency_key=key,
+            subject="Billing",
+            description="Billing",
+            contact=None,
+            requester_email="dana@globex.example",
+            priority="normal",
+            origin_channel="email",
+            origin_url=None,
+            tags=(),
+        )
+    )
+    return crm

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from mention_builders import NOW, enriched
+from mention_builders import NOW, enriched, open_case_for_dana
 
 from talkworthy.catalog import ActionRequested, CaseOpened, LeadFlagged
-from talkworthy.crm import CaseRequest, InMemoryCrm
+from talkworthy.crm import InMemoryCrm
 from talkworthy.identity import InMemoryIdentityGraph
 from talkworthy.routing import PackagedRules
 from talkworthy.routing.journal import InMemoryRoutingJournal
@@ -51,20 +51,7 @@ def test_vip_complaint_opens_one_case_with_sla_even_when_redelivered() -> None:
 
 def test_sales_intent_with_an_open_case_is_held_back_and_says_why() -> None:
     graph, profile = _graph_with()
-    crm = InMemoryCrm()
-    crm.open_case(
-        CaseRequest(
-            idempotency_key="earlier",
-            subject="Billing",
-            description="Billing",
-            contact=None,
-            requester_email="dana@globex.example",
-            priority="normal",
-            origin_channel="email",
-            origin_url=None,
-            tags=(),
-        )
-    )
+    crm = open_case_for_dana(InMemoryCrm())
     event = enriched(intent="sales_lead", tier="prospect", profile_id=profile, key="standard:msg_2")
     decision, out = route_mention(event, rules=RULES, crm=crm, identities=graph, subjects=InMemorySubjects(), now=NOW)
     assert decision.action == "notify"
@@ -97,7 +84,7 @@ def test_a_redelivery_follows_the_first_decision_when_the_contact_policy_would_n
         return decision.action, out
 
     first_action, first = route()
-    _open_case_for_dana(crm)  # between the two deliveries: the policy would hold a new lead back
+    open_case_for_dana(crm, "between")  # between the two deliveries: the policy would hold a new lead back
     again_action, again = route()
 
     assert first_action == again_action == "flag_lead"
@@ -105,22 +92,6 @@ def test_a_redelivery_follows_the_first_decision_when_the_contact_policy_would_n
     assert len(journal.items) == 1
     fresh, _ = route_mention(event, rules=RULES, crm=crm, identities=graph, subjects=InMemorySubjects(), now=NOW)
     assert fresh.action == "notify"  # what deciding again would have done
-
-
-def _open_case_for_dana(crm: InMemoryCrm) -> None:
-    crm.open_case(
-        CaseRequest(
-            idempotency_key="between",
-            subject="Billing",
-            description="Billing",
-            contact=None,
-            requester_email="dana@globex.example",
-            priority="normal",
-            origin_channel="email",
-            origin_url=None,
-            tags=(),
-        )
-    )
 
 
 def test_praise_is_logged_only() -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from mention_builders import NOW, enriched
+from mention_builders import NOW, enriched, open_case_for_dana
 
 from infra.cli.rules import backtest
-from talkworthy.crm import CaseRequest, InMemoryCrm
+from talkworthy.crm import InMemoryCrm
 from talkworthy.identity import InMemoryIdentityGraph
 from talkworthy.routing import PackagedRules, load_rules
 from talkworthy.routing.journal import InMemoryRoutingJournal
@@ -17,31 +17,13 @@ from talkworthy.usecases.route import route_mention
 LIVE = PackagedRules().current()
 
 
-def _crm_with_an_open_case() -> InMemoryCrm:
-    crm = InMemoryCrm()
-    crm.open_case(
-        CaseRequest(
-            idempotency_key="earlier",
-            subject="Billing",
-            description="Billing",
-            contact=None,
-            requester_email="dana@globex.example",
-            priority="normal",
-            origin_channel="email",
-            origin_url=None,
-            tags=(),
-        )
-    )
-    return crm
-
-
 def test_routing_journals_the_decision_and_the_facts_the_policy_read() -> None:
     from talkworthy.catalog import Author
 
     graph = InMemoryIdentityGraph(clock=lambda: NOW)
     profile = graph.resolve("twitter", Author(handle="dana", email="dana@globex.example")).identity.profile_id
     journal = InMemoryRoutingJournal()
-    crm = _crm_with_an_open_case()
+    crm = open_case_for_dana(InMemoryCrm())
     lead = enriched(intent="sales_lead", tier="prospect", profile_id=profile, key="standard:msg_1")
     praise = enriched(intent="praise", tier="standard", sentiment=0.9, profile_id=profile, key="standard:msg_2")
     for event in (lead, praise, lead):  # the lead redelivered: one entry
