@@ -15,7 +15,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-__all__ = ["AlreadyInProgressError", "DynamoDbOnce", "InMemoryOnce", "InvocationDeadline", "Once"]
+from talkworthy.errors import RetryableError
+
+__all__ = [
+    "IN_PROGRESS_RETRY_SECONDS",
+    "AlreadyInProgressError",
+    "DynamoDbOnce",
+    "InMemoryOnce",
+    "InvocationDeadline",
+    "Once",
+]
 
 
 class InvocationDeadline:
@@ -29,8 +38,15 @@ class InvocationDeadline:
         return int(self._seconds * 1000)
 
 
-class AlreadyInProgressError(Exception):
-    """Another invocation is running the same key right now."""
+IN_PROGRESS_RETRY_SECONDS = 5.0
+
+
+class AlreadyInProgressError(RetryableError):
+    """Another invocation is running the same key right now (a copy of the same event): come back
+    in a few seconds, when it will have finished and its result is there to return."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"{key} is being handled by another invocation", retry_after=IN_PROGRESS_RETRY_SECONDS)
 
 
 class Once(Protocol):
@@ -78,7 +94,6 @@ class DynamoDbOnce:
         from botocore.exceptions import BotoCoreError, ClientError
 
         from talkworthy.dynamo import translate
-        from talkworthy.errors import RetryableError
 
         @idempotent_function(data_keyword_argument="request", persistence_store=self._store, config=config)
         def guarded(request: dict[str, str]) -> dict[str, Any]:

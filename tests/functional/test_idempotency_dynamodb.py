@@ -9,7 +9,8 @@ from typing import Any
 import boto3
 import pytest
 
-from talkworthy.idempotency import DynamoDbOnce, InvocationDeadline
+from talkworthy.errors import RetryableError
+from talkworthy.idempotency import IN_PROGRESS_RETRY_SECONDS, AlreadyInProgressError, DynamoDbOnce, InvocationDeadline
 
 
 @pytest.fixture
@@ -60,3 +61,21 @@ def test_an_in_progress_record_expires_by_its_own_invocation_s_deadline(
 
 def _hash_of(once: DynamoDbOnce, key: str) -> str:
     return once._store._get_hashed_idempotency_key({"key": key}).rpartition("#")[2]
+
+
+def test_a_copy_arriving_while_the_first_runs_is_retried_in_a_few_seconds(once: DynamoDbOnce) -> None:
+    # notify handles two copies of one event in two batches at once: the second must not post, and
+    # is retried soon (a RetryableError with retry_after), not after the queue's visibility timeout
+    seen: list[BaseException] = []
+
+    def post() -> dict[str, Any]:
+        try:
+            once.run("notify:k", lambda: {"sent": "second"}, InvocationDeadline(30))
+        except RetryableError as err:
+            seen.append(err)
+        return {"sent": "first"}
+
+    assert once.run("notify:k", post, InvocationDeadline(30)) == ({"sent": "first"}, True)
+    assert [type(err) for err in seen] == [AlreadyInProgressError]
+    assert seen[0].retry_after == IN_PROGRESS_RETRY_SECONDS  # type: ignore[attr-defined]
+    assert once.run("notify:k", lambda: {"sent": "third"}, InvocationDeadline(30)) == ({"sent": "first"}, False)
