@@ -210,6 +210,7 @@ def first_enrichments(table: str) -> FirstEnrichments:
     return DynamoDbFirstEnrichments(dynamodb_table(table))
 
 
+@functools.cache
 def routing_journal(table: str) -> RoutingJournal:
     from talkworthy.routing.journal import DynamoDbRoutingJournal
 

@@ -84,7 +84,7 @@ def enrich(event: MentionReceived, ports: MentionsPorts, arrival: Arrival) -> Se
         threads=ports.threads,
         crm_lookup=ports.crm.find_contact_by_email,
     )
-    if arrival.replay_name:  # a replay enriches afresh: that is what it is for
+    if arrival.is_replay:  # a replay enriches afresh: that is what it is for
         return [enriched]
     return [ports.first_enrichments.keep(enriched)]
 
