@@ -157,7 +157,7 @@ def submit(event: IdeaSubmitted, deps: IdeaDeps) -> list[Detail]:
         raise RetryableError(f"idea {ref} was neither created nor found; try again")
     # the ask is built from what the first delivery stored: a redelivery asks in the same words, even
     # when ideas checked in since would rank differently (one message per ask, whichever copy is first)
-    out: list[Detail] = [_ask_product_owner(event, idea, idea.similar, deps.product_channel)]
+    out: list[Detail] = [_ask_product_owner(event, idea, deps.product_channel)]
     if who.email:
         out.append(_acknowledge(event, idea, who.email))
     return out
@@ -177,7 +177,8 @@ def _live_candidates(deps: IdeaDeps, found: list[Candidate]) -> list[Candidate]:
     return list(out.values())[:3]
 
 
-def _ask_product_owner(event: IdeaSubmitted, idea: Idea, candidates: list[Candidate], channel: str) -> ActionRequested:
+def _ask_product_owner(event: IdeaSubmitted, idea: Idea, channel: str) -> ActionRequested:
+    candidates = idea.similar  # as found when it was submitted
     facts = {"Submitted by": _people(idea), "Votes so far": str(idea.votes), "Where": event.idea_system}
     if candidates:
         facts["Similar ideas"] = "; ".join(f"{c.title} ({c.similarity:.0%}, {c.ref})" for c in candidates)[:1000]
