@@ -43,9 +43,7 @@ def over(done: Counter[str], asked: Counter[str] | None = None) -> Tally:
     """(done, done more often than asked, asked but not done, a sample of the keys done too often);
     without ``asked``, each key once."""
     asked = asked if asked is not None else Counter(dict.fromkeys(done, 1))
-    extra = {key: done[key] - asked[key] for key in done if done[key] > asked[key]}
-    missing = sum(max(0, asked[key] - done[key]) for key in asked)
-    return sum(done.values()), sum(extra.values()), missing, [key[:160] for key in extra][:3]
+    return matched(done, [{key} for key, n in asked.items() for _ in range(n)])
 
 
 def matched(done: Counter[str], asked: list[set[str]]) -> Tally:
