@@ -2,9 +2,9 @@
 
 Idempotent under redelivery: enrichment's writes (profile, thread) are conditional on natural
 keys and return what the first delivery wrote, and the first enrichment is kept, so a redelivery
-publishes the same ``Mention.Enriched`` (``enrichment/first.py``); routing opens cases and flags leads through the
-CRM port keyed by the mention's event key, and journals its decision keyed by it too; the events
-published carry keys derived from it.
+publishes the same ``Mention.Enriched`` (``enrichment/first.py``); routing opens cases and flags
+leads through the CRM port keyed by the mention's event key, and journals its decision keyed by
+it too (a redelivery follows the first decision); the events published carry keys derived from it.
 """
 
 from __future__ import annotations
