@@ -119,9 +119,14 @@ def test_a_body_that_is_not_an_event_is_parked_with_its_reason(queues: dict[str,
 def test_the_alarmed_metrics_are_emitted_per_context(
     queues: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from aws_lambda_powertools.metrics import Metrics
+
     from tests.unit.test_template import ALARMED_METRICS
 
     monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    # Powertools keeps dimensions per process, not per instance: another context's consumer that ran
+    # earlier on this test worker (xdist places files by timing) left its "service" in the shared set.
+    Metrics().clear_metrics()
     consumer = _consumer(InMemoryPublisher())
     capsys.readouterr()
     poison = dict(_record("bad"), body="not json")
